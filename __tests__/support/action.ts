@@ -1,0 +1,1 @@
+export { runAction, stackInputs, parseFileCommands, type ActionRun } from '../../stack/runner.js';

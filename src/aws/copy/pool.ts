@@ -1,0 +1,41 @@
+// The objects being copied right now. The dispatcher waits here for room, which is what holds the
+// listing back (the bounded queue between lister and workers): at most `room()` objects in flight,
+// and the lister is at most a page ahead of them.
+
+export class ObjectPool {
+  private readonly active = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly room: () => number) {}
+
+  /** Starts a task once there is room; throws the first failure of any task instead. */
+  async start(task: () => Promise<void>): Promise<void> {
+    this.throwIfFailed();
+    while (this.active.size >= this.room()) {
+      await Promise.race(this.active);
+      this.throwIfFailed();
+    }
+    const running: Promise<void> = task()
+      .catch((error: unknown) => {
+        // The first failure stops the copy; later ones are usually its echoes (aborts).
+        this.failure ??= { error };
+      })
+      .finally(() => this.active.delete(running));
+    this.active.add(running);
+  }
+
+  /** Waits for every task; throws the first failure. */
+  async drain(): Promise<void> {
+    await this.settle();
+    this.throwIfFailed();
+  }
+
+  /** Waits for every task, whatever happened. */
+  async settle(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}

@@ -1,0 +1,40 @@
+// Which indices a migration moves and what they are called on the target: pure rules, no I/O.
+
+/**
+ * System and hidden indices start with a dot on OpenSearch and Elasticsearch (.kibana, .opendistro_security,
+ * .opensearch-*, .plugins-*, .tasks …). A managed domain owns them; restoring them fails there or breaks
+ * the target's own plugins, so they are never migrated.
+ */
+export function isSystemIndex(name: string): boolean {
+  return name.startsWith('.');
+}
+
+export interface IndexPlan {
+  /** source index → target index, in source order. */
+  migrate: Array<{ source: string; target: string }>;
+  /** System indices the patterns reached, listed in the summary as excluded. */
+  excluded: string[];
+}
+
+export function targetName(index: string, rename?: { pattern: string; replacement: string }): string {
+  // OpenSearch applies rename_pattern with Java's replaceAll; a global JS replace gives the same names
+  // for the patterns users write ($1-style groups included).
+  return rename ? index.replace(new RegExp(rename.pattern, 'g'), rename.replacement) : index;
+}
+
+export function planIndices(resolved: string[], rename?: { pattern: string; replacement: string }): IndexPlan {
+  const migrate: IndexPlan['migrate'] = [];
+  const excluded: string[] = [];
+  for (const index of [...new Set(resolved)].sort()) {
+    if (isSystemIndex(index)) excluded.push(index);
+    else migrate.push({ source: index, target: targetName(index, rename) });
+  }
+  return { migrate, excluded };
+}
+
+/** Target names that two or more source indices would be restored to. */
+export function renameCollisions(plan: IndexPlan): Array<{ target: string; sources: string[] }> {
+  const byTarget = new Map<string, string[]>();
+  for (const { source, target } of plan.migrate) byTarget.set(target, [...(byTarget.get(target) ?? []), source]);
+  return [...byTarget].filter(([, s]) => s.length > 1).map(([target, sources]) => ({ target, sources }));
+}

@@ -1,0 +1,54 @@
+// Phase 4: the repository's objects from the source bucket to the destination bucket, server-side.
+// Skipped when both sides use the same bucket and path (a same-region migration needs no copy).
+import type { RunContext } from '../context.js';
+import type { CopyFacts } from '../record.js';
+import { copyRepository, formatProgressLine } from '../aws/copy/index.js';
+import { formatBytes } from '../report/format.js';
+
+export class CopyError extends Error {
+  override name = 'CopyError';
+}
+
+export async function copyPhase(ctx: RunContext): Promise<{ facts: CopyFacts; details: string[] }> {
+  const { config, source, target, log } = ctx;
+  if (source.config.bucket === target.config.bucket && source.config.basePath === target.config.basePath) {
+    const reason = `source and target use s3://${source.config.bucket}/${source.config.basePath}: nothing to copy`;
+    return {
+      facts: { skipped: true, reason, listed: 0, copied: 0, reusedObjects: 0, bytesCopied: 0, bytesTotal: 0, multipart: 0, retries: 0, manifestOk: true },
+      details: [reason],
+    };
+  }
+  const result = await copyRepository({
+    source: { client: source.s3, bucket: source.config.bucket, prefix: source.config.basePath },
+    // Copies are requests to the destination (its region, its account's credentials, which must be
+    // allowed to read the source bucket): the bytes never pass through the runner.
+    destination: { client: target.s3, bucket: target.config.bucket, prefix: target.config.basePath },
+    concurrency: config.copy.concurrency,
+    multipartThreshold: config.copy.multipartThresholdBytes,
+    onProgress: (p) => log.info(formatProgressLine(p)),
+    signal: ctx.signal,
+  });
+  if (!result.manifest.ok) {
+    const sample = [...result.manifest.missing, ...result.manifest.sizeMismatch].slice(0, 5);
+    throw new CopyError(
+      `the destination does not match the source after the copy: ${result.manifest.missing.length} missing, ${result.manifest.sizeMismatch.length} with another size (e.g. ${sample.join(', ')}); run again to copy what is missing`,
+    );
+  }
+  return {
+    facts: {
+      skipped: false,
+      listed: result.listed,
+      copied: result.copied,
+      reusedObjects: result.skipped,
+      bytesCopied: result.bytesCopied,
+      bytesTotal: result.bytesTotal,
+      multipart: result.multipart,
+      retries: result.retries,
+      manifestOk: result.manifest.ok,
+    },
+    details: [
+      `${result.copied} of ${result.listed} objects copied (${formatBytes(result.bytesCopied)} of ${formatBytes(result.bytesTotal)}), ${result.skipped} already there, ${result.multipart} multipart`,
+      `manifest: every key and size matches${result.retries ? `; ${result.retries} retries` : ''}`,
+    ],
+  };
+}

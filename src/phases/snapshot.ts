@@ -1,0 +1,96 @@
+// Phase 3: a manual snapshot of the migrated indices on the source. Registers and verifies the
+// repository, waits while another snapshot (AWS's hourly automated one, say) runs, takes ours, and
+// follows it to the end with progress in the log. A re-run of the same workflow run finds its snapshot
+// by name and reuses it.
+import type { RunContext } from '../context.js';
+import type { SnapshotFacts } from '../record.js';
+import { snapshotProgressLine } from '../report/progress.js';
+import { ensureRepository } from '../search/repository.js';
+import { DomainError, type SnapshotInfo } from '../search/domain.js';
+import { poll } from '../util/poll.js';
+
+export class SnapshotError extends Error {
+  override name = 'SnapshotError';
+}
+
+const isConcurrentSnapshot = (err: unknown) =>
+  err instanceof DomainError && (err.type === 'concurrent_snapshot_execution_exception' || /concurrent snapshot/i.test(err.message));
+
+export async function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotFacts; details: string[] }> {
+  const { config, source, log } = ctx;
+  const repository = source.config.repository;
+  const name = config.snapshot;
+  const indices = ctx.plan!.migrate.map((m) => m.source);
+  const wait = { intervalMs: config.pollIntervalMs, timeoutMs: config.timeouts.snapshotMs, timeoutInput: 'snapshot-timeout-minutes', signal: ctx.signal };
+
+  const registration = await ensureRepository(source.domain, repository, source.config, false);
+  log.info(`repository ${repository} ${registration} and verified on the source (s3://${source.config.bucket}/${source.config.basePath})`);
+
+  let info = await source.domain.getSnapshot(repository, name);
+  const reused = info !== undefined;
+  if (info) {
+    log.info(`snapshot ${name} already exists (${info.state}): reusing it`);
+  } else {
+    await poll(
+      async () => {
+        const running = await source.domain.runningSnapshots();
+        if (running.length === 0) {
+          try {
+            await source.domain.createSnapshot(repository, name, { indices, includeGlobalState: false });
+            return true;
+          } catch (err) {
+            // Another snapshot started between our look and our request: wait for it like the others.
+            if (isConcurrentSnapshot(err)) return undefined;
+            // A 504 from the domain's front end: the request may still have been accepted. Look.
+            if (err instanceof DomainError && err.status === 504 && (await source.domain.getSnapshot(repository, name))) return true;
+            throw err;
+          }
+        }
+        log.info(`waiting: snapshot ${running.map((r) => `${r.repository}/${r.snapshot} (${r.state})`).join(', ')} is running on the source`);
+        return undefined;
+      },
+      { ...wait, what: 'other snapshots on the source to finish' },
+    );
+    log.info(`snapshot ${name} started: ${indices.length} indices into repository ${repository}`);
+  }
+
+  const started = Date.now();
+  info = await poll<SnapshotInfo>(
+    async () => {
+      const current = await source.domain.getSnapshot(repository, name);
+      if (!current) throw new SnapshotError(`snapshot ${name} disappeared from repository ${repository} while it was running`);
+      if (current.state !== 'IN_PROGRESS' && current.state !== 'STARTED') return current;
+      const status = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
+      if (status) {
+        log.info(
+          snapshotProgressLine({
+            shardsDone: status.shardsStats.done,
+            shardsTotal: status.shardsStats.total,
+            bytesDone: status.bytesDone,
+            bytesTotal: status.bytesTotal,
+            elapsedMs: Date.now() - started,
+          }),
+        );
+      }
+      return undefined;
+    },
+    { ...wait, what: `snapshot ${name} to finish` },
+  );
+
+  const shards = info.shards ?? { total: 0, failed: 0, successful: 0 };
+  if (info.state !== 'SUCCESS') {
+    const failures = (info.failures ?? []).slice(0, 5).map((f) => `${f.index}: ${f.reason}`);
+    throw new SnapshotError(
+      `snapshot ${name} ended ${info.state} (${shards.failed} of ${shards.total} shards failed)${failures.length ? `: ${failures.join('; ')}` : ''}. ` +
+        'A PARTIAL or FAILED snapshot cannot prove the migration; fix the cause (often red indices or a repository the domain cannot write) and run again with another `snapshot` name.',
+    );
+  }
+  const missing = indices.filter((i) => !info!.indices.includes(i));
+  if (missing.length) {
+    throw new SnapshotError(`snapshot ${name} does not contain ${missing.join(', ')} (it was taken before these existed); use a new \`snapshot\` name`);
+  }
+  return {
+    facts: { repository, snapshot: name, state: info.state, indices: info.indices, shardsTotal: shards.total, shardsFailed: shards.failed, reused },
+    details: [`${name}: ${info.state}, ${shards.total} shards, ${info.indices.length} indices${reused ? ' (reused from an earlier attempt)' : ''}`],
+  };
+}

@@ -1,0 +1,41 @@
+// The read-only window: `index.blocks.write` on exactly the indices this run migrates, from just before
+// the snapshot until the run ends. Its state is saved for the action's post step, which lifts a block
+// that a failed, cancelled or killed main step left behind.
+import * as core from '@actions/core';
+import type { Domain } from '../search/domain.js';
+import type { WriteBlockFacts } from '../record.js';
+
+export const WRITE_BLOCK_STATE = 'write-block';
+
+export interface SavedWriteBlock {
+  indices: string[];
+  state: WriteBlockFacts['state'];
+}
+
+function save(b: SavedWriteBlock): void {
+  core.saveState(WRITE_BLOCK_STATE, JSON.stringify(b));
+}
+
+export function loadWriteBlock(): SavedWriteBlock | undefined {
+  const raw = core.getState(WRITE_BLOCK_STATE);
+  return raw ? (JSON.parse(raw) as SavedWriteBlock) : undefined;
+}
+
+export async function setWriteBlock(domain: Domain, indices: string[]): Promise<WriteBlockFacts> {
+  // Saved before the request: if the process dies between the two, the post step still lifts it.
+  save({ indices, state: 'active' });
+  await domain.setWriteBlock(indices, true);
+  return { indices, setAt: Date.now(), state: 'active' };
+}
+
+export async function liftWriteBlock(domain: Domain, facts: WriteBlockFacts): Promise<void> {
+  await domain.setWriteBlock(facts.indices, false);
+  facts.liftedAt = Date.now();
+  facts.state = 'lifted';
+  save({ indices: facts.indices, state: 'lifted' });
+}
+
+export function keepWriteBlock(facts: WriteBlockFacts): void {
+  facts.state = 'kept';
+  save({ indices: facts.indices, state: 'kept' });
+}

@@ -1,0 +1,40 @@
+// One-line progress reports for the log while a snapshot or a restore's recovery runs.
+
+import { formatBytes, formatDuration } from './format.js';
+
+export interface TransferProgress {
+  shardsDone: number;
+  shardsTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  elapsedMs: number;
+}
+
+export interface RecoveryProgress extends TransferProgress {
+  /** Indices whose every shard has recovered, when the caller knows it. */
+  indicesDone?: number;
+  indicesTotal?: number;
+}
+
+function line(label: string, p: TransferProgress, extra: string[] = []): string {
+  // Bytes say more about time left than shards do (shards differ in size); fall back to shards before sizes are known.
+  const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.shardsTotal > 0 ? p.shardsDone / p.shardsTotal : 0;
+  const pct = Math.min(100, Math.floor(fraction * 100));
+  const parts = [`${label}: ${pct}%`, `${p.shardsDone}/${p.shardsTotal} shards`, ...extra];
+  if (p.bytesTotal > 0) parts.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
+  if (p.elapsedMs > 0 && p.bytesDone > 0) parts.push(`${formatBytes((p.bytesDone * 1000) / p.elapsedMs)}/s`);
+  parts.push(`${formatDuration(p.elapsedMs)} elapsed`);
+  if (fraction >= 0.01 && fraction < 1 && p.elapsedMs > 0) parts.push(`~${formatDuration((p.elapsedMs * (1 - fraction)) / fraction)} left`);
+  return parts.join(', ');
+}
+
+/** e.g. "snapshot: 30%, 12/40 shards, 1.2 GiB of 4.0 GiB, 45 MiB/s, 27.0 s elapsed, ~1 min 3 s left" */
+export function snapshotProgressLine(p: TransferProgress): string {
+  return line('snapshot', p);
+}
+
+/** e.g. "restore: 80%, 32/40 shards, 3/5 indices, 3.2 GiB of 4.0 GiB, …" */
+export function recoveryProgressLine(p: RecoveryProgress): string {
+  const indices = p.indicesTotal !== undefined ? [`${p.indicesDone ?? 0}/${p.indicesTotal} indices`] : [];
+  return line('restore', p, indices);
+}

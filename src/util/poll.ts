@@ -1,0 +1,49 @@
+// The one poller: every wait of a migration (another snapshot, ours, a restore's recovery) is a poll with
+// a deadline that names what ran out, a calm interval, and a sleep that tests can replace.
+
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+export interface PollOptions {
+  /** What is being waited for, for the timeout message: "snapshot migrate-1 to finish". */
+  what: string;
+  /** The input that sets this wait, so the message can say what to raise. */
+  timeoutInput: string;
+  timeoutMs: number;
+  intervalMs: number;
+  sleep?: (ms: number) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    }, { once: true });
+  });
+
+/**
+ * Calls `check` until it returns a value other than undefined. The interval grows gently (×1.5 up to
+ * 4× the base) so a long wait does not hammer the domain; the deadline is absolute.
+ */
+export async function poll<T>(check: () => Promise<T | undefined>, o: PollOptions): Promise<T> {
+  const started = Date.now();
+  const deadline = started + o.timeoutMs;
+  const wait = o.sleep ?? ((ms: number) => sleep(ms, o.signal));
+  let interval = o.intervalMs;
+  for (;;) {
+    const result = await check();
+    if (result !== undefined) return result;
+    if (Date.now() + interval > deadline) {
+      throw new TimeoutError(
+        `timed out after ${Math.round((Date.now() - started) / 1000)}s waiting for ${o.what}; raise \`${o.timeoutInput}\` if it needs longer`,
+      );
+    }
+    await wait(interval);
+    interval = Math.min(interval * 1.5, o.intervalMs * 4);
+  }
+}

@@ -1,0 +1,135 @@
+// A local GitHub runner: runs the bundled action as the real runner does — a separate Node process on
+// dist/index.js, inputs as INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE files, and the OIDC
+// request variables pointing at the stack's token endpoint. The post step gets the saved state back as
+// STATE_* variables, as the runner passes it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot, readStackEnv } from './layout.js';
+
+function stackEnv(): Record<string, string> {
+  const env = readStackEnv();
+  if (!env.STACK_SOURCE_ENDPOINT) throw new Error('the stack is not running: `npm run stack:up` first');
+  return env;
+}
+
+export interface ActionRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  log: string;
+  outputs: Record<string, string>;
+  summary: string;
+  state: Record<string, string>;
+  dir: string;
+}
+
+/** Parses the runner's file-command format: `name<<DELIM\nvalue\nDELIM` (and plain `name=value`). */
+export function parseFileCommands(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+    if (heredoc) {
+      const [, name, delim] = heredoc;
+      const value: string[] = [];
+      while (++i < lines.length && lines[i] !== delim) value.push(lines[i]);
+      out[name] = value.join('\n');
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=');
+      out[lines[i].slice(0, at)] = lines[i].slice(at + 1);
+    }
+  }
+  return out;
+}
+
+/** The inputs that point the action at the stack's two domains and buckets, as a user would write them. */
+export function stackInputs(overrides: Record<string, string> = {}): Record<string, string> {
+  const env = stackEnv();
+  return {
+    'role-to-assume': env.STACK_OIDC_ROLE_ARN,
+    'source-endpoint': env.STACK_SOURCE_ENDPOINT,
+    'source-region': env.STACK_SOURCE_REGION,
+    'source-bucket': env.STACK_SOURCE_BUCKET,
+    'target-endpoint': env.STACK_TARGET_ENDPOINT,
+    'target-region': env.STACK_TARGET_REGION,
+    'target-bucket': env.STACK_TARGET_BUCKET,
+    'snapshot-role-arn': env.STACK_SNAPSHOT_ROLE_ARN,
+    'index-settings': '{"index.number_of_replicas": 0}',
+    ...overrides,
+  };
+}
+
+export interface RunOptions {
+  /** Extra environment (or `undefined` values to remove a variable, e.g. the OIDC request URL). */
+  env?: Record<string, string | undefined>;
+  runId?: string;
+  entry?: 'main' | 'post';
+  /** Reuse the files of an earlier run (the post step of the same job, a re-run). */
+  dir?: string;
+  timeoutMs?: number;
+  /** Called with each chunk of the process's output (crash tests kill it at a chosen moment). */
+  onOutput?: (chunk: string, kill: (signal: NodeJS.Signals) => void) => void;
+}
+
+export async function runAction(inputs: Record<string, string>, opts: RunOptions = {}): Promise<ActionRun> {
+  const env = stackEnv();
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'osdm-run-'));
+  const files = { output: join(dir, 'outputs'), summary: join(dir, 'summary.md'), state: join(dir, 'state') };
+  for (const f of Object.values(files)) if (!existsSync(f)) writeFileSync(f, '');
+  if (opts.entry === 'post') writeFileSync(files.summary, '');
+
+  const childEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_RUN_ID: opts.runId ?? String(Date.now()),
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_REPOSITORY: env.STACK_GITHUB_REPOSITORY,
+    GITHUB_WORKFLOW: 'migrate',
+    GITHUB_SHA: '0000000000000000000000000000000000000000',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_STATE: files.state,
+    ACTIONS_ID_TOKEN_REQUEST_URL: env.STACK_OIDC_REQUEST_URL,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: env.STACK_OIDC_REQUEST_TOKEN,
+    // The SDK's own endpoint variables: the action has no test-only code path for the stack.
+    AWS_ENDPOINT_URL_S3: env.AWS_ENDPOINT_URL,
+    AWS_ENDPOINT_URL_STS: env.AWS_ENDPOINT_URL,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    RUNNER_TEMP: dir,
+  };
+  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value;
+  if (opts.entry === 'post') {
+    for (const [k, v] of Object.entries(parseFileCommands(readFileSync(files.state, 'utf8')))) childEnv[`STATE_${k}`] = v;
+  }
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete childEnv[k];
+    else childEnv[k] = v;
+  }
+
+  const script = join(projectRoot, 'dist', opts.entry === 'post' ? 'post/index.js' : 'index.js');
+  const child = spawn(process.execPath, [script], { env: childEnv, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const kill = (signal: NodeJS.Signals) => child.kill(signal);
+  const onData = (d: Buffer) => {
+    const s = d.toString();
+    log += s;
+    opts.onOutput?.(s, kill);
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  clearTimeout(timer);
+  return {
+    code,
+    signal,
+    log,
+    outputs: parseFileCommands(readFileSync(files.output, 'utf8')),
+    summary: readFileSync(files.summary, 'utf8'),
+    state: parseFileCommands(readFileSync(files.state, 'utf8')),
+    dir,
+  };
+}

@@ -1,0 +1,38 @@
+// One process for the stack's Node services: a managed-domain gateway in front of each node and the
+// GitHub-style OIDC token endpoint. Started detached by `stack:up`; writes its addresses when ready.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startGateway } from './gateway/index.js';
+import { startOidcServer } from './oidc.js';
+import { ACCOUNT_ID, stackDir, stackLayout } from './layout.js';
+
+const layout = stackLayout();
+const requestToken = process.env.STACK_OIDC_REQUEST_TOKEN;
+if (!requestToken) throw new Error('STACK_OIDC_REQUEST_TOKEN is not set');
+
+const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+const gateways = await Promise.all(
+  [layout.source, layout.target].map((side) =>
+    startGateway({
+      port: side.gatewayPort,
+      nodeUrl: `http://127.0.0.1:${side.nodePort}`,
+      region: side.region,
+      motoUrl: layout.motoUrl,
+      accountId: ACCOUNT_ID,
+      log: (line) => log(`[${side.name} gateway] ${line}`),
+    }),
+  ),
+);
+const oidc = await startOidcServer({ port: layout.oidcPort, requestToken, repository: 'example-org/example-repo' });
+writeFileSync(
+  join(stackDir, 'services.json'),
+  JSON.stringify({ sourceGateway: gateways[0].url, targetGateway: gateways[1].url, oidcRequestUrl: oidc.requestUrl }),
+);
+log('services ready');
+
+const shutdown = async () => {
+  await Promise.allSettled([...gateways.map((g) => g.close()), oidc.close()]);
+  process.exit(0);
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

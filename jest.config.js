@@ -8,8 +8,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-  globalSetup: '<rootDir>/__tests__/support/global-setup.ts',
-  globalTeardown: '<rootDir>/__tests__/support/global-teardown.ts',
+  globalSetup: '<rootDir>/__tests__/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/__tests__/support/global-teardown.mjs',
   testTimeout: 600000,
   verbose: true,
 };

@@ -1,22 +1,18 @@
 // `npm run demo`: a whole migration on the local stack, as a workflow would run it. Starts the stack if
 // it is not running, seeds the source, runs dist/index.js through the local runner, and keeps the job
 // summary and the outputs under out/demo/.
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@opensearch-project/opensearch';
-import { ensureStack } from '../stack/stack.js';
-import { seedSource } from '../stack/seed-data.js';
-import { projectRoot, stackDir } from '../stack/layout.js';
+import { ensureSeeded, ensureStack } from '../stack/stack.js';
+import { projectRoot } from '../stack/layout.js';
 import { runAction, stackInputs } from '../stack/runner.js';
 
 const out = join(projectRoot, 'out', 'demo');
 mkdirSync(out, { recursive: true });
 
-const { env, started } = await ensureStack();
-if (started || !existsSync(join(stackDir, 'seeded'))) {
-  const seeded = await seedSource(env.STACK_SOURCE_NODE, { log: (l) => console.log(`[seed] ${l}`) });
-  writeFileSync(join(stackDir, 'seeded'), JSON.stringify(seeded));
-}
+const { env } = await ensureStack();
+await ensureSeeded(env);
 // The demo restores under the source's names: clear what an earlier demo restored on the target.
 const target = new Client({ node: env.STACK_TARGET_NODE });
 const stale = ((await target.cat.indices({ format: 'json', h: 'index' } as any)).body as Array<{ index: string }>)

@@ -1,13 +1,6 @@
 // Which indices a migration moves and what they are called on the target: pure rules, no I/O.
-
-/**
- * System and hidden indices start with a dot on OpenSearch and Elasticsearch (.kibana, .opendistro_security,
- * .opensearch-*, .plugins-*, .tasks …). A managed domain owns them; restoring them fails there or breaks
- * the target's own plugins, so they are never migrated.
- */
-export function isSystemIndex(name: string): boolean {
-  return name.startsWith('.');
-}
+// System indices (see constants.ts) are never migrated: the managed domain owns them.
+import { isSystemIndex } from './constants.js';
 
 export interface IndexPlan {
   /** source index → target index, in source order. */

@@ -146,8 +146,9 @@ function endpointRegion(url: URL): string | undefined {
   return /\.([a-z0-9-]+)\.es\.amazonaws\.com(?:\.cn)?$/.exec(url.hostname)?.[1];
 }
 
-function region(p: Problems, name: string, endpointName: string, raw: string, url: URL | undefined): string | undefined {
-  const fromEndpoint = url && endpointRegion(url);
+function region(p: Problems, name: string, endpointName: string, raw: string, endpointRaw: string): string | undefined {
+  // Read the Region from the endpoint even when the endpoint was refused for another reason, so one mistake isn't reported twice.
+  const fromEndpoint = URL.canParse(endpointRaw) ? endpointRegion(new URL(endpointRaw)) : undefined;
   if (raw === '') {
     if (fromEndpoint) return fromEndpoint;
     return void p.add(name, 'is required', "write the domain's AWS Region, e.g. us-east-1");
@@ -164,7 +165,11 @@ function region(p: Problems, name: string, endpointName: string, raw: string, ur
 function bucket(p: Problems, name: string, raw: string): string | undefined {
   if (raw === '') return void p.add(name, 'is required', 'write the S3 bucket name, e.g. my-snapshots');
   const fix = 'write an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
-  if (/^s3:\/\/|^arn:/.test(raw)) return void p.add(name, `${q(raw)} is a URI or ARN`, `write only the bucket name, e.g. ${raw.replace(/^s3:\/\/|^arn:[^:]*:s3:::/, '').split('/')[0]}`);
+  if (/^s3:\/\/|^arn:/.test(raw)) {
+    const inside = raw.replace(/^s3:\/\/|^arn:[^:]*:s3:::/, '').split('/')[0]!;
+    const example = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(inside) ? inside : 'my-snapshots';
+    return void p.add(name, `${q(raw)} is a URI or ARN`, `write only the bucket name, without s3:// or a path, e.g. ${example}`);
+  }
   const why =
     raw.length < 3 || raw.length > 63 ? 'is not 3-63 characters long'
     : /[^a-z0-9.-]/.test(raw) ? 'has characters other than lowercase letters, digits, dots and hyphens'
@@ -375,7 +380,7 @@ function auth(p: Problems, side: Side): AuthConfig {
 function readSide(p: Problems, side: Side, defaults: SideDefaults, snapshotRole: { input: string; value: string }): SideConfig {
   const names = SideInputs[side];
   const url = endpoint(p, names.Endpoint, side, str(names.Endpoint));
-  const reg = region(p, names.Region, names.Endpoint, str(names.Region), url);
+  const reg = region(p, names.Region, names.Endpoint, str(names.Region), str(names.Endpoint));
   const sideAuth = auth(p, side);
   // A defaulted value was already checked under its source-* name; only name the target-* input when it was given.
   const given = (name: string, fallback: string | undefined): [string, string | undefined] =>
@@ -464,11 +469,14 @@ export function readInputs(): MigrationConfig {
 
   const minutes = (name: string, fallback: number) => numberIn(p, name, fallback, Bounds.timeoutMinutes, false);
   const totalMin = minutes(Inputs.TimeoutMinutes, Defaults.timeoutMinutes);
-  const snapshotMin = minutes(Inputs.SnapshotTimeoutMinutes, Defaults.snapshotTimeoutMinutes);
-  const restoreMin = minutes(Inputs.RestoreTimeoutMinutes, Defaults.restoreTimeoutMinutes);
-  for (const [name, value] of [[Inputs.SnapshotTimeoutMinutes, snapshotMin], [Inputs.RestoreTimeoutMinutes, restoreMin]] as const) {
-    if (value > totalMin) p.add(name, `${value} is longer than timeout-minutes (${totalMin})`, `write at most ${totalMin}, or raise timeout-minutes`);
-  }
+  // A phase's default wait shrinks to fit a smaller budget; only a wait the user wrote can contradict it.
+  const phaseMinutes = (name: string, fallback: number): number => {
+    const value = minutes(name, Math.min(fallback, totalMin));
+    if (str(name) !== '' && value > totalMin) p.add(name, `${value} is longer than timeout-minutes (${totalMin})`, `write at most ${totalMin}, or raise timeout-minutes`);
+    return value;
+  };
+  const snapshotMin = phaseMinutes(Inputs.SnapshotTimeoutMinutes, Defaults.snapshotTimeoutMinutes);
+  const restoreMin = phaseMinutes(Inputs.RestoreTimeoutMinutes, Defaults.restoreTimeoutMinutes);
 
   const config: MigrationConfig = {
     mode,

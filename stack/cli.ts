@@ -1,7 +1,6 @@
 // npm run stack:up | stack:down | stack:seed | stack:status
-import { seedSource } from './seed-data.js';
 import { readStackEnv } from './layout.js';
-import { runningPids, stackDown, stackUp } from './stack.js';
+import { ensureSeeded, runningPids, stackDown, stackUp } from './stack.js';
 
 const command = process.argv[2];
 try {
@@ -10,10 +9,7 @@ try {
   else if (command === 'seed') {
     const env = readStackEnv();
     if (!env.STACK_SOURCE_NODE) throw new Error('the stack is not running: `npm run stack:up` first');
-    const started = Date.now();
-    const seeded = await seedSource(env.STACK_SOURCE_NODE, { log: (l) => console.log(`[seed] ${l}`) });
-    const total = seeded.reduce((n, s) => n + s.documents, 0);
-    console.log(`[seed] ${total} documents in ${seeded.length} indices in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    await ensureSeeded(env, { force: true });
   } else if (command === 'status') {
     console.log(JSON.stringify({ pids: runningPids(), env: readStackEnv() }, null, 2));
   } else {

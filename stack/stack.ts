@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { seedAws, MOTO_ADMIN, STACK_REPOSITORY } from './aws-seed.js';
 import { buildLauncher, startNode } from './opensearch.js';
+import { seedSource, type SeededIndex } from './seed-data.js';
 import { isAlive, spawnDetached, stopProcess, waitForHttp } from './processes.js';
 import { ACCOUNT_ID, envFile, formatStackEnv, pidFile, projectRoot, readStackEnv, stackDir, stackLayout } from './layout.js';
 
@@ -21,22 +22,19 @@ export function runningPids(): Pids {
 }
 
 /** moto 5.2 comes with the machine image; install it only where it is missing. */
-function ensureMoto(): string {
-  const found = () => {
+function ensureMoto(): void {
+  const present = () => {
     try {
-      return execFileSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).trim();
+      execFileSync('python3', ['-c', 'import moto.server, moto.sts, moto.iam, werkzeug'], { stdio: 'ignore' });
+      return true;
     } catch {
-      return '';
+      return false;
     }
   };
-  let path = found();
-  if (!path) {
-    log('moto_server not found: installing moto[server] 5.2 with pip');
-    execFileSync('python3', ['-m', 'pip', 'install', '--quiet', 'moto[server]>=5.2,<5.3'], { stdio: 'inherit' });
-    path = found();
-  }
-  if (!path) throw new Error('moto_server is still not on PATH after pip install');
-  return path;
+  if (present()) return;
+  log('moto is not installed: installing moto[server] 5.2 with pip');
+  execFileSync('python3', ['-m', 'pip', 'install', '--quiet', 'moto[server]>=5.2,<5.3'], { stdio: 'inherit' });
+  if (!present()) throw new Error('moto is still not importable after pip install');
 }
 
 export async function stackUp(): Promise<Record<string, string>> {
@@ -53,8 +51,10 @@ export async function stackUp(): Promise<Record<string, string>> {
   const savePids = () => writeFileSync(pidFile, JSON.stringify(pids, null, 2));
 
   try {
-    const moto = ensureMoto();
-    pids.moto = spawnDetached(moto, ['-H', '127.0.0.1', '-p', String(layout.base)], { logFile: join(stackDir, 'logs', 'moto.log') });
+    ensureMoto();
+    pids.moto = spawnDetached('python3', [join(projectRoot, 'stack', 'moto', 'serve.py'), '127.0.0.1', String(layout.base)], {
+      logFile: join(stackDir, 'logs', 'moto.log'),
+    });
     savePids();
     await buildLauncher(log);
 
@@ -161,4 +161,16 @@ function tail(file: string, lines = 30): string {
   } catch {
     return '(no log)';
   }
+}
+
+export const seededFile = join(stackDir, 'seeded');
+
+/** Seeds the source once per stack; the marker file holds what was seeded, for tests to compare with. */
+export async function ensureSeeded(env: Record<string, string>, opts: { force?: boolean } = {}): Promise<SeededIndex[]> {
+  if (!opts.force && existsSync(seededFile)) return JSON.parse(readFileSync(seededFile, 'utf8')) as SeededIndex[];
+  const started = Date.now();
+  const seeded = await seedSource(env.STACK_SOURCE_NODE, { log: (l) => log(`seed: ${l}`) });
+  writeFileSync(seededFile, JSON.stringify(seeded));
+  log(`seeded ${seeded.reduce((n, s) => n + s.documents, 0)} documents in ${seeded.length} indices in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return seeded;
 }

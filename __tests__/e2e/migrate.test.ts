@@ -1,12 +1,11 @@
 // The product, end to end: dist/index.js run as the runner runs it migrates the seeded source domain to
 // the target across two regions and two buckets; both bare nodes are then queried directly.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { runAction, stackInputs } from '../support/action.js';
 import { nodeClient } from '../support/stack.js';
-import { stackDir } from '../../stack/layout.js';
+import { seededFile } from '../../stack/stack.js';
 
-const seeded: Array<{ index: string; documents: number; aliases: string[] }> = JSON.parse(readFileSync(join(stackDir, 'seeded'), 'utf8'));
+const seeded: Array<{ index: string; documents: number; aliases: string[] }> = JSON.parse(readFileSync(seededFile, 'utf8'));
 const source = nodeClient('source');
 const target = nodeClient('target');
 
@@ -62,7 +61,7 @@ describe('a whole migration through dist/index.js', () => {
   test('the job summary has the phase table and the comparison table', () => {
     for (const phase of ['Credentials', 'Snapshot', 'Copy', 'Restore', 'Verify']) expect(run.summary).toContain(phase);
     for (const s of seeded) expect(run.summary).toContain(s.index);
-    expect(run.summary).toContain(String(seeded.find((s) => s.index === 'products')!.documents));
+    expect(run.summary).toContain(seeded.find((s) => s.index === 'products')!.documents.toLocaleString('en-US'));
   });
 
   test('every secret is masked, and none appears anywhere else', () => {

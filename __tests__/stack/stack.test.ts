@@ -45,7 +45,8 @@ describe('the local stack', () => {
       repository: repo,
       body: { type: 's3', settings: { bucket: env.STACK_SOURCE_BUCKET, base_path: basePath, region: env.STACK_SOURCE_REGION, role_arn: env.STACK_SNAPSHOT_ROLE_ARN } },
     } as any);
-    await src.snapshot.create({ repository: repo, snapshot, wait_for_completion: true, body: { indices: index, include_global_state: false } } as any);
+    // .kibana_1 rides along, as in a real domain's snapshot; the restore test below asks for it.
+    await src.snapshot.create({ repository: repo, snapshot, wait_for_completion: true, body: { indices: `${index},.kibana_1`, include_global_state: false } } as any);
 
     execFileSync('aws', ['s3', 'sync', `s3://${env.STACK_SOURCE_BUCKET}/${basePath}`, `s3://${env.STACK_TARGET_BUCKET}/${basePath}`, '--only-show-errors'], {
       env: { ...process.env, AWS_ACCESS_KEY_ID: env.STACK_ADMIN_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: env.STACK_ADMIN_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION: env.STACK_TARGET_REGION, AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL },
@@ -66,7 +67,7 @@ describe('the local stack', () => {
   test('an unsigned request is refused as AWS refuses it', async () => {
     const res = await fetch(`${env.STACK_SOURCE_ENDPOINT}/_cat/indices`);
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ message: expect.stringMatching(/Missing Authentication Token|not authorized|security token/i) });
+    expect(JSON.stringify(await res.json())).toMatch(/User: anonymous is not authorized to perform: es:ESHttpGet/);
     const bare = new Client({ node: env.STACK_SOURCE_ENDPOINT });
     expect((await errorOf(bare.cat.indices())).status).toBe(403);
   });
@@ -101,12 +102,11 @@ describe('the local stack', () => {
     expect(JSON.stringify(e.body)).toMatch(/role_arn/);
   });
 
-  test('restoring .kibana is refused', async () => {
-    const src = signed('source');
-    const snap = unique('kibana-snap');
-    await src.snapshot.create({ repository: repo, snapshot: snap, wait_for_completion: true, body: { indices: `.kibana_1,${index}`, include_global_state: false } } as any);
-    const e = await errorOf(src.snapshot.restore({ repository: repo, snapshot: snap, body: { indices: '.kibana_1', rename_pattern: '(.+)', rename_replacement: 'restored-$1' } } as any));
+  test('restoring .kibana is refused, though the bare target node would take it', async () => {
+    // The target node has no .kibana_1: only the gateway's managed-domain rule can refuse this restore.
+    const e = await errorOf(signed('target').snapshot.restore({ repository: repo, snapshot, body: { indices: '.kibana_1' } } as any));
     expect(e.status).toBeGreaterThanOrEqual(400);
-    expect(JSON.stringify(e.body)).toMatch(/kibana/);
+    expect(JSON.stringify(e.body)).toMatch(/cannot restore index \[\.kibana_1\]/);
+    expect((await nodeClient('target').indices.exists({ index: '.kibana_1' })).body).toBe(false);
   });
 });

@@ -206,6 +206,11 @@ describe('readInputs: valid inputs', () => {
     expect(config.timeouts).toEqual({ snapshotMs: 15_000, restoreMs: 15_000, totalMs: 30_000 });
   });
 
+  test('a smaller overall budget caps the phase waits the user left at their defaults', () => {
+    setInputs({ ...minimal, 'timeout-minutes': '60', 'restore-timeout-minutes': '45' });
+    expect(readInputs().timeouts).toEqual({ snapshotMs: 60 * 60_000, restoreMs: 45 * 60_000, totalMs: 60 * 60_000 });
+  });
+
   test('a Java rename with inline flags and named groups is accepted', () => {
     setInputs({ ...minimal, 'rename-pattern': '(?i)^(?<base>logs)-(\\d+)$', 'rename-replacement': '${base}-v2-$2' });
     expect(readInputs().rename).toEqual({ pattern: '(?i)^(?<base>logs)-(\\d+)$', replacement: '${base}-v2-$2' });
@@ -265,7 +270,7 @@ const badInputs: Array<[string, Record<string, string>, string, RegExp]> = [
   ['bucket with adjacent dots', { 'target-bucket': 'new..snapshots' }, 'target-bucket', /adjacent dots/],
   ['bucket with a reserved prefix', { 'source-bucket': 'xn--snapshots' }, 'source-bucket', /prefix S3 reserves/],
   ['bucket with a reserved suffix', { 'target-bucket': 'snapshots-s3alias' }, 'target-bucket', /suffix S3 reserves/],
-  ['bucket given as an S3 URI', { 'source-bucket': 's3://old-snapshots/migrations' }, 'source-bucket', /only the bucket name, e\.g\. old-snapshots/],
+  ['bucket given as an S3 URI', { 'source-bucket': 's3://old-snapshots/migrations' }, 'source-bucket', /only the bucket name, without s3:\/\/ or a path, e\.g\. old-snapshots/],
   ['bucket ending in a hyphen', { 'source-bucket': 'snapshots-' }, 'source-bucket', /start and end with a letter or digit/],
   ['base path with a leading slash', { 'source-base-path': '/snapshots' }, 'source-base-path', /no leading slash/],
   ['base path with a double slash', { 'target-base-path': 'a//b' }, 'target-base-path', /key prefix/],

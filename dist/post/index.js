@@ -103572,8 +103572,9 @@ function partitionOf(region) {
 function endpointRegion(url) {
     return /\.([a-z0-9-]+)\.es\.amazonaws\.com(?:\.cn)?$/.exec(url.hostname)?.[1];
 }
-function region(p, name, endpointName, raw, url) {
-    const fromEndpoint = url && endpointRegion(url);
+function region(p, name, endpointName, raw, endpointRaw) {
+    // Read the Region from the endpoint even when the endpoint was refused for another reason, so one mistake isn't reported twice.
+    const fromEndpoint = URL.canParse(endpointRaw) ? endpointRegion(new URL(endpointRaw)) : undefined;
     if (raw === '') {
         if (fromEndpoint)
             return fromEndpoint;
@@ -103591,8 +103592,11 @@ function bucket(p, name, raw) {
     if (raw === '')
         return void p.add(name, 'is required', 'write the S3 bucket name, e.g. my-snapshots');
     const fix = 'write an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
-    if (/^s3:\/\/|^arn:/.test(raw))
-        return void p.add(name, `${q(raw)} is a URI or ARN`, `write only the bucket name, e.g. ${raw.replace(/^s3:\/\/|^arn:[^:]*:s3:::/, '').split('/')[0]}`);
+    if (/^s3:\/\/|^arn:/.test(raw)) {
+        const inside = raw.replace(/^s3:\/\/|^arn:[^:]*:s3:::/, '').split('/')[0];
+        const example = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(inside) ? inside : 'my-snapshots';
+        return void p.add(name, `${q(raw)} is a URI or ARN`, `write only the bucket name, without s3:// or a path, e.g. ${example}`);
+    }
     const why = raw.length < 3 || raw.length > 63 ? 'is not 3-63 characters long'
         : /[^a-z0-9.-]/.test(raw) ? 'has characters other than lowercase letters, digits, dots and hyphens'
             : !/^[a-z0-9].*[a-z0-9]$/.test(raw) ? 'does not start and end with a letter or digit'
@@ -103809,7 +103813,7 @@ function auth(p, side) {
 function readSide(p, side, defaults, snapshotRole) {
     const names = SideInputs[side];
     const url = endpoint(p, names.Endpoint, side, str(names.Endpoint));
-    const reg = region(p, names.Region, names.Endpoint, str(names.Region), url);
+    const reg = region(p, names.Region, names.Endpoint, str(names.Region), str(names.Endpoint));
     const sideAuth = auth(p, side);
     // A defaulted value was already checked under its source-* name; only name the target-* input when it was given.
     const given = (name, fallback) => str(name) !== '' || fallback === undefined ? [str(name), undefined] : [fallback, fallback];
@@ -103887,12 +103891,15 @@ function readInputs() {
         p.add(Inputs.KeepWriteBlock, 'is true but write-block is false', 'set write-block: true too, or drop keep-write-block');
     const minutes = (name, fallback) => numberIn(p, name, fallback, Bounds.timeoutMinutes, false);
     const totalMin = minutes(Inputs.TimeoutMinutes, Defaults.timeoutMinutes);
-    const snapshotMin = minutes(Inputs.SnapshotTimeoutMinutes, Defaults.snapshotTimeoutMinutes);
-    const restoreMin = minutes(Inputs.RestoreTimeoutMinutes, Defaults.restoreTimeoutMinutes);
-    for (const [name, value] of [[Inputs.SnapshotTimeoutMinutes, snapshotMin], [Inputs.RestoreTimeoutMinutes, restoreMin]]) {
-        if (value > totalMin)
+    // A phase's default wait shrinks to fit a smaller budget; only a wait the user wrote can contradict it.
+    const phaseMinutes = (name, fallback) => {
+        const value = minutes(name, Math.min(fallback, totalMin));
+        if (str(name) !== '' && value > totalMin)
             p.add(name, `${value} is longer than timeout-minutes (${totalMin})`, `write at most ${totalMin}, or raise timeout-minutes`);
-    }
+        return value;
+    };
+    const snapshotMin = phaseMinutes(Inputs.SnapshotTimeoutMinutes, Defaults.snapshotTimeoutMinutes);
+    const restoreMin = phaseMinutes(Inputs.RestoreTimeoutMinutes, Defaults.restoreTimeoutMinutes);
     const config = {
         mode,
         credentials: {
@@ -104223,24 +104230,35 @@ class Domain {
         return this.call('POST', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_restore`, { body, query: { wait_for_completion: false } });
     }
     // ---- indices ------------------------------------------------------------------------------
-    /** Concrete indices matching the patterns (hidden and system ones included, so callers can exclude them by name). */
+    /**
+     * Concrete indices matching the patterns, aliases expanded to their indices (hidden and system ones
+     * included, so callers can exclude them by name). `_resolve/index` rather than `_cat/indices`: it
+     * understands `-` exclusions, and `_cat/indices` with a missing name stalls for 30 s on OpenSearch 3.
+     */
     async resolveIndices(patterns) {
-        const rows = await this.call('GET', `/_cat/indices/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}`, {
-            query: { format: 'json', h: 'index,status,health,pri', expand_wildcards: 'all', s: 'index' },
-            ignore: [404],
+        const b = await this.call('GET', `/_resolve/index/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}`, {
+            query: { expand_wildcards: 'all' },
         });
-        if (!Array.isArray(rows))
-            return [];
-        return rows.map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) }));
+        const indices = new Map();
+        for (const i of b?.indices ?? [])
+            indices.set(i.name, !(i.attributes ?? []).includes('closed'));
+        const viaAlias = (b?.aliases ?? []).flatMap((a) => a.indices ?? []).filter((name) => !indices.has(name));
+        if (viaAlias.length)
+            for (const row of await this.existingIndices(viaAlias))
+                indices.set(row.index, row.status !== 'close');
+        return { indices: [...indices].map(([index, open]) => ({ index, open })), aliases: (b?.aliases ?? []).map((a) => a.name) };
     }
+    /** Which of these indices exist, with their state. One listing of all indices, filtered here. */
     async existingIndices(names) {
         if (names.length === 0)
             return [];
-        const rows = await this.call('GET', `/_cat/indices/${domain_list(names)}`, {
-            query: { format: 'json', h: 'index,status,health,pri', expand_wildcards: 'all', ignore_unavailable: true },
-            ignore: [404],
+        const wanted = new Set(names);
+        const rows = await this.call('GET', '/_cat/indices', {
+            query: { format: 'json', h: 'index,status,health,pri', expand_wildcards: 'all' },
         });
-        return Array.isArray(rows) ? rows.map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) })) : [];
+        return rows
+            .filter((r) => wanted.has(r.index))
+            .map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) }));
     }
     deleteIndices(names) {
         return this.call('DELETE', `/${domain_list(names)}`);

@@ -22,7 +22,7 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
   ctx.record.target.engine = targetInfo.engine;
   ctx.record.target.version = targetInfo.version;
 
-  const resolved = await source.domain.resolveIndices(config.indices);
+  const { indices: resolved, aliases } = await source.domain.resolveIndices(config.indices);
   const plan = planIndices(
     resolved.map((r) => r.index),
     config.rename,
@@ -34,7 +34,11 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
         '. List the indices or patterns to migrate, e.g. `indices: "orders-*,products"`.',
     );
   }
-  const closed = resolved.filter((r) => r.status === 'close' && !plan.excluded.includes(r.index));
+  const missing = config.indices.filter((p) => !p.startsWith('-') && !p.includes('*') && !resolved.some((r) => r.index === p) && !aliases.includes(p));
+  if (missing.length) {
+    throw new PreflightError(`\`indices\` names ${missing.join(', ')}, which the source does not have (neither an index nor an alias). Fix the name or use a pattern.`);
+  }
+  const closed = resolved.filter((r) => !r.open && !plan.excluded.includes(r.index));
   if (closed.length) {
     throw new PreflightError(`closed source indices cannot be snapshotted: ${closed.map((c) => c.index).join(', ')}. Open them or exclude them in \`indices\` (e.g. "-${closed[0].index}").`);
   }

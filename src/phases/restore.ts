@@ -81,7 +81,7 @@ export async function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFac
       const [health, recovery] = await Promise.all([target.domain.health(names), target.domain.recovery(names)]);
       log.info(recoveryProgressLine({ ...recovery, elapsedMs: Date.now() - started }));
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
-      return health.status === 'red' || recovery.shardsDone < recovery.shardsTotal ? undefined : true;
+      return health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal ? undefined : true;
     },
     { ...wait, what: `the restore of ${names.length} indices on the target` },
   );

@@ -4,7 +4,7 @@
 import type { CopyFacts, PhaseRecord, RunRecord, SnapshotFacts, WriteBlockFacts } from '../record.js';
 import { SUMMARY_MAX_BYTES } from '../constants.js';
 import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from './format.js';
-import { type ComparisonLimits, PHASE_ICONS, PHASE_LABELS, comparisonTable, isProblem, phaseDuration, phaseTable } from './tables.js';
+import { type ComparisonLimits, PHASE_ICONS, PHASE_LABELS, comparisonTable, isProblem, phaseDuration, phaseTable, sortComparisons } from './tables.js';
 
 export type Outcome = 'verified' | 'mismatch' | 'failed' | 'plan' | 'incomplete';
 
@@ -31,7 +31,7 @@ function clip(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-const code = (s: string): string => `<code>${escapeHtml(s)}</code>`;
+const code = (s: string): string => `<code>${inlineHtml(s)}</code>`;
 
 function sideLine(label: string, side: RunRecord['source']): string {
   const engine = [side.engine, side.version].filter(Boolean).join(' ');
@@ -172,7 +172,7 @@ export function renderPhaseSummary(phase: PhaseRecord, record: RunRecord): strin
   }
   if (phase.name === 'verify' && record.verification) {
     const v = record.verification;
-    const problems = v.indices.filter(isProblem);
+    const problems = sortComparisons(v.indices).filter(isProblem); // the table's order
     const migrated = v.indices.filter((c) => c.status !== 'excluded').length;
     lines.push(
       problems.length

@@ -2,7 +2,7 @@
 // HTML rather than markdown tables: cells may hold `|`, line breaks and <details>, and escaping stays simple.
 
 import type { IndexComparison, PhaseName, PhaseRecord, PhaseStatus, RunRecord, VerificationFacts } from '../record.js';
-import { escapeHtml, formatCount, formatDifference, formatDuration, inlineHtml, plural } from './format.js';
+import { formatCount, formatDifference, formatDuration, inlineHtml, plural } from './format.js';
 
 export const PHASE_ORDER: readonly PhaseName[] = ['credentials', 'preflight', 'snapshot', 'copy', 'restore', 'verify'];
 
@@ -85,7 +85,7 @@ function statusCell(c: IndexComparison): string {
 }
 
 function names(list: readonly string[]): string {
-  return list.length ? list.map((a) => `<code>${escapeHtml(a)}</code>`).join(', ') : 'none';
+  return list.length ? list.map((a) => `<code>${inlineHtml(a)}</code>`).join(', ') : 'none';
 }
 
 function aliasesCell(c: IndexComparison): string {
@@ -119,8 +119,8 @@ export function comparisonTable(v: VerificationFacts, limits: ComparisonLimits =
   const header = row(['Index', ...(renamed ? ['Target index'] : []), 'Source docs', 'Target docs', 'Difference', 'Aliases', 'Status'], true);
   const toRow = (c: IndexComparison): string =>
     row([
-      `<code>${escapeHtml(c.sourceIndex)}</code>`,
-      ...(renamed ? [c.status === 'excluded' ? '—' : `<code>${escapeHtml(c.targetIndex)}</code>`] : []),
+      `<code>${inlineHtml(c.sourceIndex)}</code>`,
+      ...(renamed ? [c.status === 'excluded' ? '—' : `<code>${inlineHtml(c.targetIndex)}</code>`] : []),
       formatCount(c.sourceCount),
       c.status === 'excluded' ? '—' : formatCount(c.targetCount),
       c.status === 'excluded' ? '—' : formatDifference(c.sourceCount, c.targetCount),
@@ -138,7 +138,7 @@ export function comparisonTable(v: VerificationFacts, limits: ComparisonLimits =
   };
 
   const migrated = v.indices.length - excluded.length;
-  const totalIcon = v.verified ? '✅ verified' : `❌ ${plural(v.mismatched.length, 'index', 'indices')} differ`;
+  const totalIcon = v.verified ? '✅ verified' : `❌ ${plural(v.mismatched.length, 'index', 'indices')} ${v.mismatched.length === 1 ? 'differs' : 'differ'}`;
   const totals = row([
     `<b>Total (${plural(migrated, 'index', 'indices')})</b>`,
     ...(renamed ? [''] : []),

@@ -167,23 +167,32 @@ export class Domain {
 
   // ---- indices ------------------------------------------------------------------------------
 
-  /** Concrete indices matching the patterns (hidden and system ones included, so callers can exclude them by name). */
-  async resolveIndices(patterns: string[]): Promise<IndexRow[]> {
-    const rows = await this.call<any[]>('GET', `/_cat/indices/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}`, {
-      query: { format: 'json', h: 'index,status,health,pri', expand_wildcards: 'all', s: 'index' },
-      ignore: [404],
+  /**
+   * Concrete indices matching the patterns, aliases expanded to their indices (hidden and system ones
+   * included, so callers can exclude them by name). `_resolve/index` rather than `_cat/indices`: it
+   * understands `-` exclusions, and `_cat/indices` with a missing name stalls for 30 s on OpenSearch 3.
+   */
+  async resolveIndices(patterns: string[]): Promise<{ indices: Array<{ index: string; open: boolean }>; aliases: string[] }> {
+    const b = await this.call('GET', `/_resolve/index/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}`, {
+      query: { expand_wildcards: 'all' },
     });
-    if (!Array.isArray(rows)) return [];
-    return rows.map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) }));
+    const indices = new Map<string, boolean>();
+    for (const i of b?.indices ?? []) indices.set(i.name, !(i.attributes ?? []).includes('closed'));
+    const viaAlias = (b?.aliases ?? []).flatMap((a: any) => a.indices ?? []).filter((name: string) => !indices.has(name));
+    if (viaAlias.length) for (const row of await this.existingIndices(viaAlias)) indices.set(row.index, row.status !== 'close');
+    return { indices: [...indices].map(([index, open]) => ({ index, open })), aliases: (b?.aliases ?? []).map((a: any) => a.name) };
   }
 
+  /** Which of these indices exist, with their state. One listing of all indices, filtered here. */
   async existingIndices(names: string[]): Promise<IndexRow[]> {
     if (names.length === 0) return [];
-    const rows = await this.call<any[]>('GET', `/_cat/indices/${list(names)}`, {
-      query: { format: 'json', h: 'index,status,health,pri', expand_wildcards: 'all', ignore_unavailable: true },
-      ignore: [404],
+    const wanted = new Set(names);
+    const rows = await this.call<any[]>('GET', '/_cat/indices', {
+      query: { format: 'json', h: 'index,status,health,pri', expand_wildcards: 'all' },
     });
-    return Array.isArray(rows) ? rows.map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) })) : [];
+    return rows
+      .filter((r) => wanted.has(r.index))
+      .map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) }));
   }
 
   deleteIndices(names: string[]): Promise<unknown> {

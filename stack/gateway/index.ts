@@ -120,7 +120,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       case 'status': {
         const automated = control.automatedSnapshotStatus();
         if (!automated) return { body };
-        const node = await getNodeJson(nodeUrl, '/_snapshot/_status');
+        const node = await getNodeJson(nodeUrl, '/_snapshot/_status').catch(() => ({ status: 0, json: undefined }));
         const running = (node.json as { snapshots?: unknown[] } | undefined)?.snapshots ?? [];
         return { answer: { status: 200, body: { snapshots: [automated, ...running] } } };
       }

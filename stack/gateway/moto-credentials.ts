@@ -1,12 +1,12 @@
 // Who holds an access key, and its secret, as moto knows it. moto exposes no API that returns a
-// secret after issuing it, but its model dump (GET /moto-api/data.json) lists every model instance
-// with its public attributes:
+// secret after issuing it; the stack runs moto through stack/moto/serve.py, which adds
+// GET /_stack/credentials with the STS and IAM sections of moto's model dump, in the dump's shape:
 //   sts.AssumedRole[]: access_key_id, secret_access_key, session_token, arn (assumed-role session ARN),
 //                      role_arn, account_id, policy (session policy or null)   <- AssumeRole / AssumeRoleWithWebIdentity
 //   iam.AccessKey[]:   access_key_id, secret_access_key, status, user_name, role_arn (null for user keys)
 //   iam.User[]:        name, arn, account_id
-// The dump grows with everything moto holds (S3 objects included), so it is read rarely: once on a
-// miss, and again only when the cached copy is older than maxAgeMs.
+// It is read on a miss (at most every minRefetchMs), and in the background once the cached copy is
+// older than maxAgeMs.
 
 export interface CallerCredentials {
   accessKeyId: string;
@@ -65,9 +65,13 @@ export class MotoCredentialDirectory {
     const minRefetch = this.options.minRefetchMs ?? 250;
     const age = Date.now() - this.fetchedAt;
     const cached = this.byKey.get(accessKeyId);
-    if (cached && age < maxAge) return cached;
+    if (cached) {
+      // Secrets never change; re-reading only notices keys that went away, so it need not block.
+      if (age >= maxAge) this.refresh().catch(() => undefined);
+      return cached;
+    }
     // A miss may be a key issued a moment ago; an unknown key hammering us must not hammer moto.
-    if (cached || age >= minRefetch) await this.refresh();
+    if (age >= minRefetch) await this.refresh();
     return this.byKey.get(accessKeyId);
   }
 
@@ -79,8 +83,8 @@ export class MotoCredentialDirectory {
   }
 
   private async load(): Promise<void> {
-    const response = await fetch(new URL('/moto-api/data.json', this.motoUrl));
-    if (!response.ok) throw new Error(`moto model dump answered ${response.status}`);
+    const response = await fetch(new URL('/_stack/credentials', this.motoUrl));
+    if (!response.ok) throw new Error(`moto's credential list answered ${response.status}`);
     const dump = (await response.json()) as ModelDump;
     const next = new Map<string, CallerCredentials>();
     const users = new Map<string, UserModel>();

@@ -12,6 +12,8 @@ export class ConcurrencyBudget {
   private waiters: Array<() => void> = [];
   private head = 0;
   private lastDecrease = -Infinity;
+  /** The lowest limit pushback drove the budget to. */
+  lowest: number;
 
   constructor(
     readonly max: number,
@@ -19,6 +21,7 @@ export class ConcurrencyBudget {
   ) {
     if (!Number.isInteger(max) || max < 1) throw new Error(`concurrency must be a positive integer, got ${max}`);
     this.current = max;
+    this.lowest = max;
   }
 
   /** Slots currently allowed. */
@@ -68,6 +71,7 @@ export class ConcurrencyBudget {
     if (t - this.lastDecrease < DECREASE_COOLDOWN_MS) return false;
     this.lastDecrease = t;
     this.current = Math.max(1, this.current / 2);
+    this.lowest = Math.min(this.lowest, this.limit);
     return true;
   }
 

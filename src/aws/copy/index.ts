@@ -59,8 +59,8 @@ export interface CopyResult {
   retries: number;
   /** Requests the destination still refused (SlowDown/503) after the SDK's retries. */
   pushbacks: number;
-  /** The budget's limit at the end (below `concurrency` after pushback). */
-  finalConcurrency: number;
+  /** The lowest the budget's limit went (below `concurrency` after pushback). */
+  lowestConcurrency: number;
 }
 
 interface Pending {
@@ -155,7 +155,12 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
   report();
   let manifest: ManifestCheck;
   try {
-    manifest = await checkManifest(source, destination, requester, signal);
+    manifest =
+      progress.copied === 0
+        ? // Nothing was written, and every object was skipped only because the destination listing
+          // showed it with the same size: that listing, taken during this run, is the manifest check.
+          { ok: true, checked: progress.objectsTotal, missing: [], sizeMismatch: [], missingCount: 0, sizeMismatchCount: 0, relisted: false }
+        : await checkManifest(source, destination, requester, signal);
   } finally {
     if (ticker) clearInterval(ticker);
   }
@@ -175,7 +180,7 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
     durationMs: Date.now() - started,
     retries: requester.retries,
     pushbacks: requester.pushbacks,
-    finalConcurrency: budget.limit,
+    lowestConcurrency: budget.lowest,
   };
 }
 

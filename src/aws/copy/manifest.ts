@@ -16,6 +16,8 @@ export interface ManifestCheck {
   sizeMismatch: string[];
   missingCount: number;
   sizeMismatchCount: number;
+  /** False when the copy wrote nothing and its own listing pass is the proof. */
+  relisted: boolean;
 }
 
 export async function* repositoryObjects(
@@ -39,7 +41,7 @@ export async function checkManifest(
   requester: Requester,
   signal?: AbortSignal,
 ): Promise<ManifestCheck> {
-  const check: ManifestCheck = { ok: true, checked: 0, missing: [], sizeMismatch: [], missingCount: 0, sizeMismatchCount: 0 };
+  const check: ManifestCheck = { ok: true, checked: 0, missing: [], sizeMismatch: [], missingCount: 0, sizeMismatchCount: 0, relisted: true };
   const destinationObjects = listRepository(destination, (attempts) => requester.count('ListObjectsV2', attempts), signal);
   for await (const pair of joinListings(repositoryObjects(source, requester, signal), destinationObjects)) {
     check.checked++;

@@ -1,0 +1,261 @@
+// npm run bench:copy — our copy engine against `aws s3 sync`, on moto, straight and through a
+// latency proxy; then a rerun on an unchanged repository, and a 100,000-object memory run.
+// See bench/README.md for the figures, the model and the results. The last line printed is one
+// JSON object with every figure, to compare from run to run.
+//
+// Environment: BENCH_MODE=all|compare|memory, BENCH_RUNS (3), BENCH_SCALE (1), BENCH_RTT_MS (80),
+// BENCH_COPY_MIB_S (40), BENCH_CONCURRENCY (the engine's default), BENCH_MEMORY_OBJECTS (100000),
+// BENCH_ENDPOINT (use a running moto instead of starting one), BENCH_MOTO_PORT (19602).
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_CONCURRENCY } from '../../src/aws/copy/index.js';
+import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
+import { startMoto, type Moto } from './moto.js';
+import { countObjects, createBucket, dropBucket, planRepository, shapeFor, writeObjects, type RepositoryObject } from './repository.js';
+import { mib, round, seconds, summarize, type Summary } from './stats.js';
+import { runCli, runEngine, type Side, type Tool, type ToolRun } from './tools.js';
+
+const env = process.env;
+const MODE = env.BENCH_MODE ?? 'all';
+const RUNS = Number(env.BENCH_RUNS ?? 3);
+const SCALE = Number(env.BENCH_SCALE ?? 1);
+const RTT_MS = Number(env.BENCH_RTT_MS ?? 80);
+const COPY_MIB_S = Number(env.BENCH_COPY_MIB_S ?? 40);
+const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? DEFAULT_CONCURRENCY);
+const MEMORY_OBJECTS = Number(env.BENCH_MEMORY_OBJECTS ?? 100_000);
+const PROXY_PORT = 19610;
+const PREFIX = 'snapshots/bench';
+const TOOLS: Tool[] = ['engine', 'cli-default', 'cli-tuned'];
+const SOURCE_REGION = 'us-east-1';
+const DESTINATION_REGION = 'eu-west-1';
+
+const log = (line: string) => console.log(line);
+const stamp = Date.now().toString(36);
+let bucketSeq = 0;
+const bucketName = (what: string) => `bench-${what}-${stamp}-${bucketSeq++}`;
+
+function admin(endpoint: string, region: string): S3Client {
+  return new S3Client({ region, endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 5 });
+}
+
+interface Sample {
+  tool: Tool;
+  wallMs: number;
+  maxRssKb?: number;
+  motoCpuS?: number;
+  requests?: Record<string, number>;
+  bytesThroughRunner?: number;
+  objectPayloadBytes?: number;
+  engine?: ToolRun['engine'];
+}
+
+async function runOnce(tool: Tool, endpoint: string, source: Side, destination: Side): Promise<ToolRun> {
+  return tool === 'engine'
+    ? runEngine(endpoint, source, destination, { concurrency: CONCURRENCY })
+    : runCli(tool, endpoint, source, destination, CONCURRENCY);
+}
+
+async function compare(moto: Moto, proxy: LatencyProxy) {
+  const us = admin(moto.endpoint, SOURCE_REGION);
+  const eu = admin(moto.endpoint, DESTINATION_REGION);
+  const objects = planRepository(shapeFor(SCALE), PREFIX);
+  const copied = objects.filter((o) => !o.key.slice(PREFIX.length + 1).startsWith('tests-'));
+  const expected = { objects: copied.length, bytes: copied.reduce((n, o) => n + o.size, 0) };
+  const sourceBucket = bucketName('src');
+  let t = Date.now();
+  await createBucket(us, sourceBucket, SOURCE_REGION);
+  await writeObjects(us, sourceBucket, objects);
+  const sizes = new Map(objects.map((o) => [o.key, o.size]));
+  proxySizes = (bucket, key) => (bucket === sourceBucket ? sizes.get(key) : undefined);
+  const shape = {
+    objects: objects.length,
+    bytes: objects.reduce((n, o) => n + o.size, 0),
+    small: objects.filter((o) => o.size < 8 * 2 ** 20).length,
+    tensOfMiB: objects.filter((o) => o.size >= 8 * 2 ** 20 && o.size <= 64 * 2 ** 20).length,
+    aboveThreshold: objects.filter((o) => o.size > 64 * 2 ** 20).length,
+  };
+  log(`repository: ${shape.objects} objects, ${mib(shape.bytes)} (${shape.small} small, ${shape.tensOfMiB} of 8–64 MiB, ${shape.aboveThreshold} above 64 MiB) written in ${seconds(Date.now() - t)}`);
+  const source: Side = { bucket: sourceBucket, prefix: PREFIX, region: SOURCE_REGION };
+
+  const report: Record<string, unknown> = {};
+  for (const path of ['straight', 'proxy'] as const) {
+    const endpoint = path === 'proxy' ? proxy.url : moto.endpoint;
+    const samples: Sample[] = [];
+    const reruns: Sample[] = [];
+    let cliRerunMs: number | undefined;
+    for (let run = 0; run < RUNS; run++) {
+      const order = run % 2 === 0 ? TOOLS : [...TOOLS].reverse(); // alternate, so no tool always runs on a warmer moto
+      for (const tool of order) {
+        const destination: Side = { bucket: bucketName('dst'), prefix: PREFIX, region: DESTINATION_REGION };
+        await createBucket(eu, destination.bucket, DESTINATION_REGION);
+        proxy.reset();
+        const cpu0 = moto.cpuSeconds();
+        const result = await runOnce(tool, endpoint, source, destination);
+        const cpu1 = moto.cpuSeconds();
+        const stats = path === 'proxy' ? structuredClone(proxy.stats) : undefined;
+        const landed = await countObjects(eu, destination.bucket);
+        if (landed.objects !== expected.objects || landed.bytes !== expected.bytes) {
+          throw new Error(`${tool} left ${landed.objects} objects / ${landed.bytes} bytes, expected ${expected.objects} / ${expected.bytes}`);
+        }
+        const sample: Sample = {
+          tool,
+          wallMs: result.wallMs,
+          maxRssKb: result.maxRssKb,
+          motoCpuS: cpu0 !== undefined && cpu1 !== undefined ? round(cpu1 - cpu0) : undefined,
+          requests: stats?.requests ?? result.engine?.result.requests,
+          bytesThroughRunner: stats ? stats.requestBodyBytes + stats.responseBodyBytes : undefined,
+          objectPayloadBytes: stats?.objectPayloadBytes,
+          engine: result.engine,
+        };
+        samples.push(sample);
+        log(`[${path} ${run + 1}/${RUNS}] ${tool.padEnd(11)} ${seconds(result.wallMs).padStart(9)}  rss ${Math.round((result.maxRssKb ?? 0) / 1024)} MiB  moto cpu ${sample.motoCpuS ?? '?'} s`);
+        if (tool === 'engine') {
+          proxy.reset();
+          const again = await runEngine(endpoint, source, destination, { concurrency: CONCURRENCY });
+          reruns.push({ tool, wallMs: again.wallMs, maxRssKb: again.maxRssKb, requests: path === 'proxy' ? structuredClone(proxy.stats.requests) : again.engine?.result.requests, engine: again.engine });
+          log(`[${path} ${run + 1}/${RUNS}] engine rerun ${seconds(again.engine!.result.durationMs)} in the engine (${seconds(again.wallMs)} as a process), ${again.engine!.result.copied} copied`);
+        }
+        if (tool === 'cli-default' && run === 0) {
+          cliRerunMs = (await runCli('cli-default', endpoint, source, destination, CONCURRENCY)).wallMs;
+          log(`[${path} ${run + 1}/${RUNS}] cli-default rerun ${seconds(cliRerunMs)}`);
+        }
+        await dropBucket(eu, destination.bucket);
+      }
+    }
+    report[path] = summarizePath(samples, reruns, cliRerunMs, expected.bytes);
+  }
+  await dropBucket(us, sourceBucket);
+  us.destroy();
+  eu.destroy();
+  return { shape, rttMs: RTT_MS, copyMiBPerS: COPY_MIB_S, concurrency: CONCURRENCY, runs: RUNS, ...report };
+}
+
+function summarizePath(samples: Sample[], reruns: Sample[], cliRerunMs: number | undefined, objectBytes: number) {
+  const of = (tool: Tool) => samples.filter((s) => s.tool === tool);
+  const wall: Record<Tool, Summary> = Object.fromEntries(TOOLS.map((tool) => [tool, summarize(of(tool).map((s) => s.wallMs))])) as Record<Tool, Summary>;
+  const engineRuns = of('engine');
+  const engineMs = summarize(engineRuns.map((s) => s.engine!.result.durationMs));
+  const rerunMs = summarize(reruns.map((s) => s.engine!.result.durationMs));
+  const rerunCopyRequests = Math.max(...reruns.map((s) => ['CopyObject', 'UploadPartCopy', 'CreateMultipartUpload', 'PutObject'].reduce((n, k) => n + (s.requests?.[k] ?? 0), 0)));
+  return {
+    wallMs: Object.fromEntries(TOOLS.map((tool) => [tool, { median: round(wall[tool].median, 0), min: round(wall[tool].min, 0), max: round(wall[tool].max, 0), spreadPct: wall[tool].spreadPct }])),
+    ratio: { vsDefault: round(wall['cli-default'].median / wall.engine.median), vsTuned: round(wall['cli-tuned'].median / wall.engine.median) },
+    engineInternalMs: round(engineMs.median, 0),
+    requests: Object.fromEntries(TOOLS.map((tool) => [tool, of(tool)[0]?.requests ?? {}])),
+    peakRssMiB: Object.fromEntries(TOOLS.map((tool) => [tool, round(Math.max(...of(tool).map((s) => s.maxRssKb ?? 0)) / 1024, 1)])),
+    motoCpuS: Object.fromEntries(TOOLS.map((tool) => [tool, summarize(of(tool).map((s) => s.motoCpuS ?? NaN)).median])),
+    bytesThroughRunner: engineRuns[0]?.bytesThroughRunner,
+    objectPayloadThroughRunner: engineRuns[0]?.objectPayloadBytes,
+    objectBytes,
+    rerun: {
+      engineMs: round(rerunMs.median, 0),
+      processMs: round(summarize(reruns.map((s) => s.wallMs)).median, 0),
+      ofFirstCopyPct: round((100 * rerunMs.median) / engineMs.median, 1),
+      copyRequests: rerunCopyRequests,
+      requests: reruns[0]?.requests ?? {},
+      cliDefaultMs: cliRerunMs === undefined ? undefined : round(cliRerunMs, 0),
+    },
+  };
+}
+
+async function memory(moto: Moto) {
+  const us = admin(moto.endpoint, SOURCE_REGION);
+  const eu = admin(moto.endpoint, DESTINATION_REGION);
+  const source: Side = { bucket: bucketName('mem-src'), prefix: PREFIX, region: SOURCE_REGION };
+  const destination: Side = { bucket: bucketName('mem-dst'), prefix: PREFIX, region: DESTINATION_REGION };
+  await createBucket(us, source.bucket, SOURCE_REGION);
+  await createBucket(eu, destination.bucket, DESTINATION_REGION);
+  let t = Date.now();
+  function* tiny(): Generator<RepositoryObject> {
+    for (let i = 0; i < MEMORY_OBJECTS - 3; i++) {
+      yield { key: `${PREFIX}/indices/idx${String(i % 50).padStart(2, '0')}/${i % 5}/__${i.toString(36).padStart(8, '0')}`, size: 64 };
+    }
+    yield { key: `${PREFIX}/index-0`, size: 64 };
+    yield { key: `${PREFIX}/snap-a.dat`, size: 64 };
+    yield { key: `${PREFIX}/index.latest`, size: 8 };
+  }
+  await writeObjects(us, source.bucket, tiny(), 48);
+  log(`memory: ${MEMORY_OBJECTS} objects written in ${seconds(Date.now() - t)}`);
+  const run = await runEngine(moto.endpoint, source, destination, { concurrency: CONCURRENCY });
+  const result = run.engine!.result;
+  log(`memory: copied ${result.copied} objects in ${seconds(run.wallMs)}, peak RSS ${Math.round((run.maxRssKb ?? 0) / 1024)} MiB, manifest ${result.manifest.ok ? 'ok' : 'NOT ok'}`);
+  t = Date.now();
+  await dropBucket(eu, destination.bucket);
+  await dropBucket(us, source.bucket);
+  us.destroy();
+  eu.destroy();
+  return {
+    objects: MEMORY_OBJECTS,
+    copied: result.copied,
+    wallMs: round(run.wallMs, 0),
+    peakRssMiB: round((run.maxRssKb ?? 0) / 1024, 1),
+    peakRssFromNodeMiB: round(run.engine!.maxRssKb / 1024, 1),
+    manifestOk: result.manifest.ok,
+    requests: result.requests,
+  };
+}
+
+let proxySizes: ((bucket: string, key: string) => number | undefined) | undefined;
+
+function machine() {
+  const version = (cmd: string, args: string[]) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n')[0];
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    awsCli: version('aws', ['--version']),
+    moto: version('python', ['-c', 'import moto; print(moto.__version__)']),
+  };
+}
+
+async function main() {
+  const moto = await startMoto(Number(env.BENCH_MOTO_PORT ?? 19602), env.BENCH_ENDPOINT);
+  const proxy = await startLatencyProxy({
+    target: moto.endpoint,
+    port: PROXY_PORT,
+    rttMs: RTT_MS,
+    copyBytesPerSecond: COPY_MIB_S * 2 ** 20,
+    sizeOf: (bucket, key) => proxySizes?.(bucket, key),
+  });
+  const figures: Record<string, unknown> = { machine: machine(), mode: MODE };
+  log(`moto ${moto.endpoint}, latency proxy ${proxy.url} (${RTT_MS} ms round trip, ${COPY_MIB_S} MiB/s per copy request), engine concurrency ${CONCURRENCY}`);
+  try {
+    if (MODE === 'all' || MODE === 'compare') figures.compare = await compare(moto, proxy);
+    if (MODE === 'all' || MODE === 'memory') figures.memory = await memory(moto);
+  } finally {
+    await proxy.close();
+    await moto.stop();
+  }
+  printSummary(figures);
+  console.log(JSON.stringify(figures));
+}
+
+function printSummary(figures: Record<string, unknown>) {
+  const c = figures.compare as (Record<string, any> & { straight: any; proxy: any }) | undefined;
+  if (c) {
+    for (const path of ['straight', 'proxy'] as const) {
+      const p = c[path];
+      log(`\n${path === 'proxy' ? `through the latency proxy (${RTT_MS} ms, ${COPY_MIB_S} MiB/s per copy)` : 'straight to moto'}:`);
+      for (const tool of TOOLS) {
+        const w = p.wallMs[tool];
+        log(`  ${tool.padEnd(11)} median ${seconds(w.median).padStart(9)}  (min ${seconds(w.min)}, max ${seconds(w.max)}, spread ${w.spreadPct}%)  peak RSS ${p.peakRssMiB[tool]} MiB  moto cpu ${p.motoCpuS[tool]} s`);
+        log(`              requests ${JSON.stringify(p.requests[tool])}`);
+      }
+      log(`  engine is ${p.ratio.vsDefault}× faster than aws s3 sync (defaults), ${p.ratio.vsTuned}× than tuned (${CONCURRENCY} concurrent requests)`);
+      log(`  rerun on the unchanged repository: ${seconds(p.rerun.engineMs)} (${p.rerun.ofFirstCopyPct}% of the first copy), ${p.rerun.copyRequests} copy requests; aws s3 sync rerun ${p.rerun.cliDefaultMs === undefined ? '?' : seconds(p.rerun.cliDefaultMs)}`);
+      if (p.bytesThroughRunner !== undefined) log(`  bytes through the runner: ${p.bytesThroughRunner} (listing and result XML), object payload ${p.objectPayloadThroughRunner}, of ${mib(p.objectBytes)} copied`);
+    }
+  }
+  const m = figures.memory as Record<string, any> | undefined;
+  if (m) log(`\nmemory: ${m.objects} objects copied in ${seconds(m.wallMs)}, peak RSS ${m.peakRssMiB} MiB, manifest ${m.manifestOk ? 'ok' : 'NOT ok'}`);
+}
+
+await main();

@@ -1,0 +1,99 @@
+// The contenders, each run as its own process and timed the same way: our engine (in a child
+// Node process) and `aws s3 sync` (AWS CLI v1) at its defaults or tuned. /usr/bin/time, where
+// present, gives every process's peak RSS.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CopyResult } from '../../src/aws/copy/index.js';
+
+export type Tool = 'engine' | 'cli-default' | 'cli-tuned';
+
+export interface Side {
+  bucket: string;
+  prefix: string;
+  region: string;
+}
+
+export interface ToolRun {
+  wallMs: number;
+  maxRssKb?: number;
+  engine?: { result: CopyResult; wallMs: number; maxRssKb: number };
+}
+
+const TIME = '/usr/bin/time';
+const here = fileURLToPath(new URL('.', import.meta.url));
+const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
+async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ wallMs: number; maxRssKb?: number; stdout: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-time-'));
+  const timeFile = join(dir, 'time');
+  const withTime = existsSync(TIME);
+  const [cmd, argv] = withTime ? [TIME, ['-f', '%M', '-o', timeFile, command, ...args]] : [command, args];
+  const started = process.hrtime.bigint();
+  const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const maxRssKb = withTime && existsSync(timeFile) ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) : undefined;
+  rmSync(dir, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}:\n${stderr.slice(-2000)}`);
+  return { wallMs, maxRssKb, stdout };
+}
+
+export interface EngineSettings {
+  concurrency?: number;
+  multipartThreshold?: number;
+  partSize?: number;
+}
+
+export async function runEngine(endpoint: string, source: Side, destination: Side, settings: EngineSettings = {}): Promise<ToolRun> {
+  const child = JSON.stringify({ endpoint, source, destination, ...settings });
+  const run = await timed(process.execPath, ['--import', 'tsx', join(here, 'engine-child.ts')], {
+    ...process.env,
+    ...credentials,
+    BENCH_CHILD: child,
+    NODE_NO_WARNINGS: '1',
+  });
+  const engine = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as NonNullable<ToolRun['engine']>;
+  return { wallMs: run.wallMs, maxRssKb: run.maxRssKb ?? engine.maxRssKb, engine };
+}
+
+/** An AWS config file for the CLI: path-style addressing (moto on an IP), and the concurrency if tuned. */
+async function cliConfig(dir: string, concurrency?: number): Promise<string> {
+  const file = join(dir, 'config');
+  const set = async (key: string, value: string) => {
+    await timed('aws', ['configure', 'set', key, value], { ...process.env, AWS_CONFIG_FILE: file });
+  };
+  await set('default.region', 'us-east-1');
+  await set('default.s3.addressing_style', 'path');
+  if (concurrency) await set('default.s3.max_concurrent_requests', String(concurrency));
+  return file;
+}
+
+export async function runCli(tool: Exclude<Tool, 'engine'>, endpoint: string, source: Side, destination: Side, concurrency: number): Promise<ToolRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-aws-'));
+  try {
+    const config = await cliConfig(dir, tool === 'cli-tuned' ? concurrency : undefined);
+    const run = await timed(
+      'aws',
+      [
+        '--endpoint-url', endpoint,
+        's3', 'sync',
+        `s3://${source.bucket}/${source.prefix}`, `s3://${destination.bucket}/${destination.prefix}`,
+        // Not --source-region: the CLI builds the source client without --endpoint-url then.
+        '--region', destination.region,
+        '--exclude', 'tests-*', // our engine leaves repository-verification leftovers behind too
+        '--only-show-errors',
+      ],
+      { ...process.env, ...credentials, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') },
+    );
+    return { wallMs: run.wallMs, maxRssKb: run.maxRssKb };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

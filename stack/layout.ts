@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const stackDir = join(projectRoot, '.stack');
+/** STACK_DIR lets a second stack (another port base) keep its own state beside the default one. */
+export const stackDir = process.env.STACK_DIR ?? join(projectRoot, '.stack');
 export const envFile = join(stackDir, 'env');
 export const pidFile = join(stackDir, 'pids.json');
 

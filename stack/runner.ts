@@ -113,7 +113,9 @@ export async function runAction(inputs: Record<string, string>, opts: RunOptions
     else childEnv[k] = v;
   }
 
-  const script = join(projectRoot, 'dist', opts.entry === 'post' ? 'post/index.js' : 'index.js');
+  // OSDM_DIST_DIR runs another bundle (an engineer's work in progress) without touching dist/.
+  const dist = process.env.OSDM_DIST_DIR ?? join(projectRoot, 'dist');
+  const script = join(dist, opts.entry === 'post' ? 'post/index.js' : 'index.js');
   const child = spawn(process.execPath, [script], { env: childEnv, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const kill = (signal: NodeJS.Signals) => child.kill(signal);

@@ -32,6 +32,9 @@ export interface CredentialsConfig {
 
 export type Mode = 'migrate' | 'plan';
 
+/** one-phase: snapshot, copy, restore once. two-phase: that while the source takes writes, then a short write-blocked catch-up. */
+export type Cutover = 'one-phase' | 'two-phase';
+
 export interface MigrationConfig {
   mode: Mode;
   credentials: CredentialsConfig;
@@ -49,12 +52,14 @@ export interface MigrationConfig {
   includeAliases: boolean;
   /** Replace target indices that already exist (they are deleted before the restore). Off by default. */
   overwriteExisting: boolean;
-  /** Block writes on the migrated source indices from the snapshot to the end of the run. */
+  cutover: Cutover;
+  /** Block writes on the migrated source indices from the snapshot to the end of the run (two-phase: from phase 2). */
   writeBlock: boolean;
   /** Leave that write block in place after a successful, verified run (a cut-over). */
   keepWriteBlock: boolean;
   failOnMismatch: boolean;
   copy: { concurrency: number; multipartThresholdBytes: number };
-  timeouts: { snapshotMs: number; restoreMs: number; totalMs: number };
+  /** requestMs: how long one request may stay unanswered before it is abandoned and retried. */
+  timeouts: { snapshotMs: number; restoreMs: number; totalMs: number; requestMs: number };
   pollIntervalMs: number;
 }

@@ -17,6 +17,7 @@ export const Inputs = {
   IgnoreIndexSettings: 'ignore-index-settings',
   IncludeAliases: 'include-aliases',
   OverwriteExistingIndices: 'overwrite-existing-indices',
+  Cutover: 'cutover',
   WriteBlock: 'write-block',
   KeepWriteBlock: 'keep-write-block',
   FailOnMismatch: 'fail-on-mismatch',
@@ -26,6 +27,7 @@ export const Inputs = {
   RestoreTimeoutMinutes: 'restore-timeout-minutes',
   TimeoutMinutes: 'timeout-minutes',
   PollIntervalSeconds: 'poll-interval-seconds',
+  RequestTimeoutSeconds: 'request-timeout-seconds',
 } as const;
 
 export type Side = 'source' | 'target';
@@ -70,6 +72,7 @@ export const ALL_INPUTS: readonly InputName[] = [
   Inputs.IgnoreIndexSettings,
   Inputs.IncludeAliases,
   Inputs.OverwriteExistingIndices,
+  Inputs.Cutover,
   Inputs.WriteBlock,
   Inputs.KeepWriteBlock,
   Inputs.FailOnMismatch,
@@ -79,6 +82,7 @@ export const ALL_INPUTS: readonly InputName[] = [
   Inputs.RestoreTimeoutMinutes,
   Inputs.TimeoutMinutes,
   Inputs.PollIntervalSeconds,
+  Inputs.RequestTimeoutSeconds,
 ];
 
 export const Outputs = {
@@ -93,6 +97,8 @@ export const Outputs = {
   CopiedBytes: 'copied-bytes',
   WriteBlockSeconds: 'write-block-seconds',
   Summary: 'summary',
+  Checks: 'checks',
+  IamDocuments: 'iam-documents',
 } as const;
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs];
@@ -115,6 +121,7 @@ export const Defaults = {
   indices: '*',
   includeAliases: true,
   overwriteExistingIndices: false,
+  cutover: 'one-phase',
   writeBlock: false,
   keepWriteBlock: false,
   failOnMismatch: true,
@@ -124,6 +131,7 @@ export const Defaults = {
   restoreTimeoutMinutes: 120,
   timeoutMinutes: 360,
   pollIntervalSeconds: 5,
+  requestTimeoutSeconds: 90,
 } as const;
 
 /** Inclusive bounds of the numeric inputs. */
@@ -136,6 +144,8 @@ export const Bounds = {
   // Minutes may be fractional (0.5 = 30 s) so tests can exercise a timeout; 5 days is a self-hosted job's limit.
   timeoutMinutes: { min: 0.1, max: 7200 },
   pollIntervalSeconds: { min: 0.1, max: 300 },
+  // A request silent this long is abandoned and retried; S3 keeps long copies alive, so this never cuts one short.
+  requestTimeoutSeconds: { min: 1, max: 600 },
 } as const;
 
 /** Indices whose names start with a dot are the cluster's own (.kibana, .opendistro-*, .plugins-*, .tasks): never migrated. */

@@ -3,7 +3,7 @@
 // (Longer than the house's ~300 lines because every rule lives here, one small checker per kind of value.)
 
 import * as core from '@actions/core';
-import type { AuthConfig, MigrationConfig, Mode, SideConfig } from './config.js';
+import type { AuthConfig, Cutover, MigrationConfig, Mode, SideConfig } from './config.js';
 import {
   Bounds,
   Defaults,
@@ -463,9 +463,16 @@ export function readInputs(): MigrationConfig {
   const renameRule = rename(p, str(Inputs.RenamePattern), str(Inputs.RenameReplacement));
   checkLocations(p, source, target, str(Inputs.RenamePattern) !== '');
 
-  const writeBlock = bool(p, Inputs.WriteBlock, Defaults.writeBlock);
+  const cutoverRaw = str(Inputs.Cutover) || Defaults.cutover;
+  if (cutoverRaw !== 'one-phase' && cutoverRaw !== 'two-phase') {
+    p.add(Inputs.Cutover, `${q(cutoverRaw)} is not a cut-over`, 'write one-phase (the default) or two-phase (writes blocked only for a short catch-up)');
+  }
+  const cutover: Cutover = cutoverRaw === 'two-phase' ? 'two-phase' : 'one-phase';
+  // A two-phase cut-over is a write block by definition: its phase 2 runs with the source blocked.
+  const writeBlockInput = bool(p, Inputs.WriteBlock, Defaults.writeBlock);
+  const writeBlock = cutover === 'two-phase' || writeBlockInput;
   const keepWriteBlock = bool(p, Inputs.KeepWriteBlock, Defaults.keepWriteBlock);
-  if (keepWriteBlock && !writeBlock) p.add(Inputs.KeepWriteBlock, 'is true but write-block is false', 'set write-block: true too, or drop keep-write-block');
+  if (keepWriteBlock && !writeBlock) p.add(Inputs.KeepWriteBlock, 'is true but write-block is false', 'set write-block: true (or cutover: two-phase) too, or drop keep-write-block');
 
   const minutes = (name: string, fallback: number) => numberIn(p, name, fallback, Bounds.timeoutMinutes, false);
   const totalMin = minutes(Inputs.TimeoutMinutes, Defaults.timeoutMinutes);
@@ -495,6 +502,7 @@ export function readInputs(): MigrationConfig {
     ignoreIndexSettings: ignoreIndexSettings(p, list(Inputs.IgnoreIndexSettings)),
     includeAliases: bool(p, Inputs.IncludeAliases, Defaults.includeAliases),
     overwriteExisting: bool(p, Inputs.OverwriteExistingIndices, Defaults.overwriteExistingIndices),
+    cutover,
     writeBlock,
     keepWriteBlock,
     failOnMismatch: bool(p, Inputs.FailOnMismatch, Defaults.failOnMismatch),
@@ -502,7 +510,12 @@ export function readInputs(): MigrationConfig {
       concurrency: numberIn(p, Inputs.CopyConcurrency, Defaults.copyConcurrency, Bounds.copyConcurrency, true),
       multipartThresholdBytes: numberIn(p, Inputs.MultipartThresholdMb, Defaults.multipartThresholdMb, Bounds.multipartThresholdMb, true) * 1024 * 1024,
     },
-    timeouts: { snapshotMs: snapshotMin * 60_000, restoreMs: restoreMin * 60_000, totalMs: totalMin * 60_000 },
+    timeouts: {
+      snapshotMs: snapshotMin * 60_000,
+      restoreMs: restoreMin * 60_000,
+      totalMs: totalMin * 60_000,
+      requestMs: numberIn(p, Inputs.RequestTimeoutSeconds, Defaults.requestTimeoutSeconds, Bounds.requestTimeoutSeconds, false) * 1000,
+    },
     pollIntervalMs: Math.round(numberIn(p, Inputs.PollIntervalSeconds, Defaults.pollIntervalSeconds, Bounds.pollIntervalSeconds, false) * 1000),
   };
   if (p.list.length > 0) throw new InputError(p.list);

@@ -1,23 +1,56 @@
 // The migration, phase by phase: credentials → preflight → (write block) → snapshot → copy → restore →
-// verify. main owns the run record; the summary and the outputs are rendered from it in `finally`, so a
-// failed run explains itself as well as a successful one.
+// verify. A two-phase cut-over runs snapshot → copy → restore while the source still takes writes, then
+// the cut-over phase (write block, catch-up of what changed) before verify. main owns the run record and
+// the write block; the summary and the outputs are rendered from it in `finally`, so a failed or
+// cancelled run explains itself as well as a successful one, and the block is lifted whatever happened.
 import * as core from '@actions/core';
 import type { MigrationConfig } from './config.js';
 import type { Log, RunContext } from './context.js';
 import { readInputs } from './inputs.js';
-import type { PhaseName, RunRecord } from './record.js';
+import { retryTally } from './retry-tally.js';
+import type { PhaseName, ResumeFacts, RunRecord } from './record.js';
 import { buildOutputs } from './report/outputs.js';
 import { renderSummary } from './report/summary.js';
 import { PHASE_LABELS, PHASE_ORDER } from './report/tables.js';
 import { copyPhase } from './phases/copy.js';
 import { credentialsPhase } from './phases/credentials.js';
+import { cutoverPhase } from './phases/cutover.js';
 import { preflightPhase } from './phases/preflight.js';
+import { githubSubject, iamDocumentSet } from './iam/run-documents.js';
 import { restorePhase } from './phases/restore.js';
 import { snapshotPhase } from './phases/snapshot.js';
 import { verifyPhase } from './phases/verify.js';
 import { keepWriteBlock, liftWriteBlock, setWriteBlock } from './phases/write-block.js';
 
 const log: Log = { info: (l) => core.info(l), warning: (l) => core.warning(l) };
+
+class CancelledError extends Error {
+  override name = 'CancelledError';
+}
+
+/**
+ * A cancelled job gets SIGINT, then SIGTERM, before the runner kills it: abort the run's signal so the
+ * waits stop and `finally` lifts the write block and writes the summary (the post step is the fallback).
+ */
+function cancellation(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    core.warning(`received ${signal}: stopping the run and lifting the write block`);
+    controller.abort(new CancelledError(`the run was cancelled (${signal})`));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return { signal: controller.signal, dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
+}
+
+/** What this attempt found from an earlier attempt of the same workflow run and reused. */
+function resumeFacts(record: RunRecord): ResumeFacts | undefined {
+  const s = record.snapshot;
+  const snapshots = s?.reused ? [{ name: s.snapshot, state: s.foundState ?? s.state }] : [];
+  const indices = record.restore?.kept ?? [];
+  if (snapshots.length === 0 && indices.length === 0) return undefined;
+  return { snapshots, objects: record.copy?.reusedObjects ?? 0, indices };
+}
 
 /** Runs one phase inside a log group and records its outcome, success or failure. */
 async function phase<T extends { details: string[] }>(record: RunRecord, name: PhaseName, fn: () => Promise<T>): Promise<T> {
@@ -56,39 +89,67 @@ export async function run(): Promise<void> {
   }
   const record = newRecord(config);
   const budget = AbortSignal.timeout(config.timeouts.totalMs);
+  const cancelled = cancellation();
   let ctx: RunContext | undefined;
   try {
+    // The IAM documents from the inputs alone first, so a run refused at the credentials still hands them over.
+    record.iamDocuments = iamDocumentSet(config, await githubSubject(config));
     const sides = await phase(record, 'credentials', () => credentialsPhase(config));
-    ctx = { config, record, source: sides.source, target: sides.target, log, signal: budget };
+    ctx = { config, record, source: sides.source, target: sides.target, log, signal: AbortSignal.any([budget, cancelled.signal]) };
     const c = ctx;
-    const preflight = await phase(record, 'preflight', () => preflightPhase(c));
+    // Every phase starts only if the run was not cancelled or out of time meanwhile.
+    const next = <T extends { details: string[] }>(name: PhaseName, fn: () => Promise<T>): Promise<T> => {
+      c.signal.throwIfAborted();
+      return phase(record, name, fn);
+    };
+    const preflight = await next('preflight', () => preflightPhase(c));
     c.plan = preflight.plan;
     if (config.mode === 'plan') return;
 
-    if (config.writeBlock) {
-      record.writeBlock = await setWriteBlock(c.source.domain, c.plan.migrate.map((m) => m.source));
+    const twoPhase = config.cutover === 'two-phase';
+    const migrated = c.plan.migrate.map((m) => m.source);
+    const blockWrites = async () => {
+      // Indices someone had already made read-only stay theirs: the run neither sets nor lifts those.
+      const already = await c.source.domain.writeBlocked(migrated);
+      if (already.length) core.info(`already write-blocked before the run, left as they are: ${already.join(', ')}`);
+      // In the record before the request: whatever happens to the request, `finally` lifts the block.
+      record.writeBlock = { indices: migrated.filter((i) => !already.includes(i)), state: 'none' };
+      await setWriteBlock(c.source.domain, record.writeBlock);
       core.info(`write block set on ${record.writeBlock.indices.length} source indices`);
-    }
-    record.snapshot = (await phase(record, 'snapshot', () => snapshotPhase(c))).facts;
-    record.copy = (await phase(record, 'copy', () => copyPhase(c))).facts;
-    record.restore = (await phase(record, 'restore', () => restorePhase(c))).facts;
-    record.verification = (await phase(record, 'verify', () => verifyPhase(c))).facts;
+    };
+    if (config.writeBlock && !twoPhase) await blockWrites();
+    // Two-phase: sequence numbers from before phase 1's snapshot is asked for (phases/cutover-changes.ts).
+    let baseline = twoPhase ? await c.source.domain.seqNoStats(migrated) : undefined;
+    record.snapshot = (await next('snapshot', () => snapshotPhase(c))).facts;
+    if (record.snapshot.reused) baseline = undefined;
+    record.copy = (await next('copy', () => copyPhase(c))).facts;
+    record.restore = (await next('restore', () => restorePhase(c))).facts;
+    if (twoPhase) record.cutover = (await next('cutover', () => cutoverPhase(c, { blockWrites, baseline }))).facts;
+    record.verification = (await next('verify', () => verifyPhase(c))).facts;
   } catch (err) {
-    const message = budget.aborted
-      ? `the run used its whole time budget (timeout-minutes: ${config.timeouts.totalMs / 60_000}) during the ${record.phases.at(-1)?.name ?? 'first'} phase`
-      : (err as Error).message;
-    record.error = message;
+    const where = `during the ${record.phases.at(-1)?.name ?? 'first'} phase`;
+    record.error = budget.aborted
+      ? `the run used its whole time budget (timeout-minutes: ${config.timeouts.totalMs / 60_000}) ${where}`
+      : cancelled.signal.aborted
+        ? `${(cancelled.signal.reason as Error).message} ${where}`
+        : (err as Error).message;
   } finally {
     await endWriteBlock(record, ctx, config);
+    record.resumed = resumeFacts(record);
     record.endedAt = Date.now();
     for (const name of PHASE_ORDER) {
+      // The cut-over phase exists only in a two-phase run.
+      if (name === 'cutover' && config.cutover !== 'two-phase') continue;
       if (!record.phases.some((p) => p.name === name)) {
         record.phases.push({ name, status: 'skipped', startedAt: record.endedAt, endedAt: record.endedAt, details: [config.mode === 'plan' ? 'plan mode: nothing is changed' : 'not reached'] });
       }
     }
+    record.retries = retryTally.toRecord();
     setOutputs(record);
     await writeSummary(record);
     conclude(record, config);
+    // Only now: a second SIGTERM while the block was being lifted must not kill the process half-way.
+    cancelled.dispose();
   }
 }
 

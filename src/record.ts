@@ -1,7 +1,9 @@
 // The run record: the one place that knows what happened. Phases return their findings, main.ts
 // stores them here, and the summary and outputs are rendered from it (report/), never by phases.
 
-export type PhaseName = 'credentials' | 'preflight' | 'snapshot' | 'copy' | 'restore' | 'verify';
+import type { IamDocumentSet } from './iam/run-documents.js';
+
+export type PhaseName = 'credentials' | 'preflight' | 'snapshot' | 'copy' | 'restore' | 'cutover' | 'verify';
 export type PhaseStatus = 'succeeded' | 'failed' | 'skipped';
 
 export interface PhaseRecord {
@@ -23,6 +25,8 @@ export interface SnapshotFacts {
   shardsFailed: number;
   /** True when the snapshot existed already (a re-run reusing its own work). */
   reused: boolean;
+  /** The state it was found in when reused: IN_PROGRESS (followed to the end) or SUCCESS. */
+  foundState?: string;
 }
 
 export interface CopyFacts {
@@ -43,6 +47,47 @@ export interface RestoreFacts {
   /** source index → target index, as restored. */
   restored: Array<{ source: string; target: string }>;
   deletedBeforeRestore: string[];
+  /** Target indices an earlier attempt of this run had already restored, kept as they were. */
+  kept?: string[];
+}
+
+/** One catch-up pass of a two-phase cut-over: the indices that changed, moved again while writes went on. */
+export interface CatchUpPass {
+  snapshot: string;
+  changed: string[];
+  copiedObjects: number;
+  ms: number;
+}
+
+/** The two-phase cut-over: catch-up passes while the source takes writes, then the write-blocked catch-up. */
+export interface CutoverFacts {
+  /** Passes before the write block, each moving what changed during the one before (at most a few). */
+  catchUp?: CatchUpPass[];
+  /** Source indices written to since the target's copy was taken, found inside the window, with why. */
+  changed: Array<{ source: string; target: string; reason: string }>;
+  /** Source indices the target already held exactly, left as phase 1 restored them. */
+  unchanged: string[];
+  /** Changed indices whose new documents were replayed onto the target inside the window. */
+  replayed?: Array<{ source: string; documents: number }>;
+  /** Changed indices restored from the final snapshot inside the window, and why not replayed. */
+  restoredInWindow?: Array<{ source: string; why: string }>;
+  /** The incremental snapshot of the changed indices (absent when nothing changed). */
+  snapshot?: SnapshotFacts;
+  copy?: CopyFacts;
+  /** An earlier attempt's catch-up and final snapshots, deleted: the source may have moved on since. */
+  staleSnapshotsDeleted?: string[];
+  /** Milliseconds of each step inside the write-blocked window, in order. */
+  steps: Array<{ step: string; ms: number }>;
+}
+
+/** What a re-run of the same workflow run found from an earlier attempt and reused instead of redoing. */
+export interface ResumeFacts {
+  /** Our snapshots found by name, with the state they were found in. */
+  snapshots: Array<{ name: string; state: string }>;
+  /** Objects already in the destination bucket, not copied again. */
+  objects: number;
+  /** Target indices restored by an earlier attempt and kept. */
+  indices: string[];
 }
 
 export type IndexStatus = 'match' | 'mismatch' | 'missing' | 'excluded';
@@ -77,6 +122,45 @@ export interface WriteBlockFacts {
   state: 'none' | 'active' | 'lifted' | 'kept' | 'left';
 }
 
+export type CheckResult = 'pass' | 'warn' | 'fail' | 'skip';
+
+/** One preflight check: what was checked, how it came out, what was found, and what to do when it fails. */
+export interface CheckRecord {
+  /** Stable id, e.g. `source.identity`, `target.collisions`. */
+  id: string;
+  check: string;
+  result: CheckResult;
+  found: string;
+  /** What to do when it fails or warns: an input to set, a statement to add, a setting to override. */
+  fix?: string;
+}
+
+/** The forecast a plan shows: what will be snapshotted, copied, restored and verified. */
+export interface PlanFacts {
+  snapshot: {
+    repository: string;
+    snapshot: string;
+    indices: Array<{ index: string; documents: number; primaryBytes: number; shards: number; replicas: number; created?: string }>;
+    documents: number;
+    primaryBytes: number;
+    /** An earlier attempt's snapshot of the same name, which the run will reuse. */
+    reuses: boolean;
+  };
+  copy: { skipped: boolean; from: string; to: string; objectsEstimate: number; bytesEstimate: number; estimatedMs: number };
+  restore: {
+    repository: string;
+    indices: Array<{ source: string; target: string }>;
+    indexSettings: Record<string, unknown>;
+    ignoreIndexSettings: string[];
+    includeAliases: boolean;
+    replaces: string[];
+    /** Bytes the restore needs on the target (primaries × copies) against what it has free. */
+    bytesNeeded: number;
+    bytesFree?: number;
+  };
+  verify: { indices: number; documents: number; aliases: number };
+}
+
 export interface RunRecord {
   startedAt: number;
   endedAt?: number;
@@ -89,6 +173,21 @@ export interface RunRecord {
   restore?: RestoreFacts;
   verification?: VerificationFacts;
   writeBlock?: WriteBlockFacts;
+  /** Set for a two-phase cut-over once phase 2 ran. */
+  cutover?: CutoverFacts;
+  /** Set when this attempt reused an earlier attempt's snapshot or indices. */
+  resumed?: ResumeFacts;
+  /** The preflight's checks, one row each, in the order they ran (plan mode and every migration). */
+  checks?: CheckRecord[];
+  /** What a migration with these inputs will do (written by the preflight). */
+  plan?: PlanFacts;
+  /** The IAM documents this run needs (the `iam-documents` output). */
+  iamDocuments?: IamDocumentSet;
+  /**
+   * Attempts beyond the first, by service ("S3", "STS", "source domain", "target domain"): the faults the
+   * run rode out. (`copy.retries` also counts the copy engine's own re-sends after the SDK gave up.)
+   */
+  retries?: Record<string, number>;
   /** The error that ended the run, when it failed. */
   error?: string;
 }

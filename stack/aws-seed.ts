@@ -71,6 +71,8 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
     domainArns,
     buckets,
     chainRoleArns: [roleArn(names.sourceChain), roleArn(names.targetChain)],
+    // Every principal carrying this policy may ask IAM about itself (the preflight's simulation).
+    selfCheckArns: [roleArn(names.oidc), roleArn(names.noPass), `arn:aws:iam::${ACCOUNT_ID}:user/migration-operator`],
   });
   const noPassPolicy: PolicyDocument = { ...callerPolicy, Statement: callerPolicy.Statement.filter((s) => s.Sid !== 'PassSnapshotRole') };
 
@@ -95,7 +97,7 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
   await role(names.snapshot, snapshotRoleTrustPolicy(), snapshotRolePolicy({ buckets }));
   await role(names.oidc, oidcTrustPolicy({ accountId: ACCOUNT_ID, subject }), callerPolicy);
   await role(names.noPass, oidcTrustPolicy({ accountId: ACCOUNT_ID, subject }), noPassPolicy);
-  const chainPolicy = migrationCallerPolicy({ snapshotRoleArns: [roleArn(names.snapshot)], domainArns, buckets });
+  const chainPolicy = migrationCallerPolicy({ snapshotRoleArns: [roleArn(names.snapshot)], domainArns, buckets, selfCheckArns: [roleArn(names.sourceChain), roleArn(names.targetChain)] });
   await role(names.sourceChain, chainedRoleTrustPolicy(roleArn(names.oidc)), chainPolicy);
   await role(names.targetChain, chainedRoleTrustPolicy(roleArn(names.oidc)), chainPolicy);
 

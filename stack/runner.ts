@@ -99,6 +99,7 @@ export async function runAction(inputs: Record<string, string>, opts: RunOptions
     // The SDK's own endpoint variables: the action has no test-only code path for the stack.
     AWS_ENDPOINT_URL_S3: env.AWS_ENDPOINT_URL,
     AWS_ENDPOINT_URL_STS: env.AWS_ENDPOINT_URL,
+    AWS_ENDPOINT_URL_IAM: env.AWS_ENDPOINT_URL,
     AWS_EC2_METADATA_DISABLED: 'true',
     // This machine has Node 20 where GitHub runs node24: keep the SDK's Node-version notice out of the logs.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -19,6 +19,8 @@ const gateways = await Promise.all(
       region: side.region,
       motoUrl: layout.motoUrl,
       accountId: ACCOUNT_ID,
+      // As on AWS: cluster_name says `<account>:stack-<side>`, and callers need es:ESHttp* on that domain's ARN.
+      domainName: `stack-${side.name}`,
       log: (line) => log(`[${side.name} gateway] ${line}`),
     }),
   ),

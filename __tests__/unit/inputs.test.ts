@@ -128,11 +128,12 @@ describe('readInputs: valid inputs', () => {
       ignoreIndexSettings: ['index.routing.allocation.require.box_type', 'index.refresh_interval'],
       includeAliases: false,
       overwriteExisting: true,
+      cutover: 'one-phase',
       writeBlock: true,
       keepWriteBlock: true,
       failOnMismatch: false,
       copy: { concurrency: 64, multipartThresholdBytes: 128 * 1024 * 1024 },
-      timeouts: { snapshotMs: 60 * 60_000, restoreMs: 90 * 60_000, totalMs: 240 * 60_000 },
+      timeouts: { snapshotMs: 60 * 60_000, restoreMs: 90 * 60_000, totalMs: 240 * 60_000, requestMs: 90_000 },
       pollIntervalMs: 2000,
     });
   });
@@ -155,7 +156,7 @@ describe('readInputs: valid inputs', () => {
     expect(config.failOnMismatch).toBe(true);
     expect(config.writeBlock).toBe(false);
     expect(config.copy).toEqual({ concurrency: 32, multipartThresholdBytes: 64 * 1024 * 1024 });
-    expect(config.timeouts).toEqual({ snapshotMs: 120 * 60_000, restoreMs: 120 * 60_000, totalMs: 360 * 60_000 });
+    expect(config.timeouts).toEqual({ snapshotMs: 120 * 60_000, restoreMs: 120 * 60_000, totalMs: 360 * 60_000, requestMs: 90_000 });
     expect(config.pollIntervalMs).toBe(5000);
   });
 
@@ -203,12 +204,12 @@ describe('readInputs: valid inputs', () => {
     const config = readInputs();
     expect(config.source.endpoint).toBe('http://127.0.0.1:19200');
     expect(config.target.endpoint).toBe('http://localhost:19201');
-    expect(config.timeouts).toEqual({ snapshotMs: 15_000, restoreMs: 15_000, totalMs: 30_000 });
+    expect(config.timeouts).toEqual({ snapshotMs: 15_000, restoreMs: 15_000, totalMs: 30_000, requestMs: 90_000 });
   });
 
   test('a smaller overall budget caps the phase waits the user left at their defaults', () => {
     setInputs({ ...minimal, 'timeout-minutes': '60', 'restore-timeout-minutes': '45' });
-    expect(readInputs().timeouts).toEqual({ snapshotMs: 60 * 60_000, restoreMs: 45 * 60_000, totalMs: 60 * 60_000 });
+    expect(readInputs().timeouts).toEqual({ snapshotMs: 60 * 60_000, restoreMs: 45 * 60_000, totalMs: 60 * 60_000, requestMs: 90_000 });
   });
 
   test('a Java rename with inline flags and named groups is accepted', () => {
@@ -315,6 +316,7 @@ const badInputs: Array<[string, Record<string, string>, string, RegExp]> = [
   ['ignoring the replica count', { 'ignore-index-settings': 'number_of_replicas' }, 'ignore-index-settings', /set it in index-settings/],
   ['a boolean written as yes', { 'include-aliases': 'yes' }, 'include-aliases', /write true or false/],
   ['keep-write-block without write-block', { 'keep-write-block': 'true' }, 'keep-write-block', /write-block: true/],
+  ['an unknown cut-over', { cutover: 'three-phase' }, 'cutover', /one-phase .* or two-phase/],
   ['zero copy concurrency', { 'copy-concurrency': '0' }, 'copy-concurrency', /from 1 to 512/],
   ['copy concurrency in words', { 'copy-concurrency': 'many' }, 'copy-concurrency', /whole number/],
   ['fractional copy concurrency', { 'copy-concurrency': '1.5' }, 'copy-concurrency', /whole number/],

@@ -191,8 +191,10 @@ describe('outputs', () => {
       [Outputs.MismatchedIndices]: '["orders","beta","gamma"]',
       [Outputs.CopiedObjects]: '118',
       [Outputs.CopiedBytes]: String(5 * 1024 ** 3),
-      [Outputs.WriteBlockSeconds]: '91',
+      [Outputs.WriteBlockSeconds]: '90.5',
       [Outputs.Summary]: 'mismatch: 3 of 5 indices differ (source 1,024 documents, target 1,007)',
+      [Outputs.Checks]: '[]',
+      [Outputs.IamDocuments]: '',
     });
   });
 });

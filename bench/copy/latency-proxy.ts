@@ -1,6 +1,6 @@
 // A small HTTP proxy in front of moto that makes loopback S3 behave like S3 across regions:
 // every request waits a fixed round trip, and a server-side copy (CopyObject, UploadPartCopy)
-// also waits for its bytes at a per-request copy rate. On loopback moto answers in a millisecond
+// also waits for S3 to reach the source region and for its bytes at a per-request copy rate. On loopback moto answers in a millisecond
 // and concurrency would not show; through this proxy it shows as it does on AWS.
 //
 // It also counts what passes: requests by S3 operation, and body bytes each way, which is how the
@@ -8,7 +8,7 @@
 // make a real S3 client meet answers moto never gives (412 on a changed source, a 200 whose body
 // is an error, SlowDown).
 //
-// Standalone: tsx bench/copy/latency-proxy.ts --target http://127.0.0.1:19600 --port 19610 --rtt-ms 80 --copy-mib-per-s 40
+// Standalone: tsx bench/copy/latency-proxy.ts --target http://127.0.0.1:19600 --port 19610 --rtt-ms 80 --copy-fixed-ms 75 --copy-mib-per-s 40 [--answer-copies]
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
@@ -34,12 +34,49 @@ export interface LatencyProxyOptions {
   host?: string;
   /** Added to every request. */
   rttMs?: number;
+  /**
+   * Added to each copy request (CopyObject, UploadPartCopy) on top of the round trip: S3 in the
+   * destination region fetches the source from the source region, one more inter-region round trip.
+   */
+  copyFixedMs?: number;
   /** Server-side copy throughput of one request; 0 = copies cost no extra time. */
   copyBytesPerSecond?: number;
   /** Size of a source object, when the caller knows it; otherwise the proxy asks moto (HEAD) once. */
   sizeOf?: (bucket: string, key: string) => number | undefined;
   /** Answer instead of moto when this returns a fault. */
   fault?: (request: RequestInfo) => Fault | undefined;
+  /**
+   * Answer copy writes (CopyObject, the multipart calls) here, after the modelled delay, instead of
+   * asking moto; listings still go to moto. Nothing is written: this measures how fast each client
+   * can drive an S3 that is never the bottleneck, which moto on two cores is not.
+   */
+  answerCopies?: boolean;
+}
+
+const STUB_ETAG = '"0123456789abcdef0123456789abcdef"';
+const XML = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+/** What S3 would say to a copy write, for `answerCopies`. */
+function stubAnswer(operation: string, bucket: string, key: string): Fault | undefined {
+  const now = new Date().toISOString();
+  switch (operation) {
+    case 'CopyObject':
+      return { status: 200, body: `${XML}<CopyObjectResult><LastModified>${now}</LastModified><ETag>${STUB_ETAG}</ETag></CopyObjectResult>` };
+    case 'UploadPartCopy':
+      return { status: 200, body: `${XML}<CopyPartResult><LastModified>${now}</LastModified><ETag>${STUB_ETAG}</ETag></CopyPartResult>` };
+    case 'CreateMultipartUpload':
+      return { status: 200, body: `${XML}<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${escapeXml(key)}</Key><UploadId>stub-${Math.random().toString(36).slice(2)}</UploadId></InitiateMultipartUploadResult>` };
+    case 'CompleteMultipartUpload':
+      return { status: 200, body: `${XML}<CompleteMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${escapeXml(key)}</Key><ETag>"${'0'.repeat(32)}-2"</ETag></CompleteMultipartUploadResult>` };
+    case 'AbortMultipartUpload':
+      return { status: 204 };
+    default:
+      return undefined;
+  }
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export interface ProxyStats {
@@ -54,6 +91,8 @@ export interface ProxyStats {
 
 export interface LatencyProxy {
   url: string;
+  /** Switch `answerCopies` on or off between runs. */
+  answerCopies: boolean;
   stats: ProxyStats;
   reset(): void;
   close(): Promise<void>;
@@ -108,6 +147,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   const host = options.host ?? '127.0.0.1';
   const rtt = options.rttMs ?? 0;
   const rate = options.copyBytesPerSecond ?? 0;
+  const copyFixed = options.copyFixedMs ?? 0;
   const upstream = new http.Agent({ keepAlive: true, maxSockets: 512 });
   const sizes = new Map<string, number>();
   let stats = emptyStats();
@@ -135,7 +175,8 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 
   /** Time S3 would spend copying this request's bytes. */
   async function copyMs(operation: string, headers: http.IncomingHttpHeaders): Promise<number> {
-    if (!rate || (operation !== 'CopyObject' && operation !== 'UploadPartCopy')) return 0;
+    if (operation !== 'CopyObject' && operation !== 'UploadPartCopy') return 0;
+    if (!rate) return copyFixed;
     let bytes: number;
     const range = /bytes=(\d+)-(\d+)/.exec(String(headers['x-amz-copy-source-range'] ?? ''));
     if (range) bytes = Number(range[2]) - Number(range[1]) + 1;
@@ -143,7 +184,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
       const { bucket, key } = parseCopySource(String(headers['x-amz-copy-source']));
       bytes = await sourceSize(bucket, key);
     }
-    return (bytes / rate) * 1000;
+    return copyFixed + (bytes / rate) * 1000;
   }
 
   const server = http.createServer(async (req, res) => {
@@ -166,14 +207,16 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 
     // Half the round trip on the way in, half (plus the copy time) on the way out.
     await sleep(rtt / 2);
-    const fault = options.fault?.({ method, operation, bucket: decodeURIComponent(bucket), key, query: url.searchParams, headers: req.headers });
+    const fault =
+      options.fault?.({ method, operation, bucket: decodeURIComponent(bucket), key, query: url.searchParams, headers: req.headers }) ??
+      (options.answerCopies ? stubAnswer(operation, decodeURIComponent(bucket), key) : undefined);
     if (fault) {
       req.on('data', countRequest);
       req.resume();
-      await sleep(rtt / 2);
+      await sleep(rtt / 2 + (await copyMs(operation, req.headers)));
       const body = Buffer.from(fault.body ?? '');
       countResponse(body);
-      res.writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': String(body.length), ...fault.headers });
+      res.writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': String(body.length), 'x-amz-request-id': 'proxy', ...fault.headers });
       res.end(body);
       return;
     }
@@ -199,6 +242,12 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   });
   return {
     url: `http://${host}:${options.port}`,
+    get answerCopies() {
+      return options.answerCopies ?? false;
+    },
+    set answerCopies(on: boolean) {
+      options.answerCopies = on;
+    },
     get stats() {
       return stats;
     },
@@ -219,14 +268,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       target: { type: 'string', default: process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:19600' },
       port: { type: 'string', default: '19610' },
       'rtt-ms': { type: 'string', default: '80' },
+      'copy-fixed-ms': { type: 'string', default: '75' },
       'copy-mib-per-s': { type: 'string', default: '40' },
+      'answer-copies': { type: 'boolean', default: false },
     },
   });
   const proxy = await startLatencyProxy({
     target: values.target!,
     port: Number(values.port),
     rttMs: Number(values['rtt-ms']),
+    copyFixedMs: Number(values['copy-fixed-ms']),
     copyBytesPerSecond: Number(values['copy-mib-per-s']) * 1024 * 1024,
+    answerCopies: values['answer-copies'],
   });
   console.log(`latency proxy ${proxy.url} -> ${values.target}`);
   process.on('SIGINT', () => {

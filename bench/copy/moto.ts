@@ -2,6 +2,7 @@
 // run never disturbs the stack), or an already running one named by BENCH_ENDPOINT.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 
 export interface Moto {
   endpoint: string;
@@ -31,13 +32,21 @@ async function reachable(endpoint: string): Promise<boolean> {
   }
 }
 
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
 export async function startMoto(port: number, existing?: string): Promise<Moto> {
   if (existing) {
     if (!(await reachable(existing))) throw new Error(`BENCH_ENDPOINT ${existing} does not answer`);
     return { endpoint: existing, cpuSeconds: () => undefined, stop: async () => undefined };
   }
   const endpoint = `http://127.0.0.1:${port}`;
-  if (await reachable(endpoint)) throw new Error(`port ${port} is taken; stop what runs there or set BENCH_MOTO_PORT`);
+  if (!(await portFree(port))) throw new Error(`port ${port} is taken; stop what runs there or set BENCH_MOTO_PORT`);
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 30_000;

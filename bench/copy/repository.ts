@@ -15,7 +15,7 @@ export interface RepositoryShape {
 
 /** The default shape; BENCH_SCALE multiplies every count. */
 export function shapeFor(scale: number): RepositoryShape {
-  return { small: Math.round(3000 * scale), medium: Math.max(1, Math.round(60 * scale)), large: Math.max(1, Math.round(4 * scale)) };
+  return { small: Math.round(3000 * scale), medium: Math.max(1, Math.round(24 * scale)), large: Math.max(1, Math.round(3 * scale)) };
 }
 
 export interface RepositoryObject {
@@ -57,7 +57,9 @@ export function planRepository(shape: RepositoryShape, prefix: string, seed = 42
   // Small: log-uniform from 100 B to 512 KiB, as Lucene's many small per-segment files are.
   for (let i = already; i < shape.small; i++) blob(Math.round(100 * Math.exp(random() * Math.log((512 * KiB) / 100))));
   for (let i = 0; i < shape.medium; i++) blob(Math.round((8 + random() * 40) * MiB)); // 8–48 MiB
-  for (let i = 0; i < shape.large; i++) blob(Math.round((80 + random() * 160) * MiB)); // 80–240 MiB: above the 64 MiB threshold
+  // 66–100 MiB: above the 64 MiB threshold. Kept modest because moto's UploadPartCopy reads the whole
+  // source object for every part, a cost S3 does not have (see bench/README.md).
+  for (let i = 0; i < shape.large; i++) blob(Math.round((66 + random() * 34) * MiB));
   for (const s of snapshots) {
     objects.push({ key: `${p}snap-${s}.dat`, size: 400 + Math.floor(random() * 800) });
     objects.push({ key: `${p}meta-${s}.dat`, size: 300 + Math.floor(random() * 600) });

@@ -4,8 +4,9 @@
 // JSON object with every figure, to compare from run to run.
 //
 // Environment: BENCH_MODE=all|compare|memory, BENCH_RUNS (3), BENCH_SCALE (1), BENCH_RTT_MS (80),
-// BENCH_COPY_MIB_S (40), BENCH_CONCURRENCY (the engine's default), BENCH_MEMORY_OBJECTS (100000),
-// BENCH_ENDPOINT (use a running moto instead of starting one), BENCH_MOTO_PORT (19602).
+// BENCH_COPY_FIXED_MS (75), BENCH_COPY_MIB_S (40), BENCH_CONCURRENCY (the engine's default), BENCH_MEMORY_OBJECTS (100000),
+// BENCH_ENDPOINT (use a running moto instead of starting one), BENCH_MOTO_PORT (19690),
+// BENCH_PROXY_PORT (19691), BENCH_PATHS (straight,proxy,ceiling).
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -22,11 +23,14 @@ const RUNS = Number(env.BENCH_RUNS ?? 3);
 const SCALE = Number(env.BENCH_SCALE ?? 1);
 const RTT_MS = Number(env.BENCH_RTT_MS ?? 80);
 const COPY_MIB_S = Number(env.BENCH_COPY_MIB_S ?? 40);
+const COPY_FIXED_MS = Number(env.BENCH_COPY_FIXED_MS ?? 75);
 const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? DEFAULT_CONCURRENCY);
 const MEMORY_OBJECTS = Number(env.BENCH_MEMORY_OBJECTS ?? 100_000);
-const PROXY_PORT = 19610;
+const PROXY_PORT = Number(env.BENCH_PROXY_PORT ?? 19691);
 const PREFIX = 'snapshots/bench';
 const TOOLS: Tool[] = ['engine', 'cli-default', 'cli-tuned'];
+type Path = 'straight' | 'proxy' | 'ceiling';
+const PATHS = (env.BENCH_PATHS ?? 'straight,proxy,ceiling').split(',') as Path[];
 const SOURCE_REGION = 'us-east-1';
 const DESTINATION_REGION = 'eu-west-1';
 
@@ -43,6 +47,7 @@ interface Sample {
   tool: Tool;
   wallMs: number;
   maxRssKb?: number;
+  cpuS?: number;
   motoCpuS?: number;
   requests?: Record<string, number>;
   bytesThroughRunner?: number;
@@ -79,8 +84,10 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
   const source: Side = { bucket: sourceBucket, prefix: PREFIX, region: SOURCE_REGION };
 
   const report: Record<string, unknown> = {};
-  for (const path of ['straight', 'proxy'] as const) {
-    const endpoint = path === 'proxy' ? proxy.url : moto.endpoint;
+  for (const path of PATHS) {
+    const endpoint = path === 'straight' ? moto.endpoint : proxy.url;
+    // The ceiling: the proxy answers copy writes itself, so moto's CPU is out of the way.
+    proxy.answerCopies = path === 'ceiling';
     const samples: Sample[] = [];
     const reruns: Sample[] = [];
     let cliRerunMs: number | undefined;
@@ -93,8 +100,8 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
         const cpu0 = moto.cpuSeconds();
         const result = await runOnce(tool, endpoint, source, destination);
         const cpu1 = moto.cpuSeconds();
-        const stats = path === 'proxy' ? structuredClone(proxy.stats) : undefined;
-        const landed = await countObjects(eu, destination.bucket);
+        const stats = path === 'straight' ? undefined : structuredClone(proxy.stats);
+        const landed = path === 'ceiling' ? expected : await countObjects(eu, destination.bucket);
         if (landed.objects !== expected.objects || landed.bytes !== expected.bytes) {
           throw new Error(`${tool} left ${landed.objects} objects / ${landed.bytes} bytes, expected ${expected.objects} / ${expected.bytes}`);
         }
@@ -102,6 +109,7 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
           tool,
           wallMs: result.wallMs,
           maxRssKb: result.maxRssKb,
+          cpuS: result.cpuS,
           motoCpuS: cpu0 !== undefined && cpu1 !== undefined ? round(cpu1 - cpu0) : undefined,
           requests: stats?.requests ?? result.engine?.result.requests,
           bytesThroughRunner: stats ? stats.requestBodyBytes + stats.responseBodyBytes : undefined,
@@ -109,14 +117,14 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
           engine: result.engine,
         };
         samples.push(sample);
-        log(`[${path} ${run + 1}/${RUNS}] ${tool.padEnd(11)} ${seconds(result.wallMs).padStart(9)}  rss ${Math.round((result.maxRssKb ?? 0) / 1024)} MiB  moto cpu ${sample.motoCpuS ?? '?'} s`);
-        if (tool === 'engine') {
+        log(`[${path} ${run + 1}/${RUNS}] ${tool.padEnd(11)} ${seconds(result.wallMs).padStart(9)}  rss ${Math.round((result.maxRssKb ?? 0) / 1024)} MiB  cpu ${round(result.cpuS ?? NaN, 1)} s  moto cpu ${sample.motoCpuS ?? '?'} s  load ${round(os.loadavg()[0]!, 1)}`);
+        if (tool === 'engine' && path !== 'ceiling') {
           proxy.reset();
           const again = await runEngine(endpoint, source, destination, { concurrency: CONCURRENCY });
           reruns.push({ tool, wallMs: again.wallMs, maxRssKb: again.maxRssKb, requests: path === 'proxy' ? structuredClone(proxy.stats.requests) : again.engine?.result.requests, engine: again.engine });
           log(`[${path} ${run + 1}/${RUNS}] engine rerun ${seconds(again.engine!.result.durationMs)} in the engine (${seconds(again.wallMs)} as a process), ${again.engine!.result.copied} copied`);
         }
-        if (tool === 'cli-default' && run === 0) {
+        if (tool === 'cli-default' && run === 0 && path !== 'ceiling') {
           cliRerunMs = (await runCli('cli-default', endpoint, source, destination, CONCURRENCY)).wallMs;
           log(`[${path} ${run + 1}/${RUNS}] cli-default rerun ${seconds(cliRerunMs)}`);
         }
@@ -125,10 +133,11 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
     }
     report[path] = summarizePath(samples, reruns, cliRerunMs, expected.bytes);
   }
+  proxy.answerCopies = false;
   await dropBucket(us, sourceBucket);
   us.destroy();
   eu.destroy();
-  return { shape, rttMs: RTT_MS, copyMiBPerS: COPY_MIB_S, concurrency: CONCURRENCY, runs: RUNS, ...report };
+  return { shape, rttMs: RTT_MS, copyFixedMs: COPY_FIXED_MS, copyMiBPerS: COPY_MIB_S, concurrency: CONCURRENCY, runs: RUNS, ...report };
 }
 
 function summarizePath(samples: Sample[], reruns: Sample[], cliRerunMs: number | undefined, objectBytes: number) {
@@ -136,19 +145,20 @@ function summarizePath(samples: Sample[], reruns: Sample[], cliRerunMs: number |
   const wall: Record<Tool, Summary> = Object.fromEntries(TOOLS.map((tool) => [tool, summarize(of(tool).map((s) => s.wallMs))])) as Record<Tool, Summary>;
   const engineRuns = of('engine');
   const engineMs = summarize(engineRuns.map((s) => s.engine!.result.durationMs));
-  const rerunMs = summarize(reruns.map((s) => s.engine!.result.durationMs));
-  const rerunCopyRequests = Math.max(...reruns.map((s) => ['CopyObject', 'UploadPartCopy', 'CreateMultipartUpload', 'PutObject'].reduce((n, k) => n + (s.requests?.[k] ?? 0), 0)));
+  const rerunMs = reruns.length ? summarize(reruns.map((s) => s.engine!.result.durationMs)) : undefined;
+  const rerunCopyRequests = Math.max(0, ...reruns.map((s) => ['CopyObject', 'UploadPartCopy', 'CreateMultipartUpload', 'PutObject'].reduce((n, k) => n + (s.requests?.[k] ?? 0), 0)));
   return {
     wallMs: Object.fromEntries(TOOLS.map((tool) => [tool, { median: round(wall[tool].median, 0), min: round(wall[tool].min, 0), max: round(wall[tool].max, 0), spreadPct: wall[tool].spreadPct }])),
     ratio: { vsDefault: round(wall['cli-default'].median / wall.engine.median), vsTuned: round(wall['cli-tuned'].median / wall.engine.median) },
     engineInternalMs: round(engineMs.median, 0),
     requests: Object.fromEntries(TOOLS.map((tool) => [tool, of(tool)[0]?.requests ?? {}])),
     peakRssMiB: Object.fromEntries(TOOLS.map((tool) => [tool, round(Math.max(...of(tool).map((s) => s.maxRssKb ?? 0)) / 1024, 1)])),
-    motoCpuS: Object.fromEntries(TOOLS.map((tool) => [tool, summarize(of(tool).map((s) => s.motoCpuS ?? NaN)).median])),
+    cpuS: Object.fromEntries(TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => s.cpuS ?? NaN)).median, 1)])),
+    motoCpuS: Object.fromEntries(TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => s.motoCpuS ?? NaN)).median, 1)])),
     bytesThroughRunner: engineRuns[0]?.bytesThroughRunner,
     objectPayloadThroughRunner: engineRuns[0]?.objectPayloadBytes,
     objectBytes,
-    rerun: {
+    rerun: rerunMs && {
       engineMs: round(rerunMs.median, 0),
       processMs: round(summarize(reruns.map((s) => s.wallMs)).median, 0),
       ofFirstCopyPct: round((100 * rerunMs.median) / engineMs.median, 1),
@@ -217,16 +227,23 @@ function machine() {
 }
 
 async function main() {
-  const moto = await startMoto(Number(env.BENCH_MOTO_PORT ?? 19602), env.BENCH_ENDPOINT);
+  const moto = await startMoto(Number(env.BENCH_MOTO_PORT ?? 19690), env.BENCH_ENDPOINT);
   const proxy = await startLatencyProxy({
     target: moto.endpoint,
     port: PROXY_PORT,
     rttMs: RTT_MS,
+    copyFixedMs: COPY_FIXED_MS,
     copyBytesPerSecond: COPY_MIB_S * 2 ** 20,
     sizeOf: (bucket, key) => proxySizes?.(bucket, key),
   });
-  const figures: Record<string, unknown> = { machine: machine(), mode: MODE };
-  log(`moto ${moto.endpoint}, latency proxy ${proxy.url} (${RTT_MS} ms round trip, ${COPY_MIB_S} MiB/s per copy request), engine concurrency ${CONCURRENCY}`);
+  // Stopped from outside: take moto and the proxy down with us rather than leave them running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void Promise.allSettled([proxy.close(), moto.stop()]).then(() => process.exit(130));
+    });
+  }
+  const figures: Record<string, unknown> = { machine: machine(), mode: MODE, loadAverageAtStart: round(os.loadavg()[0]!, 1) };
+  log(`moto ${moto.endpoint}, latency proxy ${proxy.url} (${RTT_MS} ms round trip; copies +${COPY_FIXED_MS} ms and ${COPY_MIB_S} MiB/s each), engine concurrency ${CONCURRENCY}`);
   try {
     if (MODE === 'all' || MODE === 'compare') figures.compare = await compare(moto, proxy);
     if (MODE === 'all' || MODE === 'memory') figures.memory = await memory(moto);
@@ -234,6 +251,7 @@ async function main() {
     await proxy.close();
     await moto.stop();
   }
+  figures.loadAverageAtEnd = round(os.loadavg()[0]!, 1);
   printSummary(figures);
   console.log(JSON.stringify(figures));
 }
@@ -241,16 +259,22 @@ async function main() {
 function printSummary(figures: Record<string, unknown>) {
   const c = figures.compare as (Record<string, any> & { straight: any; proxy: any }) | undefined;
   if (c) {
-    for (const path of ['straight', 'proxy'] as const) {
+    const titles: Record<Path, string> = {
+      straight: 'straight to moto',
+      proxy: `through the latency proxy (${RTT_MS} ms round trip; copies +${COPY_FIXED_MS} ms and ${COPY_MIB_S} MiB/s each)`,
+      ceiling: 'ceiling: same proxy, copy writes answered by the proxy (moto only lists), nothing written',
+    };
+    for (const path of PATHS) {
       const p = c[path];
-      log(`\n${path === 'proxy' ? `through the latency proxy (${RTT_MS} ms, ${COPY_MIB_S} MiB/s per copy)` : 'straight to moto'}:`);
+      if (!p) continue;
+      log(`\n${titles[path]}:`);
       for (const tool of TOOLS) {
         const w = p.wallMs[tool];
-        log(`  ${tool.padEnd(11)} median ${seconds(w.median).padStart(9)}  (min ${seconds(w.min)}, max ${seconds(w.max)}, spread ${w.spreadPct}%)  peak RSS ${p.peakRssMiB[tool]} MiB  moto cpu ${p.motoCpuS[tool]} s`);
+        log(`  ${tool.padEnd(11)} median ${seconds(w.median).padStart(9)}  (min ${seconds(w.min)}, max ${seconds(w.max)}, spread ${w.spreadPct}%)  peak RSS ${p.peakRssMiB[tool]} MiB  cpu ${p.cpuS[tool]} s  moto cpu ${p.motoCpuS[tool]} s`);
         log(`              requests ${JSON.stringify(p.requests[tool])}`);
       }
       log(`  engine is ${p.ratio.vsDefault}× faster than aws s3 sync (defaults), ${p.ratio.vsTuned}× than tuned (${CONCURRENCY} concurrent requests)`);
-      log(`  rerun on the unchanged repository: ${seconds(p.rerun.engineMs)} (${p.rerun.ofFirstCopyPct}% of the first copy), ${p.rerun.copyRequests} copy requests; aws s3 sync rerun ${p.rerun.cliDefaultMs === undefined ? '?' : seconds(p.rerun.cliDefaultMs)}`);
+      if (p.rerun) log(`  rerun on the unchanged repository: ${seconds(p.rerun.engineMs)} (${p.rerun.ofFirstCopyPct}% of the first copy), ${p.rerun.copyRequests} copy requests; aws s3 sync rerun ${p.rerun.cliDefaultMs === undefined ? '?' : seconds(p.rerun.cliDefaultMs)}`);
       if (p.bytesThroughRunner !== undefined) log(`  bytes through the runner: ${p.bytesThroughRunner} (listing and result XML), object payload ${p.objectPayloadThroughRunner}, of ${mib(p.objectBytes)} copied`);
     }
   }

@@ -19,6 +19,8 @@ export interface Side {
 export interface ToolRun {
   wallMs: number;
   maxRssKb?: number;
+  /** User + system CPU seconds of the tool's process. */
+  cpuS?: number;
   engine?: { result: CopyResult; wallMs: number; maxRssKb: number };
 }
 
@@ -26,11 +28,11 @@ const TIME = '/usr/bin/time';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
-async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ wallMs: number; maxRssKb?: number; stdout: string }> {
+async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ wallMs: number; maxRssKb?: number; cpuS?: number; stdout: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-time-'));
   const timeFile = join(dir, 'time');
   const withTime = existsSync(TIME);
-  const [cmd, argv] = withTime ? [TIME, ['-f', '%M', '-o', timeFile, command, ...args]] : [command, args];
+  const [cmd, argv] = withTime ? [TIME, ['-f', '%M %U %S', '-o', timeFile, command, ...args]] : [command, args];
   const started = process.hrtime.bigint();
   const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -39,10 +41,11 @@ async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): P
   child.stderr.on('data', (d) => (stderr += d));
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const maxRssKb = withTime && existsSync(timeFile) ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) : undefined;
+  const measured = withTime && existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [];
   rmSync(dir, { recursive: true, force: true });
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}:\n${stderr.slice(-2000)}`);
-  return { wallMs, maxRssKb, stdout };
+  const [maxRssKb, user, system] = measured;
+  return { wallMs, maxRssKb, cpuS: user === undefined ? undefined : user + (system ?? 0), stdout };
 }
 
 export interface EngineSettings {
@@ -60,7 +63,7 @@ export async function runEngine(endpoint: string, source: Side, destination: Sid
     NODE_NO_WARNINGS: '1',
   });
   const engine = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as NonNullable<ToolRun['engine']>;
-  return { wallMs: run.wallMs, maxRssKb: run.maxRssKb ?? engine.maxRssKb, engine };
+  return { wallMs: run.wallMs, maxRssKb: run.maxRssKb ?? engine.maxRssKb, cpuS: run.cpuS, engine };
 }
 
 /** An AWS config file for the CLI: path-style addressing (moto on an IP), and the concurrency if tuned. */
@@ -92,7 +95,7 @@ export async function runCli(tool: Exclude<Tool, 'engine'>, endpoint: string, so
       ],
       { ...process.env, ...credentials, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') },
     );
-    return { wallMs: run.wallMs, maxRssKb: run.maxRssKb };
+    return { wallMs: run.wallMs, maxRssKb: run.maxRssKb, cpuS: run.cpuS };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -100361,7 +100361,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 69866:
+/***/ 36115:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -103336,6 +103336,7 @@ const Inputs = {
     IgnoreIndexSettings: 'ignore-index-settings',
     IncludeAliases: 'include-aliases',
     OverwriteExistingIndices: 'overwrite-existing-indices',
+    Cutover: 'cutover',
     WriteBlock: 'write-block',
     KeepWriteBlock: 'keep-write-block',
     FailOnMismatch: 'fail-on-mismatch',
@@ -103345,6 +103346,7 @@ const Inputs = {
     RestoreTimeoutMinutes: 'restore-timeout-minutes',
     TimeoutMinutes: 'timeout-minutes',
     PollIntervalSeconds: 'poll-interval-seconds',
+    RequestTimeoutSeconds: 'request-timeout-seconds',
 };
 /** The inputs that exist once per side, named `<side>-<name>`. */
 function sideInputs(side) {
@@ -103380,6 +103382,7 @@ const ALL_INPUTS = [
     Inputs.IgnoreIndexSettings,
     Inputs.IncludeAliases,
     Inputs.OverwriteExistingIndices,
+    Inputs.Cutover,
     Inputs.WriteBlock,
     Inputs.KeepWriteBlock,
     Inputs.FailOnMismatch,
@@ -103389,6 +103392,7 @@ const ALL_INPUTS = [
     Inputs.RestoreTimeoutMinutes,
     Inputs.TimeoutMinutes,
     Inputs.PollIntervalSeconds,
+    Inputs.RequestTimeoutSeconds,
 ];
 const Outputs = {
     Snapshot: 'snapshot',
@@ -103402,6 +103406,8 @@ const Outputs = {
     CopiedBytes: 'copied-bytes',
     WriteBlockSeconds: 'write-block-seconds',
     Summary: 'summary',
+    Checks: 'checks',
+    IamDocuments: 'iam-documents',
 };
 /**
  * Defaults for inputs left empty. action.yml repeats the static ones (the unit test checks they agree);
@@ -103421,6 +103427,7 @@ const Defaults = {
     indices: '*',
     includeAliases: true,
     overwriteExistingIndices: false,
+    cutover: 'one-phase',
     writeBlock: false,
     keepWriteBlock: false,
     failOnMismatch: true,
@@ -103430,6 +103437,7 @@ const Defaults = {
     restoreTimeoutMinutes: 120,
     timeoutMinutes: 360,
     pollIntervalSeconds: 5,
+    requestTimeoutSeconds: 90,
 };
 /** Inclusive bounds of the numeric inputs. */
 const Bounds = {
@@ -103441,6 +103449,8 @@ const Bounds = {
     // Minutes may be fractional (0.5 = 30 s) so tests can exercise a timeout; 5 days is a self-hosted job's limit.
     timeoutMinutes: { min: 0.1, max: 7200 },
     pollIntervalSeconds: { min: 0.1, max: 300 },
+    // A request silent this long is abandoned and retried; S3 keeps long copies alive, so this never cuts one short.
+    requestTimeoutSeconds: { min: 1, max: 600 },
 };
 /** Indices whose names start with a dot are the cluster's own (.kibana, .opendistro-*, .plugins-*, .tasks): never migrated. */
 const SYSTEM_INDEX_PREFIX = '.';
@@ -103885,10 +103895,17 @@ function readInputs() {
     const indices = indexPatterns(p, list(Inputs.Indices));
     const renameRule = inputs_rename(p, str(Inputs.RenamePattern), str(Inputs.RenameReplacement));
     checkLocations(p, source, target, str(Inputs.RenamePattern) !== '');
-    const writeBlock = bool(p, Inputs.WriteBlock, Defaults.writeBlock);
+    const cutoverRaw = str(Inputs.Cutover) || Defaults.cutover;
+    if (cutoverRaw !== 'one-phase' && cutoverRaw !== 'two-phase') {
+        p.add(Inputs.Cutover, `${q(cutoverRaw)} is not a cut-over`, 'write one-phase (the default) or two-phase (writes blocked only for a short catch-up)');
+    }
+    const cutover = cutoverRaw === 'two-phase' ? 'two-phase' : 'one-phase';
+    // A two-phase cut-over is a write block by definition: its phase 2 runs with the source blocked.
+    const writeBlockInput = bool(p, Inputs.WriteBlock, Defaults.writeBlock);
+    const writeBlock = cutover === 'two-phase' || writeBlockInput;
     const keepWriteBlock = bool(p, Inputs.KeepWriteBlock, Defaults.keepWriteBlock);
     if (keepWriteBlock && !writeBlock)
-        p.add(Inputs.KeepWriteBlock, 'is true but write-block is false', 'set write-block: true too, or drop keep-write-block');
+        p.add(Inputs.KeepWriteBlock, 'is true but write-block is false', 'set write-block: true (or cutover: two-phase) too, or drop keep-write-block');
     const minutes = (name, fallback) => numberIn(p, name, fallback, Bounds.timeoutMinutes, false);
     const totalMin = minutes(Inputs.TimeoutMinutes, Defaults.timeoutMinutes);
     // A phase's default wait shrinks to fit a smaller budget; only a wait the user wrote can contradict it.
@@ -103917,6 +103934,7 @@ function readInputs() {
         ignoreIndexSettings: ignoreIndexSettings(p, list(Inputs.IgnoreIndexSettings)),
         includeAliases: bool(p, Inputs.IncludeAliases, Defaults.includeAliases),
         overwriteExisting: bool(p, Inputs.OverwriteExistingIndices, Defaults.overwriteExistingIndices),
+        cutover,
         writeBlock,
         keepWriteBlock,
         failOnMismatch: bool(p, Inputs.FailOnMismatch, Defaults.failOnMismatch),
@@ -103924,7 +103942,12 @@ function readInputs() {
             concurrency: numberIn(p, Inputs.CopyConcurrency, Defaults.copyConcurrency, Bounds.copyConcurrency, true),
             multipartThresholdBytes: numberIn(p, Inputs.MultipartThresholdMb, Defaults.multipartThresholdMb, Bounds.multipartThresholdMb, true) * 1024 * 1024,
         },
-        timeouts: { snapshotMs: snapshotMin * 60_000, restoreMs: restoreMin * 60_000, totalMs: totalMin * 60_000 },
+        timeouts: {
+            snapshotMs: snapshotMin * 60_000,
+            restoreMs: restoreMin * 60_000,
+            totalMs: totalMin * 60_000,
+            requestMs: numberIn(p, Inputs.RequestTimeoutSeconds, Defaults.requestTimeoutSeconds, Bounds.requestTimeoutSeconds, false) * 1000,
+        },
         pollIntervalMs: Math.round(numberIn(p, Inputs.PollIntervalSeconds, Defaults.pollIntervalSeconds, Bounds.pollIntervalSeconds, false) * 1000),
     };
     if (p.list.length > 0)
@@ -103938,6 +103961,47 @@ var dist_cjs = __nccwpck_require__(53711);
 var client_sts_dist_cjs = __nccwpck_require__(71695);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
 var credential_provider_node_dist_cjs = __nccwpck_require__(5861);
+;// CONCATENATED MODULE: ./src/retry-tally.ts
+// Requests that took more than one attempt, counted by service for the summary. A run that rode out
+// throttling, 504s or a dropped connection succeeded, but it should say what it took: a domain that needed
+// forty retries is a domain to look at before the next migration.
+class RetryTally {
+    counts = new Map();
+    /** `retries` = attempts beyond the first (0 adds nothing). */
+    add(service, retries) {
+        if (retries > 0)
+            this.counts.set(service, (this.counts.get(service) ?? 0) + retries);
+    }
+    /** Attempts beyond the first as the AWS SDK reports them (`$metadata.attempts`), on a result or an error. */
+    addSdk(service, result) {
+        const attempts = result?.$metadata?.attempts ?? 1;
+        this.add(service, attempts - 1);
+    }
+    toRecord() {
+        return Object.fromEntries(this.counts);
+    }
+}
+/** One per process: the action runs one migration per process, and every client reports here. */
+const retryTally = new RetryTally();
+/**
+ * Counts the retries of every request an AWS SDK client sends, under `service`. The SDK's retry strategy
+ * records the attempts in `$metadata` of the result or the error; a re-send by the caller is its own request.
+ */
+function countRetries(client, service, tally = retryTally) {
+    client.middlewareStack.add((next) => async (args) => {
+        try {
+            const out = await next(args);
+            tally.addSdk(service, out.output);
+            return out;
+        }
+        catch (err) {
+            tally.addSdk(service, err);
+            throw err;
+        }
+    }, { step: 'initialize', name: 'retryTally' });
+    return client;
+}
+
 ;// CONCATENATED MODULE: ./src/aws/credentials.ts
 // AWS credentials for the run: the workflow's OIDC token exchanged for a role (AssumeRoleWithWebIdentity),
 // then, optionally, a role chained per side for cross-account migrations. Every secret is masked the
@@ -103946,8 +104010,22 @@ var credential_provider_node_dist_cjs = __nccwpck_require__(5861);
 
 
 
+
 /** Refresh this long before a session expires, so no request is signed with a key about to lapse. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
+/**
+ * STS clients: the SDK's standard retries (Throttling included) with a few more attempts, a socket timeout
+ * so an answer that never comes is retried instead of holding the run until its budget runs out, and every
+ * retry counted for the summary.
+ */
+function stsClient(region, requestTimeoutMs, credentials) {
+    return countRetries(new client_sts_dist_cjs/* STSClient */.iM({
+        region,
+        maxAttempts: 5,
+        ...(credentials ? { credentials } : {}),
+        ...(requestTimeoutMs ? { requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs } } : {}),
+    }), 'STS');
+}
 class CredentialsError extends Error {
     name = 'CredentialsError';
 }
@@ -103991,7 +104069,7 @@ async function idToken(audience) {
     }
 }
 /** The run's base credentials: the OIDC role when one is given, the SDK's default chain otherwise. */
-function baseCredentials(cfg, stsRegion) {
+function baseCredentials(cfg, stsRegion, requestTimeoutMs) {
     if (!cfg.roleToAssume) {
         const chain = (0,credential_provider_node_dist_cjs.defaultProvider)();
         return {
@@ -104005,7 +104083,7 @@ function baseCredentials(cfg, stsRegion) {
     }
     const roleArn = cfg.roleToAssume;
     // AssumeRoleWithWebIdentity is not signed: the token is the proof, so the client needs no credentials.
-    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: stsRegion, maxAttempts: 5 });
+    const sts = stsClient(stsRegion, requestTimeoutMs);
     return {
         origin: `OIDC → ${roleArn}`,
         provider: refreshing(async () => {
@@ -104030,7 +104108,7 @@ function baseCredentials(cfg, stsRegion) {
 }
 /** Chains from the base credentials into another account's role (sts:AssumeRole). */
 function chainedCredentials(base, roleArn, p) {
-    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: p.region, credentials: base, maxAttempts: 5 });
+    const sts = stsClient(p.region, p.requestTimeoutMs, base);
     return refreshing(async () => {
         try {
             const res = await sts.send(new client_sts_dist_cjs/* AssumeRoleCommand */.QL({ RoleArn: roleArn, RoleSessionName: p.sessionName, DurationSeconds: Math.min(p.durationSeconds, 3600) }));
@@ -104114,19 +104192,67 @@ function createDomainClient(o) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/util/poll.ts
+// The one poller: every wait of a migration (another snapshot, ours, a restore's recovery) is a poll with
+// a deadline that names what ran out, a calm interval, and a sleep that tests can replace.
+class TimeoutError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'TimeoutError';
+}
+const sleep = (ms, signal) => new Promise((resolve, reject) => {
+    if (signal?.aborted)
+        return reject(signal.reason);
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+        clearTimeout(t);
+        reject(signal.reason);
+    }, { once: true });
+});
+/**
+ * Calls `check` until it returns a value other than undefined. The interval grows gently (×1.5 up to
+ * 4× the base) so a long wait does not hammer the domain; the deadline is absolute.
+ */
+async function poll(check, o) {
+    const started = Date.now();
+    const deadline = started + o.timeoutMs;
+    const wait = o.sleep ?? ((ms) => sleep(ms, o.signal));
+    let interval = o.intervalMs;
+    for (;;) {
+        const result = await check();
+        if (result !== undefined)
+            return result;
+        if (Date.now() + interval > deadline) {
+            throw new TimeoutError(`timed out after ${Math.round((Date.now() - started) / 1000)}s waiting for ${o.what}; raise \`${o.timeoutInput}\` if it needs longer`);
+        }
+        await wait(interval);
+        interval = Math.min(interval * 1.5, o.intervalMs * 4);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/search/domain.ts
+
+
 class DomainError extends Error {
     status;
     type;
     body;
+    retried;
     name = 'DomainError';
-    constructor(message, status, type, body) {
+    constructor(message, status, type, body, 
+    /** Attempts before the one that failed: > 0 means an earlier attempt may have reached the domain. */
+    retried = 0) {
         super(message);
         this.status = status;
         this.type = type;
         this.body = body;
+        this.retried = retried;
     }
 }
+/**
+ * The client retries 502/503/504 and lost connections itself, but never 429. A domain (or its front end)
+ * shedding load did not run the request, so repeating it later is safe: jittered, growing waits.
+ */
+const THROTTLED_RETRIES = 6;
+const throttledWaitMs = (retry) => Math.random() * Math.min(20_000, 500 * 2 ** retry);
 /** Reason text of an OpenSearch error body, or of AWS's `{"message": ...}`/`{"Message": ...}` bodies. */
 function reasonOf(body) {
     if (body && typeof body === 'object') {
@@ -104156,18 +104282,29 @@ class Domain {
         this.label = label;
     }
     async call(method, path, opts = {}) {
-        try {
-            const res = await this.client.transport.request({ method, path, body: opts.body, querystring: opts.query }, { ignore: opts.ignore });
-            return res.body;
-        }
-        catch (err) {
-            const status = err?.meta?.statusCode;
-            const body = err?.meta?.body;
-            if (status === undefined) {
-                throw new DomainError(`${this.label} domain: ${method} ${path} failed: ${err?.message ?? err}`, undefined, err?.name, undefined);
+        const service = `${this.label} domain`;
+        let earlier = 0; // attempts already spent, the client's own retries included
+        for (let throttled = 0;; throttled++) {
+            try {
+                const res = await this.client.transport.request({ method, path, body: opts.body, querystring: opts.query }, { ignore: opts.ignore });
+                retryTally.add(service, earlier + (res.meta?.attempts ?? 0));
+                return res.body;
             }
-            const { type, reason } = reasonOf(body);
-            throw new DomainError(`${this.label} domain: ${method} ${path} → ${status}${type ? ` ${type}` : ''}: ${reason}`, status, type, body);
+            catch (err) {
+                const status = err?.meta?.statusCode ?? undefined; // null when the connection failed
+                earlier += (err?.meta?.meta?.attempts ?? 0) + 1;
+                if (status === 429 && throttled < THROTTLED_RETRIES) {
+                    await sleep(throttledWaitMs(throttled));
+                    continue;
+                }
+                retryTally.add(service, earlier - 1);
+                const body = err?.meta?.body;
+                if (status === undefined) {
+                    throw new DomainError(`${this.label} domain: ${method} ${path} failed: ${err?.message ?? err}`, undefined, err?.name, undefined, earlier - 1);
+                }
+                const { type, reason } = reasonOf(body);
+                throw new DomainError(`${this.label} domain: ${method} ${path} → ${status}${type ? ` ${type}` : ''}: ${reason}`, status, type, body, earlier - 1);
+            }
         }
     }
     async info() {
@@ -104202,11 +104339,21 @@ class Domain {
         const b = await this.call('GET', '/_snapshot/_status');
         return (b?.snapshots ?? []).map((s) => ({ repository: s.repository, snapshot: s.snapshot, state: s.state }));
     }
-    createSnapshot(repository, snapshot, body) {
-        return this.call('PUT', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, {
-            query: { wait_for_completion: false },
-            body: { indices: body.indices.join(','), include_global_state: body.includeGlobalState, ignore_unavailable: false },
-        });
+    async createSnapshot(repository, snapshot, body) {
+        try {
+            return await this.call('PUT', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, {
+                query: { wait_for_completion: false },
+                body: { indices: body.indices.join(','), include_global_state: body.includeGlobalState, ignore_unavailable: false },
+            });
+        }
+        catch (err) {
+            // A repeat of a request whose answer was lost (a 504, a timeout, a dropped connection) finds the
+            // snapshot its first attempt started: that is success, not a name clash.
+            if (err instanceof DomainError && err.retried > 0 && err.type === 'invalid_snapshot_name_exception' && /same name (already exists|is already in-progress)/.test(err.message)) {
+                return { accepted: true };
+            }
+            throw err;
+        }
     }
     async snapshotStatus(repository, snapshot) {
         const b = await this.call('GET', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_status`);
@@ -104226,8 +104373,18 @@ class Domain {
     deleteSnapshot(repository, snapshot) {
         return this.call('DELETE', `/_snapshot/${enc(repository)}/${enc(snapshot)}`);
     }
-    restoreSnapshot(repository, snapshot, body) {
-        return this.call('POST', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_restore`, { body, query: { wait_for_completion: false } });
+    async restoreSnapshot(repository, snapshot, body) {
+        try {
+            return await this.call('POST', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_restore`, { body, query: { wait_for_completion: false } });
+        }
+        catch (err) {
+            // As for createSnapshot: the repeat of a restore whose answer was lost meets the indices the first
+            // attempt created (the caller checked just before that none of them existed).
+            if (err instanceof DomainError && err.retried > 0 && err.type === 'snapshot_restore_exception' && /open index with same name already exists/.test(err.message)) {
+                return { accepted: true };
+            }
+            throw err;
+        }
     }
     // ---- indices ------------------------------------------------------------------------------
     /**
@@ -104262,6 +104419,65 @@ class Domain {
     }
     deleteIndices(names) {
         return this.call('DELETE', `/${domain_list(names)}`);
+    }
+    /** Closes indices (a restore may replace a closed index and reuses its unchanged files). */
+    closeIndices(names) {
+        return this.call('POST', `/${domain_list(names)}/_close`, { query: { wait_for_active_shards: 'all' } });
+    }
+    /**
+     * Per open index: max_seq_no of each primary shard (by shard id), whether every primary has processed
+     * all the operations it numbered (local_checkpoint = max_seq_no), and the primaries' Lucene documents.
+     * Closed or missing indices are absent from the result.
+     */
+    async seqNoStats(names) {
+        const out = new Map();
+        if (names.length === 0)
+            return out;
+        const b = await this.call('GET', `/${domain_list(names)}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } });
+        for (const [index, v] of Object.entries(b?.indices ?? {})) {
+            const maxSeqNo = [];
+            const processed = [];
+            let settled = true;
+            for (const [shard, copies] of Object.entries(v?.shards ?? {})) {
+                const primary = copies.find((c) => c?.routing?.primary);
+                if (!primary?.seq_no)
+                    continue;
+                maxSeqNo[Number(shard)] = Number(primary.seq_no.max_seq_no);
+                processed[Number(shard)] = Number(primary.seq_no.local_checkpoint);
+                if (primary.seq_no.local_checkpoint !== primary.seq_no.max_seq_no)
+                    settled = false;
+            }
+            out.set(index, { maxSeqNo, processed, settled, docs: Number(v?.primaries?.docs?.count ?? 0) });
+        }
+        return out;
+    }
+    /**
+     * The live documents of one shard whose last write came after `afterSeqNo`, oldest first, one page at
+     * a time (`_seq_no` is indexed for range queries and sorts). `searchAfter` is the last page's last seq_no.
+     */
+    async documentsSince(index, shard, afterSeqNo, size, searchAfter) {
+        const b = await this.call('POST', `/${enc(index)}/_search`, {
+            query: { preference: `_shards:${shard}` },
+            body: {
+                size,
+                query: { range: { _seq_no: { gt: afterSeqNo } } },
+                sort: [{ _seq_no: 'asc' }],
+                seq_no_primary_term: true,
+                ...(searchAfter !== undefined ? { search_after: [searchAfter] } : {}),
+            },
+        });
+        return (b?.hits?.hits ?? []).map((h) => ({ id: h._id, seqNo: h._seq_no, source: h._source, ...(h._routing !== undefined ? { routing: h._routing } : {}) }));
+    }
+    /** Indexes whole documents (create or replace) in one bulk request; returns the per-item errors. */
+    async bulkIndex(index, docs) {
+        if (docs.length === 0)
+            return [];
+        // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
+        const lines = docs.flatMap((d) => [{ index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) } }, d.source]);
+        const b = await this.call('POST', '/_bulk', { body: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n` });
+        if (!b?.errors)
+            return [];
+        return (b.items ?? []).map((i) => i.index?.error).filter(Boolean).map((e) => `${e.type}: ${e.reason}`);
     }
     refresh(names) {
         return this.call('POST', `/${domain_list(names)}/_refresh`, { query: { ignore_unavailable: true } });
@@ -104319,6 +104535,122 @@ class Domain {
             .filter(([, v]) => String(v?.settings?.index?.blocks?.write) === 'true')
             .map(([k]) => k);
     }
+    // ---- preflight reads (GET only: a plan changes nothing) ------------------------------------
+    /** Every node: name, real version (the main response may say 7.10.2 in compatibility mode), roles, attributes. */
+    async nodes() {
+        const b = await this.call('GET', '/_nodes', { query: { filter_path: 'nodes.*.name,nodes.*.version,nodes.*.roles,nodes.*.attributes,nodes.*.host,nodes.*.ip' } });
+        return Object.entries(b?.nodes ?? {}).map(([id, n]) => ({
+            id,
+            name: String(n?.name ?? id),
+            version: String(n?.version ?? ''),
+            roles: (n?.roles ?? []).map(String),
+            attributes: Object.fromEntries(Object.entries(n?.attributes ?? {}).map(([k, v]) => [k, String(v)])),
+            host: String(n?.host ?? ''),
+            ip: String(n?.ip ?? ''),
+        }));
+    }
+    /** Cluster health; with names, of those indices only. */
+    clusterHealth(names = []) {
+        return this.call('GET', `/_cluster/health${names.length ? `/${domain_list(names)}` : ''}`);
+    }
+    /** Flat settings of the indices the patterns name (only the settings asked for, wildcards allowed). */
+    async indexSettings(patterns, names) {
+        const b = await this.call('GET', `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_settings/${names.join(',')}`, {
+            query: { flat_settings: true, expand_wildcards: 'open' },
+        });
+        const out = new Map();
+        for (const [index, v] of Object.entries(b ?? {})) {
+            out.set(index, Object.fromEntries(Object.entries(v?.settings ?? {}).map(([k, x]) => [k, Array.isArray(x) ? x.join(',') : String(x)])));
+        }
+        return out;
+    }
+    /** Per index: store size of the primaries and of all copies, segments in the primaries. */
+    async indexSizes(patterns) {
+        const b = await this.call('GET', `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_stats/store,segments`, {
+            query: { level: 'indices', expand_wildcards: 'open', filter_path: 'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count' },
+        });
+        const out = new Map();
+        for (const [index, v] of Object.entries(b?.indices ?? {})) {
+            out.set(index, {
+                primaryBytes: Number(v?.primaries?.store?.size_in_bytes ?? 0),
+                totalBytes: Number(v?.total?.store?.size_in_bytes ?? 0),
+                segments: Number(v?.primaries?.segments?.count ?? 0),
+            });
+        }
+        return out;
+    }
+    /**
+     * Top-level documents per index (what verification counts; nested documents are not), in one request:
+     * a terms aggregation on `_index`, sent as GET with a body so a plan stays GET-only.
+     */
+    async documentCounts(patterns, expected) {
+        const b = await this.call('GET', `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_search`, {
+            query: { size: 0, expand_wildcards: 'open', filter_path: 'aggregations.indices.buckets' },
+            body: { aggs: { indices: { terms: { field: '_index', size: Math.min(Math.max(expected, 10) + 100, 65_000) } } } },
+        });
+        return new Map((b?.aggregations?.indices?.buckets ?? []).map((x) => [String(x.key), Number(x.doc_count)]));
+    }
+    /** Every alias on the domain: alias → its indices. */
+    async allAliases() {
+        const rows = await this.call('GET', '/_cat/aliases', { query: { format: 'json', h: 'alias,index', expand_wildcards: 'all' } });
+        const out = new Map();
+        for (const r of rows ?? [])
+            out.set(r.alias, [...(out.get(r.alias) ?? []), r.index]);
+        return out;
+    }
+    /** Allocation awareness and disk watermarks as in effect (transient over persistent over defaults), as flat keys. */
+    async allocationSettings() {
+        // Nested, not flat_settings: filter_path cannot select flat keys that contain dots.
+        const b = await this.call('GET', '/_cluster/settings', {
+            query: { include_defaults: true, filter_path: '*.cluster.routing.allocation.awareness,*.cluster.routing.allocation.disk' },
+        });
+        const out = {};
+        const flatten = (value, key) => {
+            if (value && typeof value === 'object' && !Array.isArray(value))
+                for (const [k, v] of Object.entries(value))
+                    flatten(v, key ? `${key}.${k}` : k);
+            else
+                out[key] = Array.isArray(value) ? value.join(',') : String(value);
+        };
+        for (const layer of ['defaults', 'persistent', 'transient'])
+            flatten(b?.[layer] ?? {}, '');
+        return out;
+    }
+    /** Disk per data node, in bytes. */
+    async diskAllocation() {
+        const rows = await this.call('GET', '/_cat/allocation', { query: { format: 'json', bytes: 'b', h: 'node,disk.total,disk.used,disk.avail' } });
+        return (rows ?? [])
+            .filter((r) => r.node !== 'UNASSIGNED' && r['disk.total'] != null)
+            .map((r) => ({ node: String(r.node), total: Number(r['disk.total']), used: Number(r['disk.used']), avail: Number(r['disk.avail']) }));
+    }
+    /**
+     * The caller as the security plugin sees it (fine-grained access control), or undefined when the
+     * domain has no security plugin (the node answers "no handler found").
+     */
+    async securityAccount() {
+        try {
+            const b = await this.call('GET', '/_plugins/_security/api/account');
+            return { user: String(b?.user_name ?? ''), backendRoles: (b?.backend_roles ?? []).map(String), roles: (b?.roles ?? []).map(String) };
+        }
+        catch (err) {
+            if (err instanceof DomainError && (err.status === 404 || (err.status === 400 && /no handler/i.test(err.message))))
+                return undefined;
+            throw err;
+        }
+    }
+    /** index → the snapshot its primaries were restored from (undefined when not restored from a snapshot). */
+    async restoredFrom(names) {
+        const out = new Map();
+        if (names.length === 0)
+            return out;
+        const b = await this.call('GET', `/${domain_list(names)}/_recovery`, { query: { ignore_unavailable: true } });
+        for (const [index, v] of Object.entries(b ?? {})) {
+            const primaries = (v?.shards ?? []).filter((s) => s.primary);
+            const snapshots = new Set(primaries.map((s) => (s.type === 'SNAPSHOT' ? s.source?.snapshot : undefined)));
+            out.set(index, snapshots.size === 1 ? [...snapshots][0] : undefined);
+        }
+        return out;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/phases/credentials.ts
@@ -104329,31 +104661,40 @@ class Domain {
 
 
 
+
 /** S3 retries: the SDK's standard mode with more attempts, for SlowDown/503 during a long copy. */
 const S3_MAX_ATTEMPTS = 8;
-function side(label, cfg, credentials) {
+function side(label, cfg, credentials, requestTimeoutMs) {
     return {
         config: cfg,
         credentials,
-        domain: new Domain(createDomainClient({ endpoint: cfg.endpoint, region: cfg.region, auth: cfg.auth, credentials }), label),
-        s3: new dist_cjs/* S3Client */.YxF({ region: cfg.region, credentials, maxAttempts: S3_MAX_ATTEMPTS, retryMode: 'standard' }),
+        domain: new Domain(createDomainClient({ endpoint: cfg.endpoint, region: cfg.region, auth: cfg.auth, credentials, requestTimeoutMs }), label),
+        s3: countRetries(new dist_cjs/* S3Client */.YxF({
+            region: cfg.region,
+            credentials,
+            maxAttempts: S3_MAX_ATTEMPTS,
+            retryMode: 'standard',
+            // Without a socket timeout a response that never comes holds its copy slot until the run's budget ends.
+            requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs },
+        }), 'S3'),
     };
 }
 async function credentialsPhase(config) {
-    const base = baseCredentials(config.credentials, config.source.region);
+    const requestTimeoutMs = config.timeouts.requestMs;
+    const base = baseCredentials(config.credentials, config.source.region, requestTimeoutMs);
     const providerFor = (cfg) => cfg.roleToAssume
         ? chainedCredentials(base.provider, cfg.roleToAssume, {
             region: cfg.region,
             sessionName: config.credentials.sessionName,
             durationSeconds: config.credentials.durationSeconds,
+            requestTimeoutMs,
         })
         : base.provider;
-    const source = side('source', config.source, providerFor(config.source));
-    const target = side('target', config.target, providerFor(config.target));
+    const source = side('source', config.source, providerFor(config.source), requestTimeoutMs);
+    const target = side('target', config.target, providerFor(config.target), requestTimeoutMs);
     const details = [`credentials from ${base.origin}`];
     for (const [label, s] of [['source', source], ['target', target]]) {
-        const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: s.config.region, credentials: s.credentials, maxAttempts: 5 });
-        const me = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
+        const me = await stsClient(s.config.region, requestTimeoutMs, s.credentials).send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
         details.push(`${label}: ${me.Arn} (account ${me.Account})`);
     }
     return { source, target, details };
@@ -104361,8 +104702,10 @@ async function credentialsPhase(config) {
 
 ;// CONCATENATED MODULE: ./src/phases/write-block.ts
 // The read-only window: `index.blocks.write` on exactly the indices this run migrates, from just before
-// the snapshot until the run ends. Its state is saved for the action's post step, which lifts a block
-// that a failed, cancelled or killed main step left behind.
+// the snapshot (two-phase: from the start of phase 2) until the run ends. Its state is saved for the
+// action's post step, which lifts a block that a failed, cancelled or killed main step left behind.
+// The window is measured from the moment the block is asked for to the moment its lifting is confirmed:
+// the longest the source can have refused writes.
 
 const WRITE_BLOCK_STATE = 'write-block';
 function save(b) {
@@ -104372,14 +104715,21 @@ function loadWriteBlock() {
     const raw = getState(WRITE_BLOCK_STATE);
     return raw ? JSON.parse(raw) : undefined;
 }
-async function setWriteBlock(domain, indices) {
+/**
+ * Blocks writes on `facts.indices`. `facts` is already in the run record, so a request that fails
+ * half-way (or a time-out) still leaves a block that main.ts lifts.
+ */
+async function setWriteBlock(domain, facts) {
     // Saved before the request: if the process dies between the two, the post step still lifts it.
-    save({ indices, state: 'active' });
-    await domain.setWriteBlock(indices, true);
-    return { indices, setAt: Date.now(), state: 'active' };
+    save({ indices: facts.indices, state: 'active' });
+    facts.state = 'active';
+    facts.setAt = Date.now();
+    if (facts.indices.length)
+        await domain.setWriteBlock(facts.indices, true);
 }
 async function liftWriteBlock(domain, facts) {
-    await domain.setWriteBlock(facts.indices, false);
+    if (facts.indices.length)
+        await domain.setWriteBlock(facts.indices, false);
     facts.liftedAt = Date.now();
     facts.state = 'lifted';
     save({ indices: facts.indices, state: 'lifted' });
@@ -104419,7 +104769,7 @@ async function post() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(69866);
+/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(36115);
 
 await (0,_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 

@@ -7,9 +7,27 @@ import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient, type Cr
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { CredentialsConfig } from '../config.js';
+import { countRetries } from '../retry-tally.js';
 
 /** Refresh this long before a session expires, so no request is signed with a key about to lapse. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * STS clients: the SDK's standard retries (Throttling included) with a few more attempts, a socket timeout
+ * so an answer that never comes is retried instead of holding the run until its budget runs out, and every
+ * retry counted for the summary.
+ */
+export function stsClient(region: string, requestTimeoutMs?: number, credentials?: AwsCredentialIdentityProvider): STSClient {
+  return countRetries(
+    new STSClient({
+      region,
+      maxAttempts: 5,
+      ...(credentials ? { credentials } : {}),
+      ...(requestTimeoutMs ? { requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs } } : {}),
+    }),
+    'STS',
+  );
+}
 
 export class CredentialsError extends Error {
   override name = 'CredentialsError';
@@ -63,7 +81,7 @@ export interface BaseCredentials {
 }
 
 /** The run's base credentials: the OIDC role when one is given, the SDK's default chain otherwise. */
-export function baseCredentials(cfg: CredentialsConfig, stsRegion: string): BaseCredentials {
+export function baseCredentials(cfg: CredentialsConfig, stsRegion: string, requestTimeoutMs?: number): BaseCredentials {
   if (!cfg.roleToAssume) {
     const chain = defaultProvider();
     return {
@@ -77,7 +95,7 @@ export function baseCredentials(cfg: CredentialsConfig, stsRegion: string): Base
   }
   const roleArn = cfg.roleToAssume;
   // AssumeRoleWithWebIdentity is not signed: the token is the proof, so the client needs no credentials.
-  const sts = new STSClient({ region: stsRegion, maxAttempts: 5 });
+  const sts = stsClient(stsRegion, requestTimeoutMs);
   return {
     origin: `OIDC → ${roleArn}`,
     provider: refreshing(async () => {
@@ -107,9 +125,9 @@ export function baseCredentials(cfg: CredentialsConfig, stsRegion: string): Base
 export function chainedCredentials(
   base: AwsCredentialIdentityProvider,
   roleArn: string,
-  p: { region: string; sessionName: string; durationSeconds: number },
+  p: { region: string; sessionName: string; durationSeconds: number; requestTimeoutMs?: number },
 ): AwsCredentialIdentityProvider {
-  const sts = new STSClient({ region: p.region, credentials: base, maxAttempts: 5 });
+  const sts = stsClient(p.region, p.requestTimeoutMs, base);
   return refreshing(async () => {
     try {
       const res = await sts.send(

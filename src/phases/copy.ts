@@ -27,6 +27,14 @@ export async function copyPhase(ctx: RunContext): Promise<{ facts: CopyFacts; de
     multipartThreshold: config.copy.multipartThresholdBytes,
     onProgress: (p) => log.info(formatProgressLine(p)),
     signal: ctx.signal,
+  }).catch((err: Error & { $metadata?: { attempts?: number } }) => {
+    // An S3 error alone ("aborted", "We encountered an internal error") says neither where nor what next.
+    if (ctx.signal.aborted) throw err;
+    const attempts = err.$metadata?.attempts;
+    throw new CopyError(
+      `the copy from s3://${source.config.bucket}/${source.config.basePath} to s3://${target.config.bucket}/${target.config.basePath} failed` +
+        `${attempts ? ` after ${attempts} attempts` : ''}: ${err.message}. The objects already copied stay; run again to copy the rest.`,
+    );
   });
   if (!result.manifest.ok) {
     const sample = [...result.manifest.missing, ...result.manifest.sizeMismatch].slice(0, 5);

@@ -1,11 +1,12 @@
 // Phase 1: who we are on each side. OIDC → the workflow's role, optional chaining per account, then
 // sts:GetCallerIdentity on both sides, which both proves the credentials and names them in the summary.
 import { S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { MigrationConfig, SideConfig } from '../config.js';
 import type { Side } from '../context.js';
-import { baseCredentials, chainedCredentials } from '../aws/credentials.js';
+import { baseCredentials, chainedCredentials, stsClient } from '../aws/credentials.js';
+import { countRetries } from '../retry-tally.js';
 import { createDomainClient } from '../search/client.js';
 import { Domain } from '../search/domain.js';
 
@@ -18,32 +19,43 @@ export interface CredentialsOutcome {
   details: string[];
 }
 
-function side(label: 'source' | 'target', cfg: SideConfig, credentials: AwsCredentialIdentityProvider): Side {
+function side(label: 'source' | 'target', cfg: SideConfig, credentials: AwsCredentialIdentityProvider, requestTimeoutMs: number): Side {
   return {
     config: cfg,
     credentials,
-    domain: new Domain(createDomainClient({ endpoint: cfg.endpoint, region: cfg.region, auth: cfg.auth, credentials }), label),
-    s3: new S3Client({ region: cfg.region, credentials, maxAttempts: S3_MAX_ATTEMPTS, retryMode: 'standard' }),
+    domain: new Domain(createDomainClient({ endpoint: cfg.endpoint, region: cfg.region, auth: cfg.auth, credentials, requestTimeoutMs }), label),
+    s3: countRetries(
+      new S3Client({
+        region: cfg.region,
+        credentials,
+        maxAttempts: S3_MAX_ATTEMPTS,
+        retryMode: 'standard',
+        // Without a socket timeout a response that never comes holds its copy slot until the run's budget ends.
+        requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs },
+      }),
+      'S3',
+    ),
   };
 }
 
 export async function credentialsPhase(config: MigrationConfig): Promise<CredentialsOutcome> {
-  const base = baseCredentials(config.credentials, config.source.region);
+  const requestTimeoutMs = config.timeouts.requestMs;
+  const base = baseCredentials(config.credentials, config.source.region, requestTimeoutMs);
   const providerFor = (cfg: SideConfig) =>
     cfg.roleToAssume
       ? chainedCredentials(base.provider, cfg.roleToAssume, {
           region: cfg.region,
           sessionName: config.credentials.sessionName,
           durationSeconds: config.credentials.durationSeconds,
+          requestTimeoutMs,
         })
       : base.provider;
-  const source = side('source', config.source, providerFor(config.source));
-  const target = side('target', config.target, providerFor(config.target));
+  const source = side('source', config.source, providerFor(config.source), requestTimeoutMs);
+  const target = side('target', config.target, providerFor(config.target), requestTimeoutMs);
 
   const details = [`credentials from ${base.origin}`];
   for (const [label, s] of [['source', source], ['target', target]] as const) {
-    const sts = new STSClient({ region: s.config.region, credentials: s.credentials, maxAttempts: 5 });
-    const me = await sts.send(new GetCallerIdentityCommand({}));
+    const me = await stsClient(s.config.region, requestTimeoutMs, s.credentials).send(new GetCallerIdentityCommand({}));
     details.push(`${label}: ${me.Arn} (account ${me.Account})`);
   }
   return { source, target, details };

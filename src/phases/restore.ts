@@ -1,55 +1,115 @@
 // Phase 5: the destination bucket registered read-only on the target and the snapshot restored there —
 // only the planned user indices (never system ones), aliases included, renames and setting overrides
-// applied — then followed until every primary shard has recovered.
+// applied — then followed until every primary shard has recovered. The two-phase cut-over restores its
+// changed indices through the same `restoreIndices`, over the closed copies phase 1 made.
 import type { RunContext } from '../context.js';
 import type { RestoreFacts } from '../record.js';
 import { recoveryProgressLine } from '../report/progress.js';
 import { DomainError } from '../search/domain.js';
 import { ensureRepository } from '../search/repository.js';
 import { poll } from '../util/poll.js';
+import { runSnapshotNames } from './snapshot.js';
 
 export class RestoreError extends Error {
   override name = 'RestoreError';
 }
 
-/** Was this target index restored from our own snapshot (an earlier attempt of this run)? */
-async function restoredFromOurSnapshot(ctx: RunContext, index: string): Promise<boolean> {
-  const b = await ctx.target.domain.call('GET', `/${encodeURIComponent(index)}/_recovery`).catch(() => undefined);
-  const shards: any[] = b?.[index]?.shards ?? [];
-  return shards.length > 0 && shards.every((s) => !s.primary || (s.type === 'SNAPSHOT' && s.source?.snapshot === ctx.config.snapshot));
-}
+type Entry = { source: string; target: string };
 
-export async function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFacts; details: string[] }> {
-  const { config, target, log } = ctx;
-  const repository = target.config.repository;
-  const plan = ctx.plan!.migrate;
-  const wait = { intervalMs: config.pollIntervalMs, timeoutMs: config.timeouts.restoreMs, timeoutInput: 'restore-timeout-minutes', signal: ctx.signal };
-
-  const registration = await ensureRepository(target.domain, repository, target.config, true);
-  log.info(`repository ${repository} ${registration} read-only and verified on the target (s3://${target.config.bucket}/${target.config.basePath})`);
-  const snapshot = await target.domain.getSnapshot(repository, config.snapshot);
-  if (!snapshot) {
-    throw new RestoreError(`the target cannot see snapshot ${config.snapshot} in repository ${repository}; was the copy to s3://${target.config.bucket}/${target.config.basePath} complete?`);
-  }
-
-  // Existing target indices: ours from an earlier attempt are kept; others are only replaced on request.
-  const existing = await target.domain.existingIndices(plan.map((m) => m.target));
+/**
+ * Target indices this run created: restored from one of its own snapshots (an earlier attempt's too).
+ * A closed one counts when the target already sees one of the cut-over's snapshots: only the cut-over
+ * closes target indices, right after copying such a snapshot, so an attempt killed between the close and
+ * the restore leaves exactly this behind (a closed index's recovery no longer names the snapshot).
+ */
+async function ownedByThisRun(ctx: RunContext, targets: Array<{ index: string; status: string }>): Promise<{ ours: string[]; foreign: string[] }> {
+  const { config, target } = ctx;
+  const ourSnapshots = runSnapshotNames(config.snapshot);
   const ours: string[] = [];
   const foreign: string[] = [];
-  for (const e of existing) ((await restoredFromOurSnapshot(ctx, e.index)) ? ours : foreign).push(e.index);
+  let cutoverCopied: boolean | undefined;
+  for (const t of targets) {
+    const b = await target.domain.call('GET', `/${encodeURIComponent(t.index)}/_recovery`).catch(() => undefined);
+    const shards: any[] = b?.[t.index]?.shards ?? [];
+    let mine = shards.length > 0 && shards.every((s) => !s.primary || (s.type === 'SNAPSHOT' && ourSnapshots.includes(s.source?.snapshot)));
+    if (!mine && t.status === 'close') {
+      cutoverCopied ??= await seesCutoverSnapshot(ctx);
+      mine = cutoverCopied;
+    }
+    (mine ? ours : foreign).push(t.index);
+  }
+  return { ours, foreign };
+}
+
+async function seesCutoverSnapshot(ctx: RunContext): Promise<boolean> {
+  for (const name of runSnapshotNames(ctx.config.snapshot).slice(1)) {
+    if (await ctx.target.domain.getSnapshot(ctx.target.config.repository, name).catch(() => undefined)) return true;
+  }
+  return false;
+}
+
+export function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFacts; details: string[] }> {
+  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: ctx.plan!.migrate });
+}
+
+export interface RestoreRequest {
+  snapshot: string;
+  entries: Entry[];
+  /**
+   * Phase 2: the entries are on the target already (phase 1 restored them): close them and restore over
+   * them, which lets the restore keep every file that did not change. Without it, indices this run
+   * restored earlier are kept as they are (a re-run) and others are refused unless overwrite is allowed.
+   */
+  replace?: boolean;
+  /** First poll interval; the cut-over polls faster than poll-interval-seconds inside its window. */
+  intervalMs?: number;
+  /** Registered and verified moments ago by phase 1: skip doing it again inside the window. */
+  repositoryReady?: boolean;
+}
+
+export async function restoreIndices(ctx: RunContext, request: RestoreRequest): Promise<{ facts: RestoreFacts; details: string[] }> {
+  const { config, target, log } = ctx;
+  const repository = target.config.repository;
+  const { snapshot, entries } = request;
+  const wait = { intervalMs: request.intervalMs ?? config.pollIntervalMs, timeoutMs: config.timeouts.restoreMs, timeoutInput: 'restore-timeout-minutes', signal: ctx.signal };
+
+  if (!request.repositoryReady) {
+    const registration = await ensureRepository(target.domain, repository, target.config, true);
+    log.info(`repository ${repository} ${registration} read-only and verified on the target (s3://${target.config.bucket}/${target.config.basePath})`);
+  }
+  if (!(await target.domain.getSnapshot(repository, snapshot))) {
+    throw new RestoreError(`the target cannot see snapshot ${snapshot} in repository ${repository}; was the copy to s3://${target.config.bucket}/${target.config.basePath} complete?`);
+  }
+
+  // Existing target indices: ours from an earlier attempt are kept (or, in phase 2, replaced); others
+  // are only replaced on request.
+  const existing = await target.domain.existingIndices(entries.map((m) => m.target));
+  const { ours, foreign } = await ownedByThisRun(ctx, existing);
   if (foreign.length && !config.overwriteExisting) {
     throw new RestoreError(
-      `the target already has ${foreign.join(', ')}. Nothing was restored. Set \`overwrite-existing-indices: true\` to replace them, ` +
+      `the target already has ${foreign.join(', ')}${request.replace ? ', which this run did not restore' : ''}. Nothing was restored. Set \`overwrite-existing-indices: true\` to replace them, ` +
         'or restore under other names with `rename-pattern`/`rename-replacement`.',
     );
   }
-  if (foreign.length) {
-    log.warning(`deleting target indices that will be replaced (overwrite-existing-indices): ${foreign.join(', ')}`);
-    await target.domain.deleteIndices(foreign);
+  let toRestore: Entry[];
+  let kept: string[] = [];
+  if (request.replace) {
+    // Closed rather than deleted: a restore over a closed index reuses its identical files, so only the
+    // segments written since phase 1 travel; and an attempt killed here leaves the index, not a gap.
+    const open = existing.filter((e) => e.status !== 'close').map((e) => e.index);
+    if (foreign.length) log.warning(`replacing target indices this run did not restore (overwrite-existing-indices): ${foreign.join(', ')}`);
+    if (open.length) await target.domain.closeIndices(open);
+    toRestore = entries;
+  } else {
+    if (foreign.length) {
+      log.warning(`deleting target indices that will be replaced (overwrite-existing-indices): ${foreign.join(', ')}`);
+      await target.domain.deleteIndices(foreign);
+    }
+    kept = ours;
+    toRestore = entries.filter((m) => !ours.includes(m.target));
+    if (ours.length) log.info(`already restored by an earlier attempt: ${ours.join(', ')}`);
   }
 
-  const toRestore = plan.filter((m) => !ours.includes(m.target));
-  if (ours.length) log.info(`already restored by an earlier attempt: ${ours.join(', ')}`);
   if (toRestore.length) {
     const body: Record<string, unknown> = {
       indices: toRestore.map((m) => m.source).join(','),
@@ -62,9 +122,12 @@ export async function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFac
       body.rename_replacement = config.rename.replacement;
     }
     if (Object.keys(config.indexSettings).length) body.index_settings = config.indexSettings;
-    if (config.ignoreIndexSettings.length) body.ignore_index_settings = config.ignoreIndexSettings.join(',');
+    // A snapshot taken inside the write-blocked window carries the run's `index.blocks.write: true`; the
+    // block belongs to the source's cut-over, and the target must take writes once it is done.
+    const ignore = [...new Set([...config.ignoreIndexSettings, ...(config.writeBlock ? ['index.blocks.write'] : [])])];
+    if (ignore.length) body.ignore_index_settings = ignore.join(',');
     try {
-      await target.domain.restoreSnapshot(repository, config.snapshot, body);
+      await target.domain.restoreSnapshot(repository, snapshot, body);
     } catch (err) {
       // The domain's front end may give up (504) while the restore goes on; the indices then appear.
       if (!(err instanceof DomainError && err.status === 504)) throw err;
@@ -72,24 +135,38 @@ export async function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFac
     }
   }
 
-  const names = plan.map((m) => m.target);
+  const names = entries.map((m) => m.target);
   const started = Date.now();
   await poll(
     async () => {
       const present = await target.domain.existingIndices(names);
-      if (present.length < names.length) return undefined;
+      // A closed index is not restored yet (phase 2 closes them just before its restore).
+      if (present.length < names.length || (request.replace && present.some((p) => p.status === 'close'))) return undefined;
       const [health, recovery] = await Promise.all([target.domain.health(names), target.domain.recovery(names)]);
       log.info(recoveryProgressLine({ ...recovery, elapsedMs: Date.now() - started }));
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
-      return health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal ? undefined : true;
+      if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal) return undefined;
+      // Phase 2: the recovery shown must be this restore's, not the one phase 1 finished.
+      return request.replace && !(await restoredFrom(ctx, names, snapshot)) ? undefined : true;
     },
     { ...wait, what: `the restore of ${names.length} indices on the target` },
   );
 
   return {
-    facts: { repository, restored: plan.map((m) => ({ source: m.source, target: m.target })), deletedBeforeRestore: foreign },
+    facts: { repository, restored: entries.map((m) => ({ source: m.source, target: m.target })), deletedBeforeRestore: foreign, kept },
     details: [
-      `${toRestore.length} indices restored${ours.length ? `, ${ours.length} kept from an earlier attempt` : ''}${foreign.length ? `, ${foreign.length} replaced` : ''}`,
+      request.replace
+        ? `${toRestore.length} indices restored from ${snapshot} over their phase-1 copies`
+        : `${toRestore.length} indices restored${kept.length ? `, ${kept.length} kept from an earlier attempt` : ''}${foreign.length ? `, ${foreign.length} replaced` : ''}`,
     ],
   };
+}
+
+/** Every primary of these indices last recovered from this snapshot. */
+async function restoredFrom(ctx: RunContext, names: string[], snapshot: string): Promise<boolean> {
+  const b = await ctx.target.domain.call('GET', `/${names.map(encodeURIComponent).join(',')}/_recovery`);
+  return names.every((n) => {
+    const shards: any[] = b?.[n]?.shards ?? [];
+    return shards.length > 0 && shards.every((s) => !s.primary || (s.type === 'SNAPSHOT' && s.source?.snapshot === snapshot));
+  });
 }

@@ -1,7 +1,8 @@
 // Phase 3: a manual snapshot of the migrated indices on the source. Registers and verifies the
 // repository, waits while another snapshot (AWS's hourly automated one, say) runs, takes ours, and
 // follows it to the end with progress in the log. A re-run of the same workflow run finds its snapshot
-// by name and reuses it.
+// by name and reuses it (in progress or done). The two-phase cut-over takes its incremental snapshot
+// through the same `takeSnapshot`.
 import type { RunContext } from '../context.js';
 import type { SnapshotFacts } from '../record.js';
 import { snapshotProgressLine } from '../report/progress.js';
@@ -16,18 +17,33 @@ export class SnapshotError extends Error {
 const isConcurrentSnapshot = (err: unknown) =>
   err instanceof DomainError && (err.type === 'concurrent_snapshot_execution_exception' || /concurrent snapshot/i.test(err.message));
 
-export async function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotFacts; details: string[] }> {
+export function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotFacts; details: string[] }> {
+  return takeSnapshot(ctx, { name: ctx.config.snapshot, indices: ctx.plan!.migrate.map((m) => m.source) });
+}
+
+export interface SnapshotRequest {
+  name: string;
+  indices: string[];
+  /** First poll interval; the cut-over polls faster than poll-interval-seconds inside its window. */
+  intervalMs?: number;
+  /** The repository was registered and verified moments ago (by phase 1): skip doing it again. */
+  repositoryReady?: boolean;
+}
+
+export async function takeSnapshot(ctx: RunContext, request: SnapshotRequest): Promise<{ facts: SnapshotFacts; details: string[] }> {
   const { config, source, log } = ctx;
   const repository = source.config.repository;
-  const name = config.snapshot;
-  const indices = ctx.plan!.migrate.map((m) => m.source);
-  const wait = { intervalMs: config.pollIntervalMs, timeoutMs: config.timeouts.snapshotMs, timeoutInput: 'snapshot-timeout-minutes', signal: ctx.signal };
+  const { name, indices } = request;
+  const wait = { intervalMs: request.intervalMs ?? config.pollIntervalMs, timeoutMs: config.timeouts.snapshotMs, timeoutInput: 'snapshot-timeout-minutes', signal: ctx.signal };
 
-  const registration = await ensureRepository(source.domain, repository, source.config, false);
-  log.info(`repository ${repository} ${registration} and verified on the source (s3://${source.config.bucket}/${source.config.basePath})`);
+  if (!request.repositoryReady) {
+    const registration = await ensureRepository(source.domain, repository, source.config, false);
+    log.info(`repository ${repository} ${registration} and verified on the source (s3://${source.config.bucket}/${source.config.basePath})`);
+  }
 
   let info = await source.domain.getSnapshot(repository, name);
   const reused = info !== undefined;
+  const foundState = info?.state;
   if (info) {
     log.info(`snapshot ${name} already exists (${info.state}): reusing it`);
   } else {
@@ -90,7 +106,25 @@ export async function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotF
     throw new SnapshotError(`snapshot ${name} does not contain ${missing.join(', ')} (it was taken before these existed); use a new \`snapshot\` name`);
   }
   return {
-    facts: { repository, snapshot: name, state: info.state, indices: info.indices, shardsTotal: shards.total, shardsFailed: shards.failed, reused },
+    facts: { repository, snapshot: name, state: info.state, indices: info.indices, shardsTotal: shards.total, shardsFailed: shards.failed, reused, ...(foundState ? { foundState } : {}) },
     details: [`${name}: ${info.state}, ${shards.total} shards, ${info.indices.length} indices${reused ? ' (reused from an earlier attempt)' : ''}`],
   };
+}
+
+/** The two-phase cut-over's write-blocked incremental snapshot: named after the run's, so a re-run finds it too. */
+export function finalSnapshotName(snapshot: string): string {
+  return `${snapshot}-final`;
+}
+
+/** Most catch-up passes a two-phase cut-over makes before it blocks writes. */
+export const MAX_CATCH_UP_PASSES = 3;
+
+export function catchUpSnapshotName(snapshot: string, pass: number): string {
+  return `${snapshot}-catchup-${pass}`;
+}
+
+/** Every snapshot a run may take: target indices restored from any of them are the run's own. */
+export function runSnapshotNames(snapshot: string): string[] {
+  const passes = Array.from({ length: MAX_CATCH_UP_PASSES }, (_, i) => catchUpSnapshotName(snapshot, i + 1));
+  return [snapshot, ...passes, finalSnapshotName(snapshot)];
 }

@@ -1,6 +1,8 @@
 // The read-only window: `index.blocks.write` on exactly the indices this run migrates, from just before
-// the snapshot until the run ends. Its state is saved for the action's post step, which lifts a block
-// that a failed, cancelled or killed main step left behind.
+// the snapshot (two-phase: from the start of phase 2) until the run ends. Its state is saved for the
+// action's post step, which lifts a block that a failed, cancelled or killed main step left behind.
+// The window is measured from the moment the block is asked for to the moment its lifting is confirmed:
+// the longest the source can have refused writes.
 import * as core from '@actions/core';
 import type { Domain } from '../search/domain.js';
 import type { WriteBlockFacts } from '../record.js';
@@ -21,15 +23,20 @@ export function loadWriteBlock(): SavedWriteBlock | undefined {
   return raw ? (JSON.parse(raw) as SavedWriteBlock) : undefined;
 }
 
-export async function setWriteBlock(domain: Domain, indices: string[]): Promise<WriteBlockFacts> {
+/**
+ * Blocks writes on `facts.indices`. `facts` is already in the run record, so a request that fails
+ * half-way (or a time-out) still leaves a block that main.ts lifts.
+ */
+export async function setWriteBlock(domain: Domain, facts: WriteBlockFacts): Promise<void> {
   // Saved before the request: if the process dies between the two, the post step still lifts it.
-  save({ indices, state: 'active' });
-  await domain.setWriteBlock(indices, true);
-  return { indices, setAt: Date.now(), state: 'active' };
+  save({ indices: facts.indices, state: 'active' });
+  facts.state = 'active';
+  facts.setAt = Date.now();
+  if (facts.indices.length) await domain.setWriteBlock(facts.indices, true);
 }
 
 export async function liftWriteBlock(domain: Domain, facts: WriteBlockFacts): Promise<void> {
-  await domain.setWriteBlock(facts.indices, false);
+  if (facts.indices.length) await domain.setWriteBlock(facts.indices, false);
   facts.liftedAt = Date.now();
   facts.state = 'lifted';
   save({ indices: facts.indices, state: 'lifted' });

@@ -33,6 +33,12 @@ export function formatDuration(ms: number): string {
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
+/** A moment as UTC wall-clock time to the millisecond, e.g. 2026-11-25 15:38:16.123 UTC. */
+export function formatClock(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  return `${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')} UTC`;
+}
+
 /** Binary units, like the S3 console: 512 B, 1.5 KiB, 45 MiB, 1.2 GiB. */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '—';

@@ -47,7 +47,10 @@ export function buildOutputs(record: RunRecord, now?: number): Record<OutputName
     [Outputs.MismatchedIndices]: JSON.stringify(v?.mismatched ?? []),
     [Outputs.CopiedObjects]: String(record.copy?.copied ?? 0),
     [Outputs.CopiedBytes]: String(record.copy?.bytesCopied ?? 0),
-    [Outputs.WriteBlockSeconds]: String(Math.round(writeBlockMs(record.writeBlock, now ?? record.endedAt) / 1000)),
+    // Milliseconds matter here: a two-phase cut-over's window is often under a second.
+    [Outputs.WriteBlockSeconds]: String(writeBlockMs(record.writeBlock, now ?? record.endedAt) / 1000),
     [Outputs.Summary]: summaryLine(record),
+    [Outputs.Checks]: JSON.stringify(record.checks ?? []),
+    [Outputs.IamDocuments]: record.iamDocuments ? JSON.stringify(record.iamDocuments) : '',
   };
 }

@@ -4,6 +4,8 @@
 import type { CopyFacts, PhaseRecord, RunRecord, SnapshotFacts, WriteBlockFacts } from '../record.js';
 import { SUMMARY_MAX_BYTES } from '../constants.js';
 import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from './format.js';
+import { migrationCheckBlocks, planBlocks, planFailedHeadline } from './plan.js';
+import { cutoverLine, resumedLine, windowSpan } from './cutover.js';
 import { type ComparisonLimits, PHASE_ICONS, PHASE_LABELS, comparisonTable, isProblem, phaseDuration, phaseTable, sortComparisons } from './tables.js';
 
 export type Outcome = 'verified' | 'mismatch' | 'failed' | 'plan' | 'incomplete';
@@ -54,9 +56,19 @@ export function copyLine(c: CopyFacts): string {
   return `${parts.join(', ')}; manifest ${c.manifestOk ? '✅ complete' : '❌ incomplete'}`;
 }
 
+/** Every retry the run needed, by service: "17 retries (S3 12, source domain 3, STS 2)". */
+export function retriesLine(record: RunRecord): string | undefined {
+  if (!record.retries) return undefined;
+  const by = Object.entries(record.retries).filter(([, n]) => n > 0);
+  const total = by.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return 'none: every request was answered at its first attempt';
+  return `${plural(total, 'retry', 'retries')} (${by.map(([service, n]) => `${escapeHtml(service)} ${formatCount(n)}`).join(', ')})`;
+}
+
 export function writeBlockLine(wb: WriteBlockFacts, now?: number): string | undefined {
   const on = plural(wb.indices.length, 'source index', 'source indices');
   const held = formatDuration(writeBlockMs(wb, now));
+  const span = windowSpan(wb);
   const howToLift = 'lift it with <code>PUT &lt;index&gt;/_settings {"index.blocks.write": false}</code>';
   switch (wb.state) {
     case 'none':
@@ -64,7 +76,7 @@ export function writeBlockLine(wb: WriteBlockFacts, now?: number): string | unde
     case 'active':
       return `🔒 writes blocked on ${on} for ${held} so far`;
     case 'lifted':
-      return `🔓 writes were blocked on ${on} for ${held}, now lifted`;
+      return `🔓 writes were blocked on ${on} for ${held}, now lifted${span ? ` (${span})` : ''}`;
     case 'kept':
       return `🔒 writes stay blocked on ${on} (cut-over, blocked ${held} so far); ${howToLift}`;
     case 'left':
@@ -85,6 +97,7 @@ function headline(record: RunRecord): string[] {
       return ['<h2>❌ Migration finished with differences</h2>', `<p>${formatCount(differing)} of ${plural(migrated, 'index', 'indices')} differ: source ${formatCount(v!.sourceTotal)} documents, target ${formatCount(v!.targetTotal)}.</p>`];
     }
     case 'failed': {
+      if (record.mode === 'plan') return planFailedHeadline(record);
       const where = failed ? ` in ${PHASE_LABELS[failed.name].toLowerCase()}` : '';
       const error = record.error ?? failed?.error;
       return [`<h2>❌ Migration failed${where}</h2>`, ...(error ? [`<pre>${escapeHtml(clip(error, ERROR_CHARS))}</pre>`] : [])];
@@ -100,15 +113,20 @@ function factsBlock(record: RunRecord, now?: number): string {
   const lines = [sideLine('Source', record.source), sideLine('Target', record.target)];
   if (record.snapshot) lines.push(`<b>Snapshot</b> ${snapshotLine(record.snapshot)}`);
   if (record.copy) lines.push(`<b>Copy</b> ${copyLine(record.copy)}`);
+  const retries = retriesLine(record);
+  if (retries) lines.push(`<b>Retries</b> ${retries}`);
   const wb = record.writeBlock && writeBlockLine(record.writeBlock, now ?? record.endedAt);
   if (wb) lines.push(`<b>Write block</b> ${wb}`);
+  if (record.cutover) lines.push(`<b>Cut-over</b> two-phase: ${cutoverLine(record.cutover)}`);
+  if (record.resumed) lines.push(`<b>Resumed</b> ${resumedLine(record.resumed)}`);
   if (record.endedAt !== undefined) lines.push(`<b>Duration</b> ${formatDuration(record.endedAt - record.startedAt)}`);
   return `<p>${lines.join('<br>\n')}</p>`;
 }
 
 function build(record: RunRecord, limits: ComparisonLimits, now?: number): string {
-  const blocks = [...headline(record), factsBlock(record, now), '<h3>Phases</h3>', phaseTable(record)];
+  const blocks = [...headline(record), factsBlock(record, now), ...planBlocks(record), '<h3>Phases</h3>', phaseTable(record)];
   if (record.verification) blocks.push('<h3>Indices</h3>', comparisonTable(record.verification, limits));
+  blocks.push(...migrationCheckBlocks(record));
   return `${blocks.join('\n\n')}\n`;
 }
 
@@ -170,6 +188,7 @@ export function renderPhaseSummary(phase: PhaseRecord, record: RunRecord): strin
     lines.push(`${plural(r.restored.length, 'index', 'indices')} restored${renamed ? `, ${formatCount(renamed)} under new names` : ''} from ${code(r.repository)}`);
     if (r.deletedBeforeRestore.length) lines.push(`replaced existing: ${r.deletedBeforeRestore.map(code).join(', ')}`);
   }
+  if (phase.name === 'cutover' && record.cutover) lines.push(cutoverLine(record.cutover));
   if (phase.name === 'verify' && record.verification) {
     const v = record.verification;
     const problems = sortComparisons(v.indices).filter(isProblem); // the table's order

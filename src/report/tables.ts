@@ -4,7 +4,10 @@
 import type { IndexComparison, PhaseName, PhaseRecord, PhaseStatus, RunRecord, VerificationFacts } from '../record.js';
 import { formatCount, formatDifference, formatDuration, inlineHtml, plural } from './format.js';
 
-export const PHASE_ORDER: readonly PhaseName[] = ['credentials', 'preflight', 'snapshot', 'copy', 'restore', 'verify'];
+export const PHASE_ORDER: readonly PhaseName[] = ['credentials', 'preflight', 'snapshot', 'copy', 'restore', 'cutover', 'verify'];
+
+/** Phases only some runs have (cutover: two-phase): left out of the table when the run has no record of them. */
+const OPTIONAL_PHASES: readonly PhaseName[] = ['cutover'];
 
 export const PHASE_LABELS: Record<PhaseName, string> = {
   credentials: 'Credentials',
@@ -12,6 +15,7 @@ export const PHASE_LABELS: Record<PhaseName, string> = {
   snapshot: 'Snapshot',
   copy: 'Copy',
   restore: 'Restore',
+  cutover: 'Cut-over',
   verify: 'Verify',
 };
 
@@ -39,6 +43,7 @@ export function phaseTable(record: RunRecord): string {
   const lines = ['<table>', row(['Phase', 'Status', 'Duration', 'Details'], true)];
   for (const name of PHASE_ORDER) {
     const phase = record.phases.find((p) => p.name === name);
+    if (!phase && OPTIONAL_PHASES.includes(name)) continue;
     if (!phase) {
       lines.push(row([PHASE_LABELS[name], `${PHASE_ICONS['not-run']} not run`, '—', record.mode === 'plan' && name !== 'credentials' && name !== 'preflight' ? 'plan mode' : '']));
       continue;

@@ -1,6 +1,7 @@
 // What tests can switch on a gateway (POST /_gateway/control) and what they can read back
-// (GET /_gateway/requests): an hourly automated snapshot that happens to be running, and requests
-// the node finishes but whose client gives up with a 504, as behind AWS's idle timeout.
+// (GET /_gateway/requests): an hourly automated snapshot that happens to be running, requests
+// the node finishes but whose client gives up with a 504, as behind AWS's idle timeout, a domain
+// of another engine or version, and fine-grained access control mapping IAM roles to security roles.
 import { randomUUID } from 'node:crypto';
 
 export interface Delay504 {
@@ -14,7 +15,17 @@ export interface Delay504 {
 export interface ControlUpdate {
   automatedSnapshotInProgress?: boolean;
   delay504?: Delay504[];
+  /** Answer `GET /` and `GET /_nodes` as a domain of another engine/version would (null: the node's own). */
+  reportVersion?: ReportedVersion | null;
+  /** Fine-grained access control over IAM callers: security role → backend roles (IAM ARNs) mapped to it (null: off). */
+  fineGrainedAccessControl?: { rolesMapping: Record<string, string[]> } | null;
   reset?: boolean;
+}
+
+export interface ReportedVersion {
+  /** `opensearch`, or absent for Elasticsearch (whose main response has no distribution). */
+  distribution?: 'opensearch';
+  number: string;
 }
 
 export interface SeenRequest {
@@ -30,13 +41,22 @@ export interface SeenRequest {
 export class GatewayControl {
   automatedSnapshot: { name: string; uuid: string; startedAt: number } | undefined;
   private delays: Array<Delay504 & { remaining: number; pattern: RegExp }> = [];
+  reportedVersion: ReportedVersion | undefined;
+  rolesMapping: Record<string, string[]> | undefined;
   private seen: SeenRequest[] = [];
 
   apply(update: ControlUpdate): void {
     if (update.reset) {
       this.automatedSnapshot = undefined;
       this.delays = [];
+      this.reportedVersion = undefined;
+      this.rolesMapping = undefined;
     }
+    if (update.reportVersion !== undefined) {
+      if (update.reportVersion !== null && !/^\d+\.\d+\.\d+$/.test(update.reportVersion.number ?? '')) throw new Error('reportVersion.number must look like 2.19.0');
+      this.reportedVersion = update.reportVersion ?? undefined;
+    }
+    if (update.fineGrainedAccessControl !== undefined) this.rolesMapping = update.fineGrainedAccessControl?.rolesMapping ?? undefined;
     if (update.automatedSnapshotInProgress === true && !this.automatedSnapshot) {
       const now = new Date();
       // The service names its hourly snapshots "<date>t<time>.<uuid>" in repository cs-automated.
@@ -54,6 +74,8 @@ export class GatewayControl {
     return {
       automatedSnapshotInProgress: this.automatedSnapshot !== undefined,
       delay504: this.delays.map(({ method, pathRegex, afterMs, remaining }) => ({ method, pathRegex, afterMs, times: remaining })),
+      reportVersion: this.reportedVersion ?? null,
+      fineGrainedAccessControl: this.rolesMapping ? { rolesMapping: this.rolesMapping } : null,
     };
   }
 

@@ -16,7 +16,9 @@ import { IamDirectory } from './iam-directory.js';
 import { MotoCredentialDirectory } from './moto-credentials.js';
 import { forwardToNode, getNodeJson, responseHeaders } from './node-proxy.js';
 import { registerRepository, type RepositoryBody } from './repository-registration.js';
+import { describesDomain, rewriteDomainAnswer } from './domain-identity.js';
 import { checkRestore, type RestoreRequestBody, type SnapshotFacts } from './restore-guard.js';
+import { accountAnswer, checkSnapshotPermission } from './security-plugin.js';
 import { splitTarget } from './sigv4.js';
 import { snapshotRoute } from './snapshot-routes.js';
 
@@ -86,6 +88,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       if (decision !== 'allow') return send(res, errors.esHttpNotAllowed(caller.credentials.callerArn, method));
     }
 
+    // Fine-grained access control, when a test switched it on: the security plugin answers for IAM callers.
+    const mapping = control.rolesMapping;
+    if (mapping && caller.kind === 'iam') {
+      if (method === 'GET' && pathname === '/_plugins/_security/api/account') return send(res, accountAnswer(caller.principal, mapping));
+      const refusal = checkSnapshotPermission(method, pathname, caller.principal, mapping);
+      if (refusal) return send(res, refusal);
+    }
+
     const decided = await applyDomainRules(method, pathname, body, caller);
     if ('refusal' in decided) return send(res, decided.refusal);
     if ('answer' in decided) return send(res, decided.answer);
@@ -98,6 +108,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       upstream = await forwardToNode(nodeUrl, { method, url, headers: req.headers }, decided.body);
     } catch (err) {
       return send(res, errors.upstreamUnavailable((err as Error).message));
+    }
+    if (describesDomain(method, pathname) && (control.reportedVersion || (opts.domainName && !pathname.includes('/_settings')))) {
+      return sendRewritten(res, upstream, pathname);
     }
     res.writeHead(upstream.statusCode ?? 502, responseHeaders(upstream));
     res.on('close', () => upstream.destroy());
@@ -162,6 +175,21 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const info = (json as { snapshots?: Array<{ uuid?: string; indices?: string[] }> } | undefined)?.snapshots?.[0];
     if (status !== 200 || !info) return undefined;
     return { uuid: info.uuid ?? '_na_', indices: info.indices ?? [] };
+  }
+
+  /** `GET /` and `GET /_nodes` as the managed domain answers them (its cluster name, a reported version). */
+  async function sendRewritten(res: ServerResponse, upstream: IncomingMessage, pathname: string): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of upstream) chunks.push(chunk as Buffer);
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      res.writeHead(upstream.statusCode ?? 502, responseHeaders(upstream));
+      return void res.end(Buffer.concat(chunks));
+    }
+    const body = rewriteDomainAnswer(pathname, json, { accountId: opts.accountId, domainName: opts.domainName, reportedVersion: control.reportedVersion });
+    send(res, { status: upstream.statusCode ?? 200, body });
   }
 
   /** The node does the work; the client, like one behind AWS's idle timeout, only sees a 504. */

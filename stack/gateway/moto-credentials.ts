@@ -52,6 +52,8 @@ interface UserModel {
 export class MotoCredentialDirectory {
   private byKey = new Map<string, CallerCredentials>();
   private fetchedAt = 0;
+  /** When the load that produced `byKey` was started: keys issued after it cannot be in it. */
+  private loadedFrom = 0;
   private inFlight: Promise<void> | undefined;
 
   constructor(
@@ -70,8 +72,13 @@ export class MotoCredentialDirectory {
       if (age >= maxAge) this.refresh().catch(() => undefined);
       return cached;
     }
-    // A miss may be a key issued a moment ago; an unknown key hammering us must not hammer moto.
-    if (age >= minRefetch) await this.refresh();
+    // A miss may be a key issued a moment ago: wait out the refetch interval (an unknown key hammering us
+    // must not hammer moto) rather than refuse it, and read again if the list we got was started before
+    // this request came in (a load already under way need not know a key issued while it ran).
+    const askedAt = Date.now();
+    if (age < minRefetch) await new Promise((r) => setTimeout(r, minRefetch - age));
+    await this.refresh();
+    if (!this.byKey.has(accessKeyId) && this.loadedFrom < askedAt) await this.refresh();
     return this.byKey.get(accessKeyId);
   }
 
@@ -83,6 +90,7 @@ export class MotoCredentialDirectory {
   }
 
   private async load(): Promise<void> {
+    const startedAt = Date.now();
     const response = await fetch(new URL('/_stack/credentials', this.motoUrl));
     if (!response.ok) throw new Error(`moto's credential list answered ${response.status}`);
     const dump = (await response.json()) as ModelDump;
@@ -117,5 +125,6 @@ export class MotoCredentialDirectory {
     }
     this.byKey = next;
     this.fetchedAt = Date.now();
+    this.loadedFrom = startedAt;
   }
 }

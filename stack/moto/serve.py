@@ -14,6 +14,8 @@ from moto.server import DomainDispatcherApplication, create_backend_app
 from moto.sts.models import sts_backends
 from werkzeug.serving import run_simple
 
+from iam_checks import IamChecks  # SimulatePrincipalPolicy and opt-in S3 authorization (see its docstring)
+
 
 def issued_credentials():
     assumed, keys, users = [], [], []
@@ -59,7 +61,7 @@ class WithIssuedCredentials:
 def main():
     host, port = sys.argv[1], int(sys.argv[2])
     app = DomainDispatcherApplication(create_backend_app)
-    run_simple(host, port, WithIssuedCredentials(app), threaded=True, use_reloader=False)
+    run_simple(host, port, WithIssuedCredentials(IamChecks(app)), threaded=True, use_reloader=False)
 
 
 if __name__ == "__main__":

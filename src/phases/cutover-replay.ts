@@ -1,0 +1,94 @@
+// Inside the write-blocked window, the documents written since the target's copy was taken usually are
+// few: they travel as documents (read from the source by sequence number, indexed on the target), which
+// takes a fraction of an incremental snapshot, copy and restore. A restore re-fetches every segment an
+// update touched (OpenSearch reuses a segment's files only when none of them changed), so for updates
+// spread over a large index this is the difference between seconds and minutes.
+//
+// Exact, or not used: the lower bound is the local checkpoint read before the snapshot the target copy
+// came from (every operation up to it is in that copy); every live document whose last write is above
+// it is replayed with its current content, so updates and new documents arrive; a document deleted since
+// leaves the target with more documents than the source, which the count check after the replay sees.
+// Such an index, one with too many changes, or one without that lower bound is restored instead.
+import type { RunContext } from '../context.js';
+import type { SeqNoStats } from './cutover-changes.js';
+
+/** More changed documents than this in one index, and the incremental snapshot and restore moves them. */
+export const MAX_REPLAY_DOCUMENTS = 50_000;
+const PAGE = 1000;
+/** Indices replayed at once: the window is downtime, and a few requests in flight keep both domains calm. */
+const CONCURRENCY = 4;
+
+async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+}
+
+type Entry = { source: string; target: string };
+
+export interface ReplayOutcome {
+  replayed: Array<Entry & { documents: number }>;
+  /** Indices replay cannot carry, and why: they are restored from the final snapshot instead. */
+  restore: Array<Entry & { why: string }>;
+}
+
+export async function replayChanges(
+  ctx: RunContext,
+  entries: Entry[],
+  stats: { source: SeqNoStats; target: SeqNoStats; copyTakenAt?: SeqNoStats },
+): Promise<ReplayOutcome> {
+  const { source, target } = ctx;
+  const out: ReplayOutcome = { replayed: [], restore: [] };
+  const candidates: Array<Entry & { from: number[]; to: number[] }> = [];
+  for (const e of entries) {
+    const from = stats.copyTakenAt?.get(e.source)?.processed;
+    const to = stats.source.get(e.source)?.maxSeqNo;
+    const copy = stats.target.get(e.target);
+    if (!from || !to) out.restore.push({ ...e, why: 'no record of what its target copy holds' });
+    else if (!copy || copy.maxSeqNo.length !== to.length || from.length !== to.length) out.restore.push({ ...e, why: 'its target copy is not open' });
+    else candidates.push({ ...e, from, to });
+  }
+  if (candidates.length === 0) return out;
+
+  // Every operation is processed (the window waited for that); a refresh makes each one searchable.
+  await source.domain.refresh(candidates.map((c) => c.source));
+  const written: Array<Entry & { documents: number }> = [];
+  await eachLimited(candidates, async (c) => {
+    let documents = 0;
+    let refusal: string | undefined;
+    for (let shard = 0; shard < c.to.length && !refusal; shard++) {
+      if (c.to[shard]! <= c.from[shard]!) continue;
+      let after: number | undefined;
+      for (;;) {
+        ctx.signal.throwIfAborted();
+        const page = await source.domain.documentsSince(c.source, shard, c.from[shard]!, PAGE, after);
+        if (page.length === 0) break;
+        documents += page.length;
+        if (documents > MAX_REPLAY_DOCUMENTS) {
+          refusal = `more than ${MAX_REPLAY_DOCUMENTS} documents changed: restoring moves them faster`;
+          break;
+        }
+        const errors = await target.domain.bulkIndex(c.target, page);
+        if (errors.length) {
+          refusal = `the target refused replayed documents (${errors.slice(0, 3).join('; ')})`;
+          break;
+        }
+        after = page.at(-1)!.seqNo;
+        if (page.length < PAGE) break;
+      }
+    }
+    if (refusal) out.restore.push({ source: c.source, target: c.target, why: refusal });
+    else written.push({ source: c.source, target: c.target, documents });
+  });
+  if (written.length === 0) return out;
+
+  await target.domain.refresh(written.map((w) => w.target));
+  await eachLimited(written, async (w) => {
+    const [s, t] = await Promise.all([source.domain.count(w.source), target.domain.count(w.target)]);
+    if (s === t) out.replayed.push(w);
+    else out.restore.push({ source: w.source, target: w.target, why: `documents were deleted since its target copy (source ${s}, target ${t} after the replay)` });
+  });
+  return out;
+}

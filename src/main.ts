@@ -126,6 +126,9 @@ export async function run(): Promise<void> {
     record.restore = (await next('restore', () => restorePhase(c))).facts;
     if (twoPhase) record.cutover = (await next('cutover', () => cutoverPhase(c, { blockWrites, baseline }))).facts;
     record.verification = (await next('verify', () => verifyPhase(c))).facts;
+    // A cancel that lands after the last wait still cancels: the job shows as cancelled on GitHub, so the
+    // run must not report a verified cut-over (nor keep the write block) that the user called off.
+    cancelled.signal.throwIfAborted();
   } catch (err) {
     const where = `during the ${record.phases.at(-1)?.name ?? 'first'} phase`;
     record.error = budget.aborted

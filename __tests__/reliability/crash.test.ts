@@ -3,19 +3,19 @@
 // same workflow run (same run id, attempt 2). After each: the re-run completes and verifies, the source
 // takes writes again, no object was copied twice, and the destination holds every object of the repository.
 // `npm test` runs a few trials (CI proves the machinery); `npm run test:reliability` runs 24.
-import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { seededRandom, startStackFaultProxies, type StackFaultProxies } from '../../stack/faults/index.js';
 import { stackInputs } from '../support/action.js';
-import { adminS3, unique } from '../support/stack.js';
+import { unique } from '../support/stack.js';
 import {
   FULL,
   compareRepositories,
   count,
   createIndex,
   deleteIndices,
-  listObjects,
+  deleteSnapshot,
   objectsLost,
   openMultipartUploads,
+  ownDestination,
   recordFigure,
   runChecked,
   source,
@@ -29,22 +29,27 @@ const DOCS = { a: 3000, b: 800 };
 const runTag = unique('c').slice(2);
 
 let proxies: StackFaultProxies;
-/** How long a whole run of this shape takes here: kill points are drawn from it. */
-let baselineMs = 0;
+/**
+ * Kill points, stratified so every phase is hit: trial i waits for phase PHASES[i % 6] to start, then a
+ * seeded share of that phase's length in a whole run measured here first. (Drawn from the whole run's
+ * time instead, 21 of 24 kills landed in the copy, which takes most of the time.)
+ */
+const PHASES = ['Credentials', 'Preflight', 'Snapshot', 'Copy', 'Restore', 'Verify'];
+const phaseMs = new Map<string, number>();
 
 function trialInputs(i: number | 'base') {
-  const prefix = `crash-${runTag}-${i}`;
+  const destination = ownDestination(`crash-${runTag}-${i}`);
+  const prefix = destination.prefix;
   const indices = { a: `t-crash-${runTag}-${i}-a`, b: `t-crash-${runTag}-${i}-b` };
   const inputs = stackInputs({
     indices: `t-crash-${runTag}-${i}-*`,
     'write-block': 'true',
     // A fresh destination per trial: the whole repository is copied, so kills land among many copies.
-    'target-base-path': prefix,
-    'target-repository': prefix,
+    ...destination.inputs,
     'multipart-threshold-mb': '5',
     ...proxies.inputs,
   });
-  return { prefix, indices, inputs };
+  return { prefix, indices, inputs, destination };
 }
 
 async function prepare(i: number | 'base') {
@@ -57,10 +62,7 @@ async function prepare(i: number | 'base') {
 async function cleanUp(t: ReturnType<typeof trialInputs>): Promise<void> {
   await deleteIndices(source, `${t.indices.a},${t.indices.b}`);
   await deleteIndices(target, `${t.indices.a},${t.indices.b}`);
-  await target.snapshot.deleteRepository({ repository: t.prefix }).catch(() => undefined);
-  const s3 = adminS3(env.STACK_TARGET_REGION!);
-  const keys = [...(await listObjects(s3, env.STACK_TARGET_BUCKET!, t.prefix)).keys()].map((k) => ({ Key: `${t.prefix}/${k}` }));
-  for (let j = 0; j < keys.length; j += 1000) await s3.send(new DeleteObjectsCommand({ Bucket: env.STACK_TARGET_BUCKET!, Delete: { Objects: keys.slice(j, j + 1000) } }));
+  await t.destination.remove();
 }
 
 /** Completed copies per destination key, as the S3 proxy saw moto answer them (a killed client's included). */
@@ -77,10 +79,20 @@ beforeAll(async () => {
   proxies = await startStackFaultProxies(env);
   const base = await prepare('base');
   try {
-    const started = Date.now();
-    const run = await runChecked('crash', base.inputs, { env: proxies.env });
-    baselineMs = Date.now() - started;
+    let current: { group: string; at: number } | undefined;
+    const run = await runChecked('crash', base.inputs, {
+      env: proxies.env,
+      onOutput: (chunk) => {
+        for (const line of chunk.split('\n')) {
+          const group = /^::group::(.+)$/.exec(line)?.[1];
+          if (group) current = { group, at: Date.now() };
+          else if (line === '::endgroup::' && current) phaseMs.set(current.group, Date.now() - current.at);
+        }
+      },
+    });
     expect({ code: run.code, verified: run.outputs.verified }).toEqual({ code: 0, verified: 'true' });
+    for (const group of PHASES) expect(phaseMs.has(group)).toBe(true);
+    await deleteSnapshot(run.outputs.snapshot);
   } finally {
     await cleanUp(base);
   }
@@ -91,9 +103,8 @@ afterAll(async () => {
 });
 
 test.each(Array.from({ length: TRIALS }, (_, i) => i))('trial %i: killed, post step, re-run: verified, writable, nothing copied twice or lost', async (i) => {
-  // A seeded point between 2% and 85% of a whole run's time: phases are hit as often as they take time,
-  // and kills land inside requests as well as between them.
-  const killAtMs = Math.round((0.02 + 0.83 * seededRandom(1000 + i)()) * baselineMs);
+  const aim = PHASES[i % PHASES.length]!;
+  const delayMs = Math.round(seededRandom(1000 + i)() * 0.9 * phaseMs.get(aim)!);
   const t = await prepare(i);
   await proxies.resetAll();
   const runId = `${Date.now()}${i}`;
@@ -105,16 +116,16 @@ test.each(Array.from({ length: TRIALS }, (_, i) => i))('trial %i: killed, post s
       runId,
       env: proxies.env,
       onOutput: (chunk, kill) => {
-        if (!scheduled) {
-          scheduled = true; // timed from the first output: the process is up
-          setTimeout(() => {
-            phaseAtKill = phase;
-            kill('SIGKILL');
-          }, killAtMs);
-        }
         for (const line of chunk.split('\n')) {
           const group = /^::group::(.+)$/.exec(line);
           if (group) phase = group[1]!;
+        }
+        if (!scheduled && phase === aim) {
+          scheduled = true;
+          setTimeout(() => {
+            phaseAtKill = phase;
+            kill('SIGKILL');
+          }, delayMs);
         }
       },
     });
@@ -146,8 +157,8 @@ test.each(Array.from({ length: TRIALS }, (_, i) => i))('trial %i: killed, post s
     recordFigure('crash-trial', {
       trial: i,
       seed: 1000 + i,
-      killAtMs,
-      baselineMs,
+      aimedAt: aim,
+      delayMs,
       killed: wasKilled,
       phaseAtKill: wasKilled ? phaseAtKill : 'finished first',
       completed: rerun.code === 0 && rerun.outputs.verified === 'true',
@@ -160,6 +171,7 @@ test.each(Array.from({ length: TRIALS }, (_, i) => i))('trial %i: killed, post s
       rerunCopied: Number(rerun.outputs['copied-objects'] ?? 0),
     });
   } finally {
+    await deleteSnapshot(`migrate-${runId}`);
     await cleanUp(t);
   }
 });

@@ -6,13 +6,15 @@
 // plain and as the Authorization header's base64.
 import { startGateway, type RunningGateway } from '../../stack/gateway/index.js';
 import { stackInputs } from '../support/action.js';
-import { recordFigure, runChecked, stackEnvironment as env } from './support.js';
+import { ownDestination, recordFigure, runChecked, stackEnvironment as env } from './support.js';
 
 const USER = 'migration-admin';
 const PASSWORDS = { source: 'Src-pa55word-7Kq2x', target: 'Tgt-pa55word-Wm4z9' };
 const WRONG = 'Not-the-pa55word-3Hv8';
 
 let gateways: { source: RunningGateway; target: RunningGateway };
+/** Nothing is copied here (every run stops before the copy); the path only has to be free. */
+const destination = ownDestination(`secrets-${Date.now().toString(36)}`);
 
 beforeAll(async () => {
   const start = (side: 'source' | 'target') =>
@@ -42,9 +44,10 @@ const basic = (overrides: Record<string, string> = {}) =>
     'target-username': USER,
     'target-password': PASSWORDS.target,
     indices: 'products',
-    // Under a name the target does not hold, so the plan passes whatever earlier tests restored.
+    // Under a name and at a path the target does not hold, so the plan passes whatever earlier tests left.
     'rename-pattern': '(.+)',
     'rename-replacement': 't-secret-$1',
+    ...destination.inputs,
     ...overrides,
   });
 

@@ -2,7 +2,7 @@
 // repository comparison made straight against moto, the servers' request logs, and the figures file that
 // `npm run test:reliability` adds up (RELIABILITY_FIGURES; nothing is written without it).
 import { appendFileSync } from 'node:fs';
-import { HeadObjectCommand, ListMultipartUploadsCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, HeadObjectCommand, ListMultipartUploadsCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { runAction, type ActionRun } from '../support/action.js';
 import { adminS3, nodeClient, stackEnv } from '../support/stack.js';
 import type { RunOptions } from '../../stack/runner.js';
@@ -149,6 +149,28 @@ export async function compareRepositories(sourcePrefix: string, targetPrefix: st
 
 export const objectsLost = (c: RepositoryComparison) => c.missing.length + c.wrongSize.length + c.wrongEtag.length;
 
+/**
+ * A destination of its own for one run: target-base-path and target-repository inputs, and the cleanup
+ * (its objects, and the repository registered on the target). A run that copies into the shared default
+ * path would leave snapshots there that deleteSnapshot later removes from the source, and the next run's
+ * preflight rightly refuses a destination holding snapshots its source does not have.
+ */
+export function ownDestination(name: string): { prefix: string; inputs: Record<string, string>; remove(): Promise<void> } {
+  const prefix = `rel-${name}`;
+  return {
+    prefix,
+    inputs: { 'target-base-path': prefix, 'target-repository': prefix },
+    async remove() {
+      await target.snapshot.deleteRepository({ repository: prefix }).catch(() => undefined);
+      const s3 = adminS3(env.STACK_TARGET_REGION!);
+      const keys = [...(await listObjects(s3, env.STACK_TARGET_BUCKET!, prefix)).keys()].map((k) => ({ Key: `${prefix}/${k}` }));
+      for (let i = 0; i < keys.length; i += 1000) {
+        await s3.send(new DeleteObjectsCommand({ Bucket: env.STACK_TARGET_BUCKET!, Delete: { Objects: keys.slice(i, i + 1000) } }));
+      }
+    },
+  };
+}
+
 /** Multipart uploads started and never completed or aborted (parts S3 would bill for). */
 export async function openMultipartUploads(prefix: string): Promise<number> {
   const out = await adminS3(env.STACK_TARGET_REGION!).send(new ListMultipartUploadsCommand({ Bucket: env.STACK_TARGET_BUCKET!, Prefix: `${prefix}/` }));
@@ -194,6 +216,15 @@ export async function createIndex(index: string, docs: number, shards = 1): Prom
 
 export async function deleteIndices(client: typeof source, pattern: string): Promise<void> {
   await client.indices.delete({ index: pattern, expand_wildcards: 'all', ignore_unavailable: true } as any).catch(() => undefined);
+}
+
+/**
+ * Removes a run's snapshot from the source repository once its checks are done: every test shares that
+ * repository, and each snapshot left in it is copied again by every later run to a fresh destination.
+ */
+export async function deleteSnapshot(snapshot: string | undefined): Promise<void> {
+  if (!snapshot) return;
+  await source.snapshot.delete({ repository: 'domain-migrate', snapshot }).catch(() => undefined);
 }
 
 export async function count(client: typeof source, index: string): Promise<number> {

@@ -15,7 +15,7 @@ import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import { startMoto, type Moto } from './moto.js';
 import { countObjects, createBucket, dropBucket, planRepository, shapeFor, writeObjects, type RepositoryObject } from './repository.js';
 import { mib, round, seconds, summarize, type Summary } from './stats.js';
-import { runCli, runEngine, type Side, type Tool, type ToolRun } from './tools.js';
+import { compileEngine, runCli, runEngine, type Side, type Tool, type ToolRun } from './tools.js';
 
 const env = process.env;
 const MODE = env.BENCH_MODE ?? 'all';
@@ -227,6 +227,7 @@ function machine() {
 }
 
 async function main() {
+  await compileEngine();
   const moto = await startMoto(Number(env.BENCH_MOTO_PORT ?? 19690), env.BENCH_ENDPOINT);
   const proxy = await startLatencyProxy({
     target: moto.endpoint,

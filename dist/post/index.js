@@ -104220,10 +104220,14 @@ async function poll(check, o) {
         const result = await check();
         if (result !== undefined)
             return result;
-        if (Date.now() + interval > deadline) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
             throw new TimeoutError(`timed out after ${Math.round((Date.now() - started) / 1000)}s waiting for ${o.what}; raise \`${o.timeoutInput}\` if it needs longer`);
         }
-        await wait(interval);
+        // The last pause ends at the deadline and one more check follows: the wait gets all its time, and a
+        // wait as long as the run's budget (its default when timeout-minutes is small) leaves the budget to
+        // run out first, so the message names timeout-minutes, the input that set it.
+        await wait(Math.min(interval, remaining));
         interval = Math.min(interval * 1.5, o.intervalMs * 4);
     }
 }

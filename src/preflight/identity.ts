@@ -1,7 +1,8 @@
 // Who each side runs as (sts:GetCallerIdentity), and whether that is the account the run needs: the
 // snapshot role must be in the caller's own account (iam:PassRole never passes another account's role),
 // and a domain owned by another account only answers if its access policy names the caller.
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { stsClient } from '../aws/credentials.js';
 import type { Side } from '../context.js';
 import { accountOf } from '../iam/requirements.js';
 import { errorText, type Checks } from './checks.js';
@@ -13,7 +14,8 @@ export interface Identity {
 }
 
 export async function callerIdentity(side: Side): Promise<Identity> {
-  const sts = new STSClient({ region: side.config.region, credentials: side.credentials, maxAttempts: 3 });
+  // The run's STS client settings: its retries (Throttling included) are counted in the summary.
+  const sts = stsClient(side.config.region, undefined, side.credentials);
   try {
     const me = await sts.send(new GetCallerIdentityCommand({}));
     return { arn: me.Arn ?? '', account: me.Account ?? '' };

@@ -63,7 +63,9 @@ interface UpstreamAnswer {
 
 export async function startFaultProxy(o: FaultProxyOptions): Promise<RunningFaultProxy> {
   const upstream = new URL(o.upstream);
-  const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  // A fresh upstream connection per request: a kept-alive one the upstream closed while idle would fail a
+  // request with no fault in the plan, and the tests count retries against faults exactly.
+  const agent = new Agent({ keepAlive: false, maxSockets: 128 });
   const log = o.log ?? (() => undefined);
   let plan: FaultPlan | undefined;
   let seen: ProxiedRequest[] = [];
@@ -80,6 +82,9 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<RunningFaul
       else res.destroy();
     });
   });
+  // Likewise toward the client: never close an idle kept-alive connection (Node's default is after 5 s),
+  // or a request sent on it at that moment fails on its own.
+  server.keepAliveTimeout = 0;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

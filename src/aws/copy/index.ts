@@ -7,7 +7,7 @@ import { copyOne, needsHead, recordedSourceEtagMatches } from './copier.js';
 import type { CopyContext, Location } from './context.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, DEFAULT_PROGRESS_INTERVAL_MS } from './defaults.js';
 import { joinListings, listRepository, type ListedObject } from './listing.js';
-import { checkManifest, repositoryObjects, type ManifestCheck } from './manifest.js';
+import { checkedByCopyPass, checkManifest, combineChecks, repositoryObjects, type ManifestCheck } from './manifest.js';
 import { normalizePrefix, placeKey, type Phase } from './plan.js';
 import { ObjectPool } from './pool.js';
 import { ProgressTracker, type CopyProgress } from './progress.js';
@@ -114,6 +114,10 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
 
   // Root blobs wait for their phase; there are a few per snapshot, so holding them is cheap.
   const held: Record<Exclude<Phase, 'blobs'>, Pending[]> = { 'snapshot-metadata': [], generations: [], latest: [] };
+  const manifestAbort = new AbortController();
+  const manifestSignal = signal ? AbortSignal.any([signal, manifestAbort.signal]) : manifestAbort.signal;
+  let blobs = { listed: 0, copied: 0 };
+  let blobCheck: Promise<ManifestCheck> | undefined;
   try {
     const sourceObjects = repositoryObjects(source, requester, signal, () => excluded++);
     const destinationObjects = listRepository(destination, (attempts) => requester.count('ListObjectsV2', attempts), signal);
@@ -128,6 +132,12 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
     progress.listingComplete = true;
     // Every blob must be at the destination before the first root blob that may point at it.
     await pool.drain();
+    blobs = { listed: progress.objectsTotal - rootCount(held), copied: progress.copied };
+    // The blobs are final now: check them while the root blobs are copied (see manifest.ts).
+    if (blobs.copied > 0) {
+      blobCheck = checkManifest(source, destination, requester, manifestSignal, 'blobs');
+      blobCheck.catch(() => undefined); // awaited below, or abandoned with the copy
+    }
 
     progress.stage = 'snapshot-metadata';
     for (const pending of held['snapshot-metadata']) await dispatch(pending);
@@ -146,6 +156,7 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
     await pool.drain();
   } catch (error) {
     // Leave nothing running behind a failed copy (multipart uploads abort themselves on the way out).
+    manifestAbort.abort(error);
     await pool.settle();
     if (ticker) clearInterval(ticker);
     throw error;
@@ -155,12 +166,12 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
   report();
   let manifest: ManifestCheck;
   try {
-    manifest =
-      progress.copied === 0
-        ? // Nothing was written, and every object was skipped only because the destination listing
-          // showed it with the same size: that listing, taken during this run, is the manifest check.
-          { ok: true, checked: progress.objectsTotal, missing: [], sizeMismatch: [], missingCount: 0, sizeMismatchCount: 0, relisted: false }
-        : await checkManifest(source, destination, requester, signal);
+    const rootCopied = progress.copied - blobs.copied;
+    const [blobsChecked, rootChecked] = await Promise.all([
+      blobCheck ?? checkedByCopyPass(blobs.listed),
+      rootCopied > 0 ? checkManifest(source, destination, requester, signal, 'root') : checkedByCopyPass(progress.objectsTotal - blobs.listed),
+    ]);
+    manifest = combineChecks(blobsChecked, rootChecked);
   } finally {
     if (ticker) clearInterval(ticker);
   }
@@ -182,6 +193,10 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
     pushbacks: requester.pushbacks,
     lowestConcurrency: budget.lowest,
   };
+}
+
+function rootCount(held: Record<string, Pending[]>): number {
+  return Object.values(held).reduce((n, list) => n + list.length, 0);
 }
 
 function generationOf(pending: Pending): number {

@@ -2,6 +2,7 @@
 // counts, nested mappings and a custom analyzer, read and write aliases, an empty index, and a
 // `.kibana`-style system index. Deterministic (seeded generator), so counts are known in advance.
 import { Client } from '@opensearch-project/opensearch';
+import { seededRandom } from './random.js';
 
 export interface SeedOptions {
   /** Total user documents (default 100,000; SEED_DOCS overrides). */
@@ -54,17 +55,6 @@ const MAPPINGS: Record<string, any> = {
   customers: { properties: { name: { type: 'text' }, email: { type: 'keyword' }, address: { type: 'object' } } },
 };
 
-/** Mulberry32: small, deterministic, good enough to vary documents. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function documentFor(index: string, i: number, rnd: () => number): object {
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
   if (index === 'products') {
@@ -110,7 +100,7 @@ export async function seedSource(nodeUrl: string, opts: SeedOptions = {}): Promi
       },
     });
     const documents = Math.round(total * spec.share);
-    const rnd = random(documents + spec.shards);
+    const rnd = seededRandom(documents + spec.shards);
     const batch = 5000;
     for (let start = 0; start < documents; start += batch) {
       const body: object[] = [];

@@ -3,6 +3,7 @@
 // MB, a few above the multipart threshold, the root blobs of a few snapshots and two generations,
 // and a repository-verification leftover. Deterministic (seeded), so every run copies the same bytes.
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, PutObjectCommand, type BucketLocationConstraint, type S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { seededRandom } from '../../stack/random.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -23,20 +24,8 @@ export interface RepositoryObject {
   size: number;
 }
 
-/** A small seeded PRNG (mulberry32): the same repository on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function planRepository(shape: RepositoryShape, prefix: string, seed = 42): RepositoryObject[] {
-  const random = prng(seed);
+  const random = seededRandom(seed); // the same repository on every machine
   const id = (n = 22) => Array.from({ length: n }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[Math.floor(random() * 64)]).join('');
   const p = prefix ? `${prefix.replace(/\/+$/, '')}/` : '';
   const objects: RepositoryObject[] = [];

@@ -6,7 +6,7 @@ import type { Service } from './operations.js';
 
 export { startFaultProxy, type FaultProxyState, type ProxiedRequest } from './proxy.js';
 export { FAULT_KINDS, type FaultKind, type FaultPlanSpec, type FaultRule } from './plan.js';
-export { seededRandom } from './sampling.js';
+export { seededRandom } from '../random.js';
 
 export type ProxyName = 's3' | 'sts' | 'source' | 'target';
 

@@ -125,7 +125,7 @@ export const Defaults = {
   writeBlock: false,
   keepWriteBlock: false,
   failOnMismatch: true,
-  copyConcurrency: 32,
+  copyConcurrency: 128,
   multipartThresholdMb: 64,
   snapshotTimeoutMinutes: 120,
   restoreTimeoutMinutes: 120,

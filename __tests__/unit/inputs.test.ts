@@ -155,7 +155,7 @@ describe('readInputs: valid inputs', () => {
     expect(config.includeAliases).toBe(true);
     expect(config.failOnMismatch).toBe(true);
     expect(config.writeBlock).toBe(false);
-    expect(config.copy).toEqual({ concurrency: 32, multipartThresholdBytes: 64 * 1024 * 1024 });
+    expect(config.copy).toEqual({ concurrency: 128, multipartThresholdBytes: 64 * 1024 * 1024 });
     expect(config.timeouts).toEqual({ snapshotMs: 120 * 60_000, restoreMs: 120 * 60_000, totalMs: 360 * 60_000, requestMs: 90_000 });
     expect(config.pollIntervalMs).toBe(5000);
   });

@@ -103431,7 +103431,7 @@ const Defaults = {
     writeBlock: false,
     keepWriteBlock: false,
     failOnMismatch: true,
-    copyConcurrency: 32,
+    copyConcurrency: 128,
     multipartThresholdMb: 64,
     snapshotTimeoutMinutes: 120,
     restoreTimeoutMinutes: 120,
@@ -104668,7 +104668,7 @@ class Domain {
 
 /** S3 retries: the SDK's standard mode with more attempts, for SlowDown/503 during a long copy. */
 const S3_MAX_ATTEMPTS = 8;
-function side(label, cfg, credentials, requestTimeoutMs) {
+function side(label, cfg, credentials, requestTimeoutMs, copyConcurrency) {
     return {
         config: cfg,
         credentials,
@@ -104679,7 +104679,13 @@ function side(label, cfg, credentials, requestTimeoutMs) {
             maxAttempts: S3_MAX_ATTEMPTS,
             retryMode: 'standard',
             // Without a socket timeout a response that never comes holds its copy slot until the run's budget ends.
-            requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs },
+            requestHandler: {
+                connectionTimeout: Math.min(requestTimeoutMs, 10_000),
+                socketTimeout: requestTimeoutMs,
+                // The SDK's default of 50 sockets would queue a copy budget above it; listings travel beside it.
+                httpAgent: { maxSockets: copyConcurrency + 8 },
+                httpsAgent: { maxSockets: copyConcurrency + 8 },
+            },
         }), 'S3'),
     };
 }
@@ -104694,8 +104700,8 @@ async function credentialsPhase(config) {
             requestTimeoutMs,
         })
         : base.provider;
-    const source = side('source', config.source, providerFor(config.source), requestTimeoutMs);
-    const target = side('target', config.target, providerFor(config.target), requestTimeoutMs);
+    const source = side('source', config.source, providerFor(config.source), requestTimeoutMs, config.copy.concurrency);
+    const target = side('target', config.target, providerFor(config.target), requestTimeoutMs, config.copy.concurrency);
     const details = [`credentials from ${base.origin}`];
     for (const [label, s] of [['source', source], ['target', target]]) {
         const me = await stsClient(s.config.region, requestTimeoutMs, s.credentials).send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));

@@ -39,7 +39,7 @@ export async function copyPhase(ctx: RunContext): Promise<{ facts: CopyFacts; de
   if (!result.manifest.ok) {
     const sample = [...result.manifest.missing, ...result.manifest.sizeMismatch].slice(0, 5);
     throw new CopyError(
-      `the destination does not match the source after the copy: ${result.manifest.missing.length} missing, ${result.manifest.sizeMismatch.length} with another size (e.g. ${sample.join(', ')}); run again to copy what is missing`,
+      `the destination does not match the source after the copy: ${result.manifest.missingCount} missing, ${result.manifest.sizeMismatchCount} with another size (e.g. ${sample.join(', ')}); run again to copy what is missing`,
     );
   }
   return {

@@ -19,7 +19,7 @@ export interface CredentialsOutcome {
   details: string[];
 }
 
-function side(label: 'source' | 'target', cfg: SideConfig, credentials: AwsCredentialIdentityProvider, requestTimeoutMs: number): Side {
+function side(label: 'source' | 'target', cfg: SideConfig, credentials: AwsCredentialIdentityProvider, requestTimeoutMs: number, copyConcurrency: number): Side {
   return {
     config: cfg,
     credentials,
@@ -31,7 +31,13 @@ function side(label: 'source' | 'target', cfg: SideConfig, credentials: AwsCrede
         maxAttempts: S3_MAX_ATTEMPTS,
         retryMode: 'standard',
         // Without a socket timeout a response that never comes holds its copy slot until the run's budget ends.
-        requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs },
+        requestHandler: {
+          connectionTimeout: Math.min(requestTimeoutMs, 10_000),
+          socketTimeout: requestTimeoutMs,
+          // The SDK's default of 50 sockets would queue a copy budget above it; listings travel beside it.
+          httpAgent: { maxSockets: copyConcurrency + 8 },
+          httpsAgent: { maxSockets: copyConcurrency + 8 },
+        },
       }),
       'S3',
     ),
@@ -50,8 +56,8 @@ export async function credentialsPhase(config: MigrationConfig): Promise<Credent
           requestTimeoutMs,
         })
       : base.provider;
-  const source = side('source', config.source, providerFor(config.source), requestTimeoutMs);
-  const target = side('target', config.target, providerFor(config.target), requestTimeoutMs);
+  const source = side('source', config.source, providerFor(config.source), requestTimeoutMs, config.copy.concurrency);
+  const target = side('target', config.target, providerFor(config.target), requestTimeoutMs, config.copy.concurrency);
 
   const details = [`credentials from ${base.origin}`];
   for (const [label, s] of [['source', source], ['target', target]] as const) {

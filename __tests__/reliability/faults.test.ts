@@ -175,22 +175,25 @@ describe.each(RATES)('at %p of the requests each fault aims at', (rate) => {
       else expect(retries.byService).toEqual(faultsByService(dealt));
       for (const proxy of new Set(dealt.map((d) => d.proxy))) expect(retries.line).toContain(SERVICE_LABEL[proxy]);
 
-      recordFigure('fault-run', {
-        kind,
-        rate,
-        pattern: 'block',
-        injected: dealt.length,
-        retries: retries.total,
-        objects: comparison.objects,
-        lost: objectsLost(comparison),
-        multipart: comparison.multipart,
-        completed: run.code === 0 && run.outputs.verified === 'true',
-      });
+      recordFaultRun({ kind, rate, pattern: 'block' }, outcome);
     } finally {
       await cleanUp(outcome);
     }
   });
 });
+
+/** One row of RELIABILITY.md's fault table: what was injected and what it cost. */
+function recordFaultRun(what: { kind: string; rate: number; pattern: string }, o: Awaited<ReturnType<typeof migrateUnder>>): void {
+  recordFigure('fault-run', {
+    ...what,
+    injected: o.dealt.length,
+    retries: o.retries.total,
+    objects: o.comparison.objects,
+    lost: objectsLost(o.comparison),
+    multipart: o.comparison.multipart,
+    completed: o.run.code === 0 && o.run.outputs.verified === 'true',
+  });
+}
 
 const SERVICE_LABEL: Record<ProxyName, string> = { s3: 'S3', sts: 'STS', source: 'source domain', target: 'target domain' };
 
@@ -215,17 +218,7 @@ const SERVICE_LABEL: Record<ProxyName, string> = { s3: 'S3', sts: 'STS', source:
     expect(run.leaks).toEqual([]);
     expect(objectsLost(comparison)).toBe(0);
     expect(retries.byService).toEqual(faultsByService(dealt));
-    recordFigure('fault-run', {
-      kind: 'all',
-      rate: 0.1,
-      pattern: 'independent',
-      injected: dealt.length,
-      retries: retries.total,
-      objects: comparison.objects,
-      lost: objectsLost(comparison),
-      multipart: comparison.multipart,
-      completed: run.code === 0 && run.outputs.verified === 'true',
-    });
+    recordFaultRun({ kind: 'all', rate: 0.1, pattern: 'independent' }, outcome);
   } finally {
     await cleanUp(outcome);
   }

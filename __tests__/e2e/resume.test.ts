@@ -38,7 +38,8 @@ async function createIndex(index: string, docs: number, shards: number): Promise
 /**
  * An index of many small segments (a refresh after every small bulk, merges held off): its snapshot
  * writes hundreds of files, long enough that a re-run starting right after the kill still finds the
- * snapshot running.
+ * snapshot running. 200 segments a shard take the stack's moto about 3 s; the re-run looks about 1 s
+ * after the kill (80 were enough while moto answered slower, on a server that closed every connection).
  */
 async function createSegmentedIndex(index: string, segmentsPerShard: number): Promise<void> {
   await source.indices.create({
@@ -64,7 +65,7 @@ describe('a killed run continues on a re-run with the same run id', () => {
   beforeAll(async () => {
     await createIndex(sources[0]!, 30_000, 3);
     await createIndex(sources[1]!, 8_000, 1);
-    await createSegmentedIndex(segmented, 80);
+    await createSegmentedIndex(segmented, 200);
   });
 
   afterAll(async () => {

@@ -64,6 +64,12 @@ describe('a whole migration through dist/index.js', () => {
     expect(run.summary).toContain(seeded.find((s) => s.index === 'products')!.documents.toLocaleString('en-US'));
   });
 
+  test('the log has no runtime warnings in it', () => {
+    // Users read this log; "(node:123) MaxListenersExceededWarning: Possible EventTarget memory leak"
+    // there is a scare, whatever its cause (it was the copy's 128 requests listening on one signal).
+    expect(run.log.split('\n').filter((line) => /\(node:\d+\) \w*Warning/.test(line))).toEqual([]);
+  });
+
   test('every secret is masked, and none appears anywhere else', () => {
     // The runner hides values announced with ::add-mask::; the action must announce each one before use.
     const masks = [...run.log.matchAll(/^::add-mask::(.+)$/gm)].map((m) => m[1].trim());

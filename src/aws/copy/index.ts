@@ -11,7 +11,7 @@ import { checkedByCopyPass, checkManifest, combineChecks, repositoryObjects, typ
 import { normalizePrefix, placeKey, type Phase } from './plan.js';
 import { ObjectPool } from './pool.js';
 import { ProgressTracker, type CopyProgress } from './progress.js';
-import { DEFAULT_BACKOFF, Requester, type Backoff } from './requests.js';
+import { DEFAULT_BACKOFF, listenedByEveryRequest, Requester, type Backoff } from './requests.js';
 
 export { createCopyClient } from './clients.js';
 export { encodeCopySource, SOURCE_ETAG_METADATA } from './context.js';
@@ -70,7 +70,7 @@ interface Pending {
 
 export async function copyRepository(options: CopyRepositoryOptions): Promise<CopyResult> {
   const started = Date.now();
-  const { signal } = options;
+  const signal = options.signal && listenedByEveryRequest(AbortSignal.any([options.signal]));
   const budget = new ConcurrencyBudget(options.concurrency ?? DEFAULT_CONCURRENCY);
   const requester = new Requester(budget, options.backoff ?? DEFAULT_BACKOFF);
   const progress = new ProgressTracker();
@@ -115,7 +115,7 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
   // Root blobs wait for their phase; there are a few per snapshot, so holding them is cheap.
   const held: Record<Exclude<Phase, 'blobs'>, Pending[]> = { 'snapshot-metadata': [], generations: [], latest: [] };
   const manifestAbort = new AbortController();
-  const manifestSignal = signal ? AbortSignal.any([signal, manifestAbort.signal]) : manifestAbort.signal;
+  const manifestSignal = listenedByEveryRequest(signal ? AbortSignal.any([signal, manifestAbort.signal]) : manifestAbort.signal);
   let blobs = { listed: 0, copied: 0 };
   let blobCheck: Promise<ManifestCheck> | undefined;
   try {

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { BLOB_CONTENT_TYPE, encodeCopySource, SOURCE_ETAG_METADATA, type CopyContext } from './context.js';
 import type { ListedObject } from './listing.js';
+import { listenedByEveryRequest } from './requests.js';
 
 const MiB = 1024 * 1024;
 /** S3: every part but the last is at least 5 MiB; at most 10,000 parts; a part at most 5 GiB. */
@@ -60,7 +61,7 @@ export async function copyMultipart(ctx: CopyContext, object: ListedObject): Pro
   // One failed part stops the others early; the upload is aborted once none is in flight
   // (S3 may keep a part that was still being copied when the abort arrived).
   const parts = new AbortController();
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, parts.signal]) : parts.signal;
+  const signal = listenedByEveryRequest(ctx.signal ? AbortSignal.any([ctx.signal, parts.signal]) : parts.signal);
   const copySource = encodeCopySource(ctx.source.bucket, ctx.source.prefix + object.key);
   let bytesDone = 0;
   try {

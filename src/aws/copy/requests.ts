@@ -1,6 +1,7 @@
 // Every S3 request of the copy goes through here: it takes a slot of the budget, is counted by
 // type (with the SDK's own retries, from `$metadata.attempts`), and when the destination still
 // pushes back after the SDK gave up, the budget shrinks and the request waits and tries again.
+import { setMaxListeners } from 'node:events';
 import type { ConcurrencyBudget } from './budget.js';
 
 export interface Backoff {
@@ -27,6 +28,16 @@ const defaultSleep: Sleep = (ms, signal) =>
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+
+/**
+ * A signal every request of the copy listens on: each one in flight (the SDK's retry adds a listener)
+ * and each one waiting for a slot, which for a large multipart object can be thousands. Node warns
+ * ("possible EventTarget memory leak") past ten listeners; here that many is the design.
+ */
+export function listenedByEveryRequest(signal: AbortSignal): AbortSignal {
+  setMaxListeners(0, signal);
+  return signal;
+}
 
 interface SdkMetadata {
   $metadata?: { attempts?: number; httpStatusCode?: number };

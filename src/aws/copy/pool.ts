@@ -4,6 +4,8 @@
 
 export class ObjectPool {
   private readonly active = new Set<Promise<void>>();
+  /** Whoever waits for room (the dispatcher: objects are started one by one). */
+  private waiters: Array<() => void> = [];
   private failure: { error: unknown } | undefined;
 
   constructor(private readonly room: () => number) {}
@@ -12,7 +14,9 @@ export class ObjectPool {
   async start(task: () => Promise<void>): Promise<void> {
     this.throwIfFailed();
     while (this.active.size >= this.room()) {
-      await Promise.race(this.active);
+      // Woken by the next object to finish. Not Promise.race over the objects in flight: that hangs a
+      // reaction on each of them per call, ~128 × objects in all, each one a microtask when it settles.
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
       this.throwIfFailed();
     }
     const running: Promise<void> = task()
@@ -20,7 +24,12 @@ export class ObjectPool {
         // The first failure stops the copy; later ones are usually its echoes (aborts).
         this.failure ??= { error };
       })
-      .finally(() => this.active.delete(running));
+      .finally(() => {
+        this.active.delete(running);
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const wake of waiters) wake(); // each checks for room again
+      });
     this.active.add(running);
   }
 

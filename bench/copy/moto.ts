@@ -1,8 +1,16 @@
-// The moto_server the benchmark copies on: one it starts on a port of its own (the default, so a
-// run never disturbs the stack), or an already running one named by BENCH_ENDPOINT.
+// The moto the benchmark copies on: the stack's own moto program (stack/moto/serve.py) started on a
+// port of its own (the default, so a run never disturbs a running stack), plain `moto_server` with
+// BENCH_MOTO_SERVER=werkzeug (to compare the two servers), or an already running one named by
+// BENCH_ENDPOINT.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type MotoServer = 'stack' | 'werkzeug';
+
+const serveScript = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'stack', 'moto', 'serve.py');
 
 export interface Moto {
   endpoint: string;
@@ -40,22 +48,24 @@ export function portFree(port: number): Promise<boolean> {
   });
 }
 
-export async function startMoto(port: number, existing?: string): Promise<Moto> {
+export async function startMoto(port: number, existing?: string, server: MotoServer = 'stack'): Promise<Moto> {
   if (existing) {
     if (!(await reachable(existing))) throw new Error(`BENCH_ENDPOINT ${existing} does not answer`);
     return { endpoint: existing, cpuSeconds: () => undefined, stop: async () => undefined };
   }
   const endpoint = `http://127.0.0.1:${port}`;
   if (!(await portFree(port))) throw new Error(`port ${port} is taken; stop what runs there or set BENCH_MOTO_PORT`);
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const [command, args] =
+    server === 'stack' ? ['python3', [serveScript, '127.0.0.1', String(port)]] : ['moto_server', ['-H', '127.0.0.1', '-p', String(port)]];
+  const child: ChildProcess = spawn(command, args, { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 30_000;
   while (!(await reachable(endpoint))) {
-    if (child.exitCode !== null) throw new Error('moto_server exited at start');
-    if (Date.now() > deadline) throw new Error('moto_server did not answer within 30 s');
+    if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited at start`);
+    if (Date.now() > deadline) throw new Error(`moto (${command}) did not answer within 30 s`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  // moto_server may be a pyenv shim that execs python: the pid is the server's after exec.
+  // python3 and moto_server may be pyenv shims that exec python: the pid is the server's after exec.
   const pid = child.pid!;
   return {
     endpoint,

@@ -6,15 +6,17 @@
 // Environment: BENCH_MODE=all|compare|memory, BENCH_RUNS (3), BENCH_SCALE (1), BENCH_RTT_MS (80),
 // BENCH_COPY_FIXED_MS (75), BENCH_COPY_MIB_S (40), BENCH_CONCURRENCY (the engine's default), BENCH_MEMORY_OBJECTS (100000),
 // BENCH_ENDPOINT (use a running moto instead of starting one), BENCH_MOTO_PORT (19690),
-// BENCH_PROXY_PORT (19691), BENCH_PATHS (straight,proxy,ceiling).
+// BENCH_MOTO_SERVER (stack: the stack's moto program; werkzeug: plain moto_server), BENCH_PROXY_PORT
+// (19691), BENCH_PATHS (straight,proxy,ceiling).
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_CONCURRENCY } from '../../src/aws/copy/index.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
-import { startMoto, type Moto } from './moto.js';
+import { startMoto, type Moto, type MotoServer } from './moto.js';
 import { countObjects, createBucket, dropBucket, planRepository, shapeFor, writeObjects, type RepositoryObject } from './repository.js';
 import { mib, round, seconds, summarize, type Summary } from './stats.js';
+import { targets, type Target } from './targets.js';
 import { compileEngine, runCli, runEngine, type Side, type Tool, type ToolRun } from './tools.js';
 
 const env = process.env;
@@ -31,6 +33,7 @@ const PREFIX = 'snapshots/bench';
 const TOOLS: Tool[] = ['engine', 'cli-default', 'cli-tuned'];
 type Path = 'straight' | 'proxy' | 'ceiling';
 const PATHS = (env.BENCH_PATHS ?? 'straight,proxy,ceiling').split(',') as Path[];
+const MOTO_SERVER = (env.BENCH_MOTO_SERVER ?? 'stack') as MotoServer;
 const SOURCE_REGION = 'us-east-1';
 const DESTINATION_REGION = 'eu-west-1';
 
@@ -117,7 +120,8 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
           engine: result.engine,
         };
         samples.push(sample);
-        log(`[${path} ${run + 1}/${RUNS}] ${tool.padEnd(11)} ${seconds(result.wallMs).padStart(9)}  rss ${Math.round((result.maxRssKb ?? 0) / 1024)} MiB  cpu ${round(result.cpuS ?? NaN, 1)} s  moto cpu ${sample.motoCpuS ?? '?'} s  load ${round(os.loadavg()[0]!, 1)}`);
+        const busy = sample.motoCpuS === undefined ? '?' : round(sample.motoCpuS / (result.wallMs / 1000));
+        log(`[${path} ${run + 1}/${RUNS}] ${tool.padEnd(11)} ${seconds(result.wallMs).padStart(9)}  rss ${Math.round((result.maxRssKb ?? 0) / 1024)} MiB  cpu ${round(result.cpuS ?? NaN, 1)} s  moto cpu ${sample.motoCpuS ?? '?'} s (${busy} cores)  load ${round(os.loadavg()[0]!, 1)}`);
         if (tool === 'engine' && path !== 'ceiling') {
           proxy.reset();
           const again = await runEngine(endpoint, source, destination, { concurrency: CONCURRENCY });
@@ -155,6 +159,9 @@ function summarizePath(samples: Sample[], reruns: Sample[], cliRerunMs: number |
     peakRssMiB: Object.fromEntries(TOOLS.map((tool) => [tool, round(Math.max(...of(tool).map((s) => s.maxRssKb ?? 0)) / 1024, 1)])),
     cpuS: Object.fromEntries(TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => s.cpuS ?? NaN)).median, 1)])),
     motoCpuS: Object.fromEntries(TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => s.motoCpuS ?? NaN)).median, 1)])),
+    // moto's CPU seconds per second of the tool's run: near 1.0 (one core, its GIL's limit) means moto,
+    // not the tool, set the pace.
+    motoBusyCores: Object.fromEntries(TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => (s.motoCpuS ?? NaN) / (s.wallMs / 1000))).median)])),
     bytesThroughRunner: engineRuns[0]?.bytesThroughRunner,
     objectPayloadThroughRunner: engineRuns[0]?.objectPayloadBytes,
     objectBytes,
@@ -228,7 +235,7 @@ function machine() {
 
 async function main() {
   await compileEngine();
-  const moto = await startMoto(Number(env.BENCH_MOTO_PORT ?? 19690), env.BENCH_ENDPOINT);
+  const moto = await startMoto(Number(env.BENCH_MOTO_PORT ?? 19690), env.BENCH_ENDPOINT, MOTO_SERVER);
   const proxy = await startLatencyProxy({
     target: moto.endpoint,
     port: PROXY_PORT,
@@ -243,7 +250,7 @@ async function main() {
       void Promise.allSettled([proxy.close(), moto.stop()]).then(() => process.exit(130));
     });
   }
-  const figures: Record<string, unknown> = { machine: machine(), mode: MODE, loadAverageAtStart: round(os.loadavg()[0]!, 1) };
+  const figures: Record<string, unknown> = { machine: machine(), mode: MODE, motoServer: env.BENCH_ENDPOINT ? 'external' : MOTO_SERVER, loadAverageAtStart: round(os.loadavg()[0]!, 1) };
   log(`moto ${moto.endpoint}, latency proxy ${proxy.url} (${RTT_MS} ms round trip; copies +${COPY_FIXED_MS} ms and ${COPY_MIB_S} MiB/s each), engine concurrency ${CONCURRENCY}`);
   try {
     if (MODE === 'all' || MODE === 'compare') figures.compare = await compare(moto, proxy);
@@ -253,6 +260,7 @@ async function main() {
     await moto.stop();
   }
   figures.loadAverageAtEnd = round(os.loadavg()[0]!, 1);
+  figures.targets = targets(figures, CONCURRENCY);
   printSummary(figures);
   console.log(JSON.stringify(figures));
 }
@@ -271,7 +279,7 @@ function printSummary(figures: Record<string, unknown>) {
       log(`\n${titles[path]}:`);
       for (const tool of TOOLS) {
         const w = p.wallMs[tool];
-        log(`  ${tool.padEnd(11)} median ${seconds(w.median).padStart(9)}  (min ${seconds(w.min)}, max ${seconds(w.max)}, spread ${w.spreadPct}%)  peak RSS ${p.peakRssMiB[tool]} MiB  cpu ${p.cpuS[tool]} s  moto cpu ${p.motoCpuS[tool]} s`);
+        log(`  ${tool.padEnd(11)} median ${seconds(w.median).padStart(9)}  (min ${seconds(w.min)}, max ${seconds(w.max)}, spread ${w.spreadPct}%)  peak RSS ${p.peakRssMiB[tool]} MiB  cpu ${p.cpuS[tool]} s  moto cpu ${p.motoCpuS[tool]} s (${p.motoBusyCores[tool]} cores)`);
         log(`              requests ${JSON.stringify(p.requests[tool])}`);
       }
       log(`  engine is ${p.ratio.vsDefault}× faster than aws s3 sync (defaults), ${p.ratio.vsTuned}× than tuned (${CONCURRENCY} concurrent requests)`);
@@ -281,6 +289,11 @@ function printSummary(figures: Record<string, unknown>) {
   }
   const m = figures.memory as Record<string, any> | undefined;
   if (m) log(`\nmemory: ${m.objects} objects copied in ${seconds(m.wallMs)}, peak RSS ${m.peakRssMiB} MiB, manifest ${m.manifestOk ? 'ok' : 'NOT ok'}`);
+  const t = figures.targets as Target[];
+  if (t.length) {
+    log('\ntargets (bench/README.md):');
+    for (const target of t) log(`  ${target.met ? 'met   ' : 'MISSED'} ${target.name}: ${target.measured} (target ${target.target})`);
+  }
 }
 
 await main();

@@ -149,7 +149,11 @@ class KeepAliveHandler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             body = ChunkedBody(self.rfile)
         else:
-            body = ExactBody(self.rfile, int(self.headers.get("Content-Length") or 0))
+            length = self.headers.get("Content-Length") or "0"
+            if not length.isdigit():
+                self.send_error(400, "Bad Content-Length")  # and close: where the body ends is unknown
+                return
+            body = ExactBody(self.rfile, int(length))
         started = {}
 
         def start_response(status, headers, exc_info=None):

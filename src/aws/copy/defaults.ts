@@ -9,7 +9,7 @@ const MiB = 1024 * 1024;
  * objects a second, about as many as one core of the runner can send, and stay well under S3's 3,500
  * writes a second per prefix (the budget halves itself if S3 says SlowDown anyway). In the
  * benchmark's ceiling run (bench/README.md) 128 kept ~800 copies a second going and copied 3,038
- * objects in 7.4 s on 5.7 s of CPU, where `aws s3 sync` tuned to the same 128 took 9.8 s and 9.1 s.
+ * objects in 7.4 s on 5.6 s of CPU, where `aws s3 sync` tuned to the same 128 took 9.7 s and 9.0 s.
  */
 export const DEFAULT_CONCURRENCY = 128;
 

@@ -1,9 +1,7 @@
 // The one typed picture of a migration, built by inputs.ts from the action's inputs.
 // Nothing past inputs.ts reads an input: phases take this (through the run context) instead.
 
-export type AuthConfig =
-  | { kind: 'sigv4' }
-  | { kind: 'basic'; username: string; password: string };
+export type AuthConfig = { kind: 'sigv4' } | { kind: 'basic'; username: string; password: string };
 
 /** One side of the migration: a domain and the bucket its snapshot repository lives in. */
 export interface SideConfig {

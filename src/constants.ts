@@ -50,8 +50,7 @@ function sideInputs<S extends Side>(side: S) {
 export const SideInputs = { source: sideInputs('source'), target: sideInputs('target') } as const;
 
 export type InputName =
-  | (typeof Inputs)[keyof typeof Inputs]
-  | (typeof SideInputs)[Side][keyof (typeof SideInputs)[Side]];
+  (typeof Inputs)[keyof typeof Inputs] | (typeof SideInputs)[Side][keyof (typeof SideInputs)[Side]];
 
 /** Every input name, in the order action.yml documents them. */
 export const ALL_INPUTS: readonly InputName[] = [

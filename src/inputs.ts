@@ -4,15 +4,7 @@
 
 import * as core from '@actions/core';
 import type { AuthConfig, Cutover, MigrationConfig, Mode, SideConfig } from './config.js';
-import {
-  Bounds,
-  Defaults,
-  Inputs,
-  RESERVED_REPOSITORIES,
-  SideInputs,
-  isSystemIndex,
-  type Side,
-} from './constants.js';
+import { Bounds, Defaults, Inputs, RESERVED_REPOSITORIES, SideInputs, isSystemIndex, type Side } from './constants.js';
 
 /** Every input problem found, one line each: `<input>: <what is wrong> — <what to write>`. */
 export class InputError extends Error {
@@ -75,7 +67,11 @@ function numberIn(
   const shape = whole ? /^[+-]?\d+$/ : /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
   const n = Number(raw);
   if (!shape.test(raw) || !Number.isFinite(n) || n < min || n > max) {
-    p.add(name, `${q(raw)} is not ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}`, `write one, e.g. ${fallback}`);
+    p.add(
+      name,
+      `${q(raw)} is not ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}`,
+      `write one, e.g. ${fallback}`,
+    );
     return fallback;
   }
   return n;
@@ -115,11 +111,19 @@ function endpoint(p: Problems, name: string, side: Side, raw: string): URL | und
     ok = false;
   }
   if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
-    p.add(name, `${q(redactUrl(raw))} uses http`, 'write an https:// URL (plain http is only allowed for localhost/127.0.0.1)');
+    p.add(
+      name,
+      `${q(redactUrl(raw))} uses http`,
+      'write an https:// URL (plain http is only allowed for localhost/127.0.0.1)',
+    );
     ok = false;
   }
   if (url.pathname !== '/' && url.pathname !== '') {
-    p.add(name, `has a path (${q(url.pathname)})`, `write only the origin, e.g. ${url.protocol}//${url.host} (not the Dashboards URL)`);
+    p.add(
+      name,
+      `has a path (${q(url.pathname)})`,
+      `write only the origin, e.g. ${url.protocol}//${url.host} (not the Dashboards URL)`,
+    );
     ok = false;
   }
   if (url.search || url.hash) {
@@ -154,31 +158,51 @@ function region(p: Problems, name: string, endpointName: string, raw: string, en
     return void p.add(name, 'is required', "write the domain's AWS Region, e.g. us-east-1");
   }
   if (!REGION.test(raw)) {
-    return void p.add(name, `${q(raw)} is not an AWS Region`, 'write a Region code such as us-east-1, eu-west-2 or ap-southeast-1');
+    return void p.add(
+      name,
+      `${q(raw)} is not an AWS Region`,
+      'write a Region code such as us-east-1, eu-west-2 or ap-southeast-1',
+    );
   }
   if (fromEndpoint && fromEndpoint !== raw) {
-    return void p.add(name, `${q(raw)} disagrees with ${endpointName}, which is in ${fromEndpoint}`, `write ${fromEndpoint} or leave ${name} empty`);
+    return void p.add(
+      name,
+      `${q(raw)} disagrees with ${endpointName}, which is in ${fromEndpoint}`,
+      `write ${fromEndpoint} or leave ${name} empty`,
+    );
   }
   return raw;
 }
 
 function bucket(p: Problems, name: string, raw: string): string | undefined {
   if (raw === '') return void p.add(name, 'is required', 'write the S3 bucket name, e.g. my-snapshots');
-  const fix = 'write an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
+  const fix =
+    'write an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
   if (/^s3:\/\/|^arn:/.test(raw)) {
     const inside = raw.replace(/^s3:\/\/|^arn:[^:]*:s3:::/, '').split('/')[0]!;
     const example = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(inside) ? inside : 'my-snapshots';
-    return void p.add(name, `${q(raw)} is a URI or ARN`, `write only the bucket name, without s3:// or a path, e.g. ${example}`);
+    return void p.add(
+      name,
+      `${q(raw)} is a URI or ARN`,
+      `write only the bucket name, without s3:// or a path, e.g. ${example}`,
+    );
   }
   const why =
-    raw.length < 3 || raw.length > 63 ? 'is not 3-63 characters long'
-    : /[^a-z0-9.-]/.test(raw) ? 'has characters other than lowercase letters, digits, dots and hyphens'
-    : !/^[a-z0-9].*[a-z0-9]$/.test(raw) ? 'does not start and end with a letter or digit'
-    : raw.includes('..') ? 'has two adjacent dots'
-    : /^\d+\.\d+\.\d+\.\d+$/.test(raw) ? 'is formatted as an IP address'
-    : /^(xn--|sthree-|amzn-s3-demo-)/.test(raw) ? 'starts with a prefix S3 reserves'
-    : /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(raw) ? 'ends with a suffix S3 reserves'
-    : undefined;
+    raw.length < 3 || raw.length > 63
+      ? 'is not 3-63 characters long'
+      : /[^a-z0-9.-]/.test(raw)
+        ? 'has characters other than lowercase letters, digits, dots and hyphens'
+        : !/^[a-z0-9].*[a-z0-9]$/.test(raw)
+          ? 'does not start and end with a letter or digit'
+          : raw.includes('..')
+            ? 'has two adjacent dots'
+            : /^\d+\.\d+\.\d+\.\d+$/.test(raw)
+              ? 'is formatted as an IP address'
+              : /^(xn--|sthree-|amzn-s3-demo-)/.test(raw)
+                ? 'starts with a prefix S3 reserves'
+                : /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(raw)
+                  ? 'ends with a suffix S3 reserves'
+                  : undefined;
   return why ? void p.add(name, `${q(raw)} ${why}`, fix) : raw;
 }
 
@@ -200,13 +224,19 @@ const BAD_NAME_CHARS = /[\\/*?"<>| ,#:]/;
 function resourceName(p: Problems, name: string, raw: string, kind: 'repository' | 'snapshot'): string | undefined {
   const fix = `write a lowercase ${kind} name without spaces or any of \\ / * ? " < > | , # :, e.g. ${kind === 'repository' ? Defaults.repository : 'migrate-1234'}`;
   const why =
-    raw !== raw.toLowerCase() ? 'has uppercase letters'
-    : BAD_NAME_CHARS.test(raw) ? `has a character OpenSearch refuses (${q(BAD_NAME_CHARS.exec(raw)![0])})`
-    : /^[_\-+]/.test(raw) ? 'starts with _, - or +'
-    : raw === '.' || raw === '..' ? 'is . or ..'
-    : Buffer.byteLength(raw) > 255 ? 'is longer than 255 bytes'
-    : kind === 'repository' && RESERVED_REPOSITORIES.includes(raw) ? "is reserved for Amazon OpenSearch Service's automated snapshots"
-    : undefined;
+    raw !== raw.toLowerCase()
+      ? 'has uppercase letters'
+      : BAD_NAME_CHARS.test(raw)
+        ? `has a character OpenSearch refuses (${q(BAD_NAME_CHARS.exec(raw)![0])})`
+        : /^[_\-+]/.test(raw)
+          ? 'starts with _, - or +'
+          : raw === '.' || raw === '..'
+            ? 'is . or ..'
+            : Buffer.byteLength(raw) > 255
+              ? 'is longer than 255 bytes'
+              : kind === 'repository' && RESERVED_REPOSITORIES.includes(raw)
+                ? "is reserved for Amazon OpenSearch Service's automated snapshots"
+                : undefined;
   return why ? void p.add(name, `${q(raw)} ${why}`, fix) : raw;
 }
 
@@ -218,11 +248,19 @@ function roleArn(p: Problems, name: string, raw: string, region?: string): strin
   const fix = 'write an IAM role ARN: arn:aws:iam::123456789012:role/NAME';
   const m = ROLE_ARN.exec(raw);
   if (!m) {
-    const why = /:assumed-role\//.test(raw) ? 'is a session ARN' : raw.startsWith('arn:') ? 'is not an IAM role ARN' : 'is not an ARN';
+    const why = /:assumed-role\//.test(raw)
+      ? 'is a session ARN'
+      : raw.startsWith('arn:')
+        ? 'is not an IAM role ARN'
+        : 'is not an ARN';
     return void p.add(name, `${q(raw)} ${why}`, fix);
   }
   if (region && partitionOf(region) !== m[1]) {
-    return void p.add(name, `${q(raw)} is in partition ${m[1]} but its Region ${region} is in ${partitionOf(region)}`, `write a role ARN that starts with arn:${partitionOf(region)}:`);
+    return void p.add(
+      name,
+      `${q(raw)} is in partition ${m[1]} but its Region ${region} is in ${partitionOf(region)}`,
+      `write a role ARN that starts with arn:${partitionOf(region)}:`,
+    );
   }
   return raw;
 }
@@ -238,16 +276,27 @@ function indexPatterns(p: Problems, entries: string[]): string[] {
     const negated = entry.startsWith('-');
     const pattern = negated ? entry.slice(1).trim() : entry;
     const why =
-      pattern === '' ? 'is an exclusion with nothing after the -'
-      : pattern !== pattern.toLowerCase() ? 'has uppercase letters; index names are lowercase'
-      : /[\\/?"<>| #:]/.test(pattern) ? 'has a character index names cannot contain (\\ / ? " < > | space # :)'
-      : /^[_+]/.test(pattern) ? 'starts with _ or +'
-      : !negated && isSystemIndex(pattern) ? 'can only match system indices, which are never migrated'
-      : negated && pattern.replace(/\*+/g, '*') === '*' ? 'excludes every index'
-      : Buffer.byteLength(pattern) > 255 ? 'is longer than 255 bytes'
-      : undefined;
+      pattern === ''
+        ? 'is an exclusion with nothing after the -'
+        : pattern !== pattern.toLowerCase()
+          ? 'has uppercase letters; index names are lowercase'
+          : /[\\/?"<>| #:]/.test(pattern)
+            ? 'has a character index names cannot contain (\\ / ? " < > | space # :)'
+            : /^[_+]/.test(pattern)
+              ? 'starts with _ or +'
+              : !negated && isSystemIndex(pattern)
+                ? 'can only match system indices, which are never migrated'
+                : negated && pattern.replace(/\*+/g, '*') === '*'
+                  ? 'excludes every index'
+                  : Buffer.byteLength(pattern) > 255
+                    ? 'is longer than 255 bytes'
+                    : undefined;
     if (why) {
-      p.add(name, `${q(entry)} ${why}`, 'write comma- or newline-separated patterns like logs-*, orders, -logs-debug-* (default *)');
+      p.add(
+        name,
+        `${q(entry)} ${why}`,
+        'write comma- or newline-separated patterns like logs-*, orders, -logs-debug-* (default *)',
+      );
     } else (negated ? exclude : include).push(pattern);
   }
   if (include.length === 0) include.push(Defaults.indices);
@@ -258,7 +307,11 @@ function indexPatterns(p: Problems, entries: string[]): string[] {
  * OpenSearch applies the rename with Java's String.replaceAll. Check the pattern compiles (as JS, after removing
  * the Java-only constructs that don't change its groups) and every $N / ${name} in the replacement exists in it.
  */
-function rename(p: Problems, pattern: string, replacement: string): { pattern: string; replacement: string } | undefined {
+function rename(
+  p: Problems,
+  pattern: string,
+  replacement: string,
+): { pattern: string; replacement: string } | undefined {
   if (pattern === '' && replacement === '') return undefined;
   const both = 'set both rename-pattern and rename-replacement (e.g. (.+) and restored-$1), or neither';
   if (pattern === '') return void p.add(Inputs.RenamePattern, 'is empty while rename-replacement is set', both);
@@ -273,7 +326,11 @@ function rename(p: Problems, pattern: string, replacement: string): { pattern: s
     new RegExp(js); // compiles on its own (wrapping first could hide an unbalanced ')(')
     groups = new RegExp(`(?:${js})|`).exec('')!.length - 1; // the empty alternative matches '', exposing every group
   } catch (e) {
-    return void p.add(Inputs.RenamePattern, `${q(pattern)} is not a valid regular expression (${(e as Error).message})`, 'write a Java regular expression such as (.+) or ^logs-(.*)$');
+    return void p.add(
+      Inputs.RenamePattern,
+      `${q(pattern)} is not a valid regular expression (${(e as Error).message})`,
+      'write a Java regular expression such as (.+) or ^logs-(.*)$',
+    );
   }
   const named = new Set([...pattern.matchAll(/\(\?<([a-zA-Z][a-zA-Z0-9]*)>/g)].map((m) => m[1]!));
   const fix = `use $0..$${groups}${named.size ? ` or \${${[...named][0]}}` : ''} for groups of rename-pattern, and \\$ for a literal dollar`;
@@ -281,35 +338,59 @@ function rename(p: Problems, pattern: string, replacement: string): { pattern: s
   for (let i = 0; i < replacement.length; i++) {
     const c = replacement[i]!;
     if (c === '\\') {
-      if (++i >= replacement.length) return void p.add(Inputs.RenameReplacement, 'ends with a lone backslash', 'write \\\\ for a literal backslash');
+      if (++i >= replacement.length)
+        return void p.add(Inputs.RenameReplacement, 'ends with a lone backslash', 'write \\\\ for a literal backslash');
       literal += replacement[i];
     } else if (c === '$' && replacement[i + 1] === '{') {
       const end = replacement.indexOf('}', i);
       const group = end < 0 ? '' : replacement.slice(i + 2, end);
-      if (!named.has(group)) return void p.add(Inputs.RenameReplacement, `refers to \${${group}}, which rename-pattern does not define`, fix);
+      if (!named.has(group))
+        return void p.add(
+          Inputs.RenameReplacement,
+          `refers to \${${group}}, which rename-pattern does not define`,
+          fix,
+        );
       i = end;
     } else if (c === '$') {
       // Java reads the first digit always, then more digits only while they still name an existing group.
       const first = replacement[i + 1];
-      if (first === undefined || !/\d/.test(first)) return void p.add(Inputs.RenameReplacement, 'has a $ that is not followed by a group number', fix);
+      if (first === undefined || !/\d/.test(first))
+        return void p.add(Inputs.RenameReplacement, 'has a $ that is not followed by a group number', fix);
       let g = Number(first);
-      if (g > groups) return void p.add(Inputs.RenameReplacement, `refers to $${g} but rename-pattern has ${groups} group(s)`, fix);
+      if (g > groups)
+        return void p.add(Inputs.RenameReplacement, `refers to $${g} but rename-pattern has ${groups} group(s)`, fix);
       i++;
-      while (/\d/.test(replacement[i + 1] ?? '') && g * 10 + Number(replacement[i + 1]) <= groups) g = g * 10 + Number(replacement[++i]);
+      while (/\d/.test(replacement[i + 1] ?? '') && g * 10 + Number(replacement[i + 1]) <= groups)
+        g = g * 10 + Number(replacement[++i]);
     } else literal += c;
   }
   if (literal !== literal.toLowerCase() || /[\\/*?"<>| ,#:]/.test(literal)) {
-    return void p.add(Inputs.RenameReplacement, `${q(replacement)} would produce index names OpenSearch refuses`, 'use lowercase letters, digits, - and _ around the group references');
+    return void p.add(
+      Inputs.RenameReplacement,
+      `${q(replacement)} would produce index names OpenSearch refuses`,
+      'use lowercase letters, digits, - and _ around the group references',
+    );
   }
   return { pattern, replacement };
 }
 
 // RestoreService refuses to change these (index_settings) or to drop them (ignore_index_settings).
 const UNMODIFIABLE_SETTINGS = [
-  'index.number_of_shards', 'index.version.created', 'index.uuid', 'index.creation_date', 'index.history.uuid',
-  'index.remote_store.enabled', 'index.remote_store.segment.repository', 'index.remote_store.translog.repository',
+  'index.number_of_shards',
+  'index.version.created',
+  'index.uuid',
+  'index.creation_date',
+  'index.history.uuid',
+  'index.remote_store.enabled',
+  'index.remote_store.segment.repository',
+  'index.remote_store.translog.repository',
 ];
-const UNREMOVABLE_SETTINGS = [...UNMODIFIABLE_SETTINGS, 'index.number_of_replicas', 'index.auto_expand_replicas', 'index.version.upgraded'];
+const UNREMOVABLE_SETTINGS = [
+  ...UNMODIFIABLE_SETTINGS,
+  'index.number_of_replicas',
+  'index.auto_expand_replicas',
+  'index.version.upgraded',
+];
 
 /** OpenSearch reads a restore's setting names with an implied `index.` prefix; do the same so checks see the real key. */
 const withIndexPrefix = (key: string): string => (key.startsWith('index.') ? key : `index.${key}`);
@@ -332,13 +413,19 @@ function indexSettings(p: Problems, raw: string): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
   const walk = (obj: Record<string, unknown>, prefix: string): void => {
     for (const [k, v] of Object.entries(obj)) {
-      if (typeof v === 'object' && v !== null && !Array.isArray(v)) walk(v as Record<string, unknown>, `${prefix}${k}.`);
+      if (typeof v === 'object' && v !== null && !Array.isArray(v))
+        walk(v as Record<string, unknown>, `${prefix}${k}.`);
       else flat[withIndexPrefix(`${prefix}${k}`)] = v;
     }
   };
   walk(parsed as Record<string, unknown>, '');
   for (const key of Object.keys(flat)) {
-    if (UNMODIFIABLE_SETTINGS.includes(key)) p.add(name, `sets ${key}, which a restore cannot change`, `remove ${key} (shard counts are fixed by the snapshot)`);
+    if (UNMODIFIABLE_SETTINGS.includes(key))
+      p.add(
+        name,
+        `sets ${key}, which a restore cannot change`,
+        `remove ${key} (shard counts are fixed by the snapshot)`,
+      );
   }
   return flat;
 }
@@ -346,8 +433,18 @@ function indexSettings(p: Problems, raw: string): Record<string, unknown> {
 function ignoreIndexSettings(p: Problems, entries: string[]): string[] {
   const keys = entries.map(withIndexPrefix);
   for (const key of keys) {
-    if (!/^[a-z0-9_.*-]+$/.test(key)) p.add(Inputs.IgnoreIndexSettings, `${q(key)} is not a setting name`, 'write comma-separated names like index.refresh_interval, index.routing.*');
-    else if (UNREMOVABLE_SETTINGS.includes(key)) p.add(Inputs.IgnoreIndexSettings, `${q(key)} cannot be dropped on restore`, `remove it (to change ${key}, set it in index-settings)`);
+    if (!/^[a-z0-9_.*-]+$/.test(key))
+      p.add(
+        Inputs.IgnoreIndexSettings,
+        `${q(key)} is not a setting name`,
+        'write comma-separated names like index.refresh_interval, index.routing.*',
+      );
+    else if (UNREMOVABLE_SETTINGS.includes(key))
+      p.add(
+        Inputs.IgnoreIndexSettings,
+        `${q(key)} cannot be dropped on restore`,
+        `remove it (to change ${key}, set it in index-settings)`,
+      );
   }
   return [...new Set(keys)];
 }
@@ -369,15 +466,35 @@ function auth(p: Problems, side: Side): AuthConfig {
   if (password) core.setSecret(password);
   if (kind === 'basic') {
     if (!username) p.add(names.Username, `is required when ${names.Auth} is basic`, 'write the internal user name');
-    if (!password) p.add(names.Password, `is required when ${names.Auth} is basic`, `pass it from a secret: \${{ secrets.${side.toUpperCase()}_PASSWORD }}`);
+    if (!password)
+      p.add(
+        names.Password,
+        `is required when ${names.Auth} is basic`,
+        `pass it from a secret: \${{ secrets.${side.toUpperCase()}_PASSWORD }}`,
+      );
     return { kind: 'basic', username, password };
   }
-  if (kind !== 'sigv4') p.add(names.Auth, `${q(str(names.Auth))} is not an auth mode`, 'write sigv4 (IAM, the default) or basic (internal user)');
-  else if (username || password) p.add(username ? names.Username : names.Password, `is set but ${names.Auth} is sigv4`, `set ${names.Auth}: basic to sign in as an internal user, or remove it`);
+  if (kind !== 'sigv4')
+    p.add(
+      names.Auth,
+      `${q(str(names.Auth))} is not an auth mode`,
+      'write sigv4 (IAM, the default) or basic (internal user)',
+    );
+  else if (username || password)
+    p.add(
+      username ? names.Username : names.Password,
+      `is set but ${names.Auth} is sigv4`,
+      `set ${names.Auth}: basic to sign in as an internal user, or remove it`,
+    );
   return { kind: 'sigv4' };
 }
 
-function readSide(p: Problems, side: Side, defaults: SideDefaults, snapshotRole: { input: string; value: string }): SideConfig {
+function readSide(
+  p: Problems,
+  side: Side,
+  defaults: SideDefaults,
+  snapshotRole: { input: string; value: string },
+): SideConfig {
   const names = SideInputs[side];
   const url = endpoint(p, names.Endpoint, side, str(names.Endpoint));
   const reg = region(p, names.Region, names.Endpoint, str(names.Region), str(names.Endpoint));
@@ -390,7 +507,11 @@ function readSide(p: Problems, side: Side, defaults: SideDefaults, snapshotRole:
   const [repoRaw, repoDefault] = given(names.Repository, defaults.repository);
   const snapshotRoleArn = roleArn(p, snapshotRole.input, snapshotRole.value, reg);
   if (sideAuth.kind === 'sigv4' && snapshotRole.value === '') {
-    p.add(snapshotRole.input, `is required when ${names.Auth} is sigv4`, 'write the ARN of the role the domain assumes to reach the bucket (its trust policy names es.amazonaws.com)');
+    p.add(
+      snapshotRole.input,
+      `is required when ${names.Auth} is sigv4`,
+      'write the ARN of the role the domain assumes to reach the bucket (its trust policy names es.amazonaws.com)',
+    );
   }
   return {
     endpoint: url?.origin ?? '',
@@ -408,17 +529,29 @@ function readSide(p: Problems, side: Side, defaults: SideDefaults, snapshotRole:
 function checkLocations(p: Problems, source: SideConfig, target: SideConfig, renamed: boolean): void {
   const t = SideInputs.target;
   if (source.endpoint && source.endpoint === target.endpoint && !renamed) {
-    p.add(t.Endpoint, 'is the source domain', 'point it at another domain, or set rename-pattern/rename-replacement to restore copies under new names');
+    p.add(
+      t.Endpoint,
+      'is the source domain',
+      'point it at another domain, or set rename-pattern/rename-replacement to restore copies under new names',
+    );
   }
   if (!source.bucket || source.bucket !== target.bucket) return;
   if (source.region && target.region && source.region !== target.region) {
     const how = str(t.Bucket) === '' ? 'defaults to source-bucket' : 'is the same bucket as source-bucket';
-    p.add(t.Bucket, `${how}, but a bucket lives in one Region and target-region (${target.region}) differs from source-region (${source.region})`, `write a bucket in ${target.region}; the snapshot is copied into it`);
+    p.add(
+      t.Bucket,
+      `${how}, but a bucket lives in one Region and target-region (${target.region}) differs from source-region (${source.region})`,
+      `write a bucket in ${target.region}; the snapshot is copied into it`,
+    );
     return;
   }
   const [a, b] = [source.basePath, target.basePath];
   if (a !== b && (b.startsWith(`${a}/`) || a.startsWith(`${b}/`))) {
-    p.add(t.BasePath, `${q(b)} and source-base-path ${q(a)} nest inside each other in the same bucket`, 'write a base path that is neither inside nor around source-base-path, or the same one (no copy then)');
+    p.add(
+      t.BasePath,
+      `${q(b)} and source-base-path ${q(a)} nest inside each other in the same bucket`,
+      'write a base path that is neither inside nor around source-base-path, or the same one (no copy then)',
+    );
   }
 }
 
@@ -428,7 +561,12 @@ function checkLocations(p: Problems, source: SideConfig, target: SideConfig, ren
 export function runSuffix(env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): string {
   const runId = env['GITHUB_RUN_ID']?.trim();
   if (runId) return runId;
-  return now.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-').toLowerCase();
+  return now
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/[-:]/g, '')
+    .replace('T', '-')
+    .toLowerCase();
 }
 
 // --- the one entry point -------------------------------------------------------------------------------
@@ -438,48 +576,83 @@ export function readInputs(): MigrationConfig {
   const suffix = runSuffix();
 
   const modeRaw = str(Inputs.Mode) || Defaults.mode;
-  if (modeRaw !== 'migrate' && modeRaw !== 'plan') p.add(Inputs.Mode, `${q(modeRaw)} is not a mode`, 'write migrate (the default) or plan (checks only, changes nothing)');
+  if (modeRaw !== 'migrate' && modeRaw !== 'plan')
+    p.add(
+      Inputs.Mode,
+      `${q(modeRaw)} is not a mode`,
+      'write migrate (the default) or plan (checks only, changes nothing)',
+    );
   const mode: Mode = modeRaw === 'plan' ? 'plan' : 'migrate';
 
   const sessionName = str(Inputs.RoleSessionName) || `${Defaults.sessionNamePrefix}-${suffix}`;
-  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) p.add(Inputs.RoleSessionName, `${q(sessionName)} is not a valid session name`, 'write 2-64 letters, digits or +=,.@_-');
+  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName))
+    p.add(
+      Inputs.RoleSessionName,
+      `${q(sessionName)} is not a valid session name`,
+      'write 2-64 letters, digits or +=,.@_-',
+    );
   const audience = str(Inputs.Audience) || Defaults.audience;
-  if (/\s/.test(audience)) p.add(Inputs.Audience, `${q(audience)} has whitespace`, `write the OIDC audience, e.g. ${Defaults.audience}`);
+  if (/\s/.test(audience))
+    p.add(Inputs.Audience, `${q(audience)} has whitespace`, `write the OIDC audience, e.g. ${Defaults.audience}`);
 
   const snapshotRoleRaw = str(Inputs.SnapshotRoleArn);
   const targetSnapshotRoleRaw = str(Inputs.TargetSnapshotRoleArn);
-  const source = readSide(p, 'source', { basePath: Defaults.basePath, repository: Defaults.repository }, { input: Inputs.SnapshotRoleArn, value: snapshotRoleRaw });
+  const source = readSide(
+    p,
+    'source',
+    { basePath: Defaults.basePath, repository: Defaults.repository },
+    { input: Inputs.SnapshotRoleArn, value: snapshotRoleRaw },
+  );
   const target = readSide(
     p,
     'target',
-    { bucket: str(SideInputs.source.Bucket) === '' ? undefined : source.bucket, basePath: source.basePath, repository: source.repository },
+    {
+      bucket: str(SideInputs.source.Bucket) === '' ? undefined : source.bucket,
+      basePath: source.basePath,
+      repository: source.repository,
+    },
     targetSnapshotRoleRaw
       ? { input: Inputs.TargetSnapshotRoleArn, value: targetSnapshotRoleRaw }
       : { input: Inputs.SnapshotRoleArn, value: snapshotRoleRaw },
   );
 
-  const snapshot = resourceName(p, Inputs.Snapshot, str(Inputs.Snapshot) || `${Defaults.snapshotPrefix}-${suffix}`, 'snapshot') ?? '';
+  const snapshot =
+    resourceName(p, Inputs.Snapshot, str(Inputs.Snapshot) || `${Defaults.snapshotPrefix}-${suffix}`, 'snapshot') ?? '';
   const indices = indexPatterns(p, list(Inputs.Indices));
   const renameRule = rename(p, str(Inputs.RenamePattern), str(Inputs.RenameReplacement));
   checkLocations(p, source, target, str(Inputs.RenamePattern) !== '');
 
   const cutoverRaw = str(Inputs.Cutover) || Defaults.cutover;
   if (cutoverRaw !== 'one-phase' && cutoverRaw !== 'two-phase') {
-    p.add(Inputs.Cutover, `${q(cutoverRaw)} is not a cut-over`, 'write one-phase (the default) or two-phase (writes blocked only for a short catch-up)');
+    p.add(
+      Inputs.Cutover,
+      `${q(cutoverRaw)} is not a cut-over`,
+      'write one-phase (the default) or two-phase (writes blocked only for a short catch-up)',
+    );
   }
   const cutover: Cutover = cutoverRaw === 'two-phase' ? 'two-phase' : 'one-phase';
   // A two-phase cut-over is a write block by definition: its phase 2 runs with the source blocked.
   const writeBlockInput = bool(p, Inputs.WriteBlock, Defaults.writeBlock);
   const writeBlock = cutover === 'two-phase' || writeBlockInput;
   const keepWriteBlock = bool(p, Inputs.KeepWriteBlock, Defaults.keepWriteBlock);
-  if (keepWriteBlock && !writeBlock) p.add(Inputs.KeepWriteBlock, 'is true but write-block is false', 'set write-block: true (or cutover: two-phase) too, or drop keep-write-block');
+  if (keepWriteBlock && !writeBlock)
+    p.add(
+      Inputs.KeepWriteBlock,
+      'is true but write-block is false',
+      'set write-block: true (or cutover: two-phase) too, or drop keep-write-block',
+    );
 
   const minutes = (name: string, fallback: number) => numberIn(p, name, fallback, Bounds.timeoutMinutes, false);
   const totalMin = minutes(Inputs.TimeoutMinutes, Defaults.timeoutMinutes);
   // A phase's default wait shrinks to fit a smaller budget; only a wait the user wrote can contradict it.
   const phaseMinutes = (name: string, fallback: number): number => {
     const value = minutes(name, Math.min(fallback, totalMin));
-    if (str(name) !== '' && value > totalMin) p.add(name, `${value} is longer than timeout-minutes (${totalMin})`, `write at most ${totalMin}, or raise timeout-minutes`);
+    if (str(name) !== '' && value > totalMin)
+      p.add(
+        name,
+        `${value} is longer than timeout-minutes (${totalMin})`,
+        `write at most ${totalMin}, or raise timeout-minutes`,
+      );
     return value;
   };
   const snapshotMin = phaseMinutes(Inputs.SnapshotTimeoutMinutes, Defaults.snapshotTimeoutMinutes);
@@ -491,7 +664,13 @@ export function readInputs(): MigrationConfig {
       roleToAssume: roleArn(p, Inputs.RoleToAssume, str(Inputs.RoleToAssume)),
       audience,
       sessionName,
-      durationSeconds: numberIn(p, Inputs.RoleDurationSeconds, Defaults.roleDurationSeconds, Bounds.roleDurationSeconds, true),
+      durationSeconds: numberIn(
+        p,
+        Inputs.RoleDurationSeconds,
+        Defaults.roleDurationSeconds,
+        Bounds.roleDurationSeconds,
+        true,
+      ),
     },
     source,
     target,
@@ -508,15 +687,22 @@ export function readInputs(): MigrationConfig {
     failOnMismatch: bool(p, Inputs.FailOnMismatch, Defaults.failOnMismatch),
     copy: {
       concurrency: numberIn(p, Inputs.CopyConcurrency, Defaults.copyConcurrency, Bounds.copyConcurrency, true),
-      multipartThresholdBytes: numberIn(p, Inputs.MultipartThresholdMb, Defaults.multipartThresholdMb, Bounds.multipartThresholdMb, true) * 1024 * 1024,
+      multipartThresholdBytes:
+        numberIn(p, Inputs.MultipartThresholdMb, Defaults.multipartThresholdMb, Bounds.multipartThresholdMb, true) *
+        1024 *
+        1024,
     },
     timeouts: {
       snapshotMs: snapshotMin * 60_000,
       restoreMs: restoreMin * 60_000,
       totalMs: totalMin * 60_000,
-      requestMs: numberIn(p, Inputs.RequestTimeoutSeconds, Defaults.requestTimeoutSeconds, Bounds.requestTimeoutSeconds, false) * 1000,
+      requestMs:
+        numberIn(p, Inputs.RequestTimeoutSeconds, Defaults.requestTimeoutSeconds, Bounds.requestTimeoutSeconds, false) *
+        1000,
     },
-    pollIntervalMs: Math.round(numberIn(p, Inputs.PollIntervalSeconds, Defaults.pollIntervalSeconds, Bounds.pollIntervalSeconds, false) * 1000),
+    pollIntervalMs: Math.round(
+      numberIn(p, Inputs.PollIntervalSeconds, Defaults.pollIntervalSeconds, Bounds.pollIntervalSeconds, false) * 1000,
+    ),
   };
   if (p.list.length > 0) throw new InputError(p.list);
   return config;

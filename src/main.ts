@@ -40,7 +40,10 @@ function cancellation(): { signal: AbortSignal; dispose: () => void } {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  return { signal: controller.signal, dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
+  return {
+    signal: controller.signal,
+    dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)),
+  };
 }
 
 /** What this attempt found from an earlier attempt of the same workflow run and reused. */
@@ -53,7 +56,11 @@ function resumeFacts(record: RunRecord): ResumeFacts | undefined {
 }
 
 /** Runs one phase inside a log group and records its outcome, success or failure. */
-async function phase<T extends { details: string[] }>(record: RunRecord, name: PhaseName, fn: () => Promise<T>): Promise<T> {
+async function phase<T extends { details: string[] }>(
+  record: RunRecord,
+  name: PhaseName,
+  fn: () => Promise<T>,
+): Promise<T> {
   const startedAt = Date.now();
   core.startGroup(PHASE_LABELS[name]);
   try {
@@ -62,7 +69,14 @@ async function phase<T extends { details: string[] }>(record: RunRecord, name: P
     result.details.forEach((d) => core.info(`✔ ${d}`));
     return result;
   } catch (err) {
-    record.phases.push({ name, status: 'failed', startedAt, endedAt: Date.now(), details: [], error: (err as Error).message });
+    record.phases.push({
+      name,
+      status: 'failed',
+      startedAt,
+      endedAt: Date.now(),
+      details: [],
+      error: (err as Error).message,
+    });
     throw err;
   } finally {
     core.endGroup();
@@ -95,7 +109,14 @@ export async function run(): Promise<void> {
     // The IAM documents from the inputs alone first, so a run refused at the credentials still hands them over.
     record.iamDocuments = iamDocumentSet(config, await githubSubject(config));
     const sides = await phase(record, 'credentials', () => credentialsPhase(config));
-    ctx = { config, record, source: sides.source, target: sides.target, log, signal: AbortSignal.any([budget, cancelled.signal]) };
+    ctx = {
+      config,
+      record,
+      source: sides.source,
+      target: sides.target,
+      log,
+      signal: AbortSignal.any([budget, cancelled.signal]),
+    };
     const c = ctx;
     // Every phase starts only if the run was not cancelled or out of time meanwhile.
     const next = <T extends { details: string[] }>(name: PhaseName, fn: () => Promise<T>): Promise<T> => {
@@ -144,7 +165,13 @@ export async function run(): Promise<void> {
       // The cut-over phase exists only in a two-phase run.
       if (name === 'cutover' && config.cutover !== 'two-phase') continue;
       if (!record.phases.some((p) => p.name === name)) {
-        record.phases.push({ name, status: 'skipped', startedAt: record.endedAt, endedAt: record.endedAt, details: [config.mode === 'plan' ? 'plan mode: nothing is changed' : 'not reached'] });
+        record.phases.push({
+          name,
+          status: 'skipped',
+          startedAt: record.endedAt,
+          endedAt: record.endedAt,
+          details: [config.mode === 'plan' ? 'plan mode: nothing is changed' : 'not reached'],
+        });
       }
     }
     record.retries = retryTally.toRecord();
@@ -198,6 +225,8 @@ function conclude(record: RunRecord, config: MigrationConfig): void {
     if (config.failOnMismatch) core.setFailed(message);
     else core.warning(`${message} (fail-on-mismatch is off)`);
   } else if (v) {
-    core.info(`verified: ${v.indices.filter((i) => i.status === 'match').length} indices, ${v.targetTotal} documents on both sides`);
+    core.info(
+      `verified: ${v.indices.filter((i) => i.status === 'match').length} indices, ${v.targetTotal} documents on both sides`,
+    );
   }
 }

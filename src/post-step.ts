@@ -7,7 +7,7 @@ import { liftWriteBlock, loadWriteBlock } from './phases/write-block.js';
 
 export async function post(): Promise<void> {
   const saved = loadWriteBlock();
-  if (!saved || saved.state !== 'active' && saved.state !== 'left') return;
+  if (!saved || (saved.state !== 'active' && saved.state !== 'left')) return;
   try {
     const config = readInputs();
     const { source } = await credentialsPhase(config);

@@ -140,13 +140,27 @@ export interface PlanFacts {
   snapshot: {
     repository: string;
     snapshot: string;
-    indices: Array<{ index: string; documents: number; primaryBytes: number; shards: number; replicas: number; created?: string }>;
+    indices: Array<{
+      index: string;
+      documents: number;
+      primaryBytes: number;
+      shards: number;
+      replicas: number;
+      created?: string;
+    }>;
     documents: number;
     primaryBytes: number;
     /** An earlier attempt's snapshot of the same name, which the run will reuse. */
     reuses: boolean;
   };
-  copy: { skipped: boolean; from: string; to: string; objectsEstimate: number; bytesEstimate: number; estimatedMs: number };
+  copy: {
+    skipped: boolean;
+    from: string;
+    to: string;
+    objectsEstimate: number;
+    bytesEstimate: number;
+    estimatedMs: number;
+  };
   restore: {
     repository: string;
     indices: Array<{ source: string; target: string }>;

@@ -41,7 +41,12 @@ const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT_ID}:role/${name}`;
 export async function seedAws(layout: StackLayout): Promise<SeededAws> {
   const iam = new IAMClient({ endpoint: layout.motoUrl, region: 'us-east-1', credentials: MOTO_ADMIN });
   for (const side of [layout.source, layout.target]) {
-    const s3 = new S3Client({ endpoint: layout.motoUrl, region: side.region, forcePathStyle: true, credentials: MOTO_ADMIN });
+    const s3 = new S3Client({
+      endpoint: layout.motoUrl,
+      region: side.region,
+      forcePathStyle: true,
+      credentials: MOTO_ADMIN,
+    });
     const exists = await s3.send(new HeadBucketCommand({ Bucket: side.bucket })).then(
       () => true,
       () => false,
@@ -50,7 +55,9 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
       await s3.send(
         new CreateBucketCommand({
           Bucket: side.bucket,
-          ...(side.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: side.region as 'eu-west-1' } }),
+          ...(side.region === 'us-east-1'
+            ? {}
+            : { CreateBucketConfiguration: { LocationConstraint: side.region as 'eu-west-1' } }),
         }),
       );
     }
@@ -64,7 +71,9 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
     sourceChain: 'SourceAccountMigrationRole',
     targetChain: 'TargetAccountMigrationRole',
   };
-  const domainArns = [layout.source, layout.target].map((s) => `arn:aws:es:${s.region}:${ACCOUNT_ID}:domain/stack-${s.name}`);
+  const domainArns = [layout.source, layout.target].map(
+    (s) => `arn:aws:es:${s.region}:${ACCOUNT_ID}:domain/stack-${s.name}`,
+  );
   const subject = `repo:${STACK_REPOSITORY}:*`;
   const callerPolicy = migrationCallerPolicy({
     snapshotRoleArns: [roleArn(names.snapshot)],
@@ -74,7 +83,10 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
     // Every principal carrying this policy may ask IAM about itself (the preflight's simulation).
     selfCheckArns: [roleArn(names.oidc), roleArn(names.noPass), `arn:aws:iam::${ACCOUNT_ID}:user/migration-operator`],
   });
-  const noPassPolicy: PolicyDocument = { ...callerPolicy, Statement: callerPolicy.Statement.filter((s) => s.Sid !== 'PassSnapshotRole') };
+  const noPassPolicy: PolicyDocument = {
+    ...callerPolicy,
+    Statement: callerPolicy.Statement.filter((s) => s.Sid !== 'PassSnapshotRole'),
+  };
 
   await iam
     .send(
@@ -91,19 +103,33 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
       () => true,
       () => false,
     );
-    if (!exists) await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
-    await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: `${name}Policy`, PolicyDocument: JSON.stringify(policy) }));
+    if (!exists)
+      await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    await iam.send(
+      new PutRolePolicyCommand({ RoleName: name, PolicyName: `${name}Policy`, PolicyDocument: JSON.stringify(policy) }),
+    );
   };
   await role(names.snapshot, snapshotRoleTrustPolicy(), snapshotRolePolicy({ buckets }));
   await role(names.oidc, oidcTrustPolicy({ accountId: ACCOUNT_ID, subject }), callerPolicy);
   await role(names.noPass, oidcTrustPolicy({ accountId: ACCOUNT_ID, subject }), noPassPolicy);
-  const chainPolicy = migrationCallerPolicy({ snapshotRoleArns: [roleArn(names.snapshot)], domainArns, buckets, selfCheckArns: [roleArn(names.sourceChain), roleArn(names.targetChain)] });
+  const chainPolicy = migrationCallerPolicy({
+    snapshotRoleArns: [roleArn(names.snapshot)],
+    domainArns,
+    buckets,
+    selfCheckArns: [roleArn(names.sourceChain), roleArn(names.targetChain)],
+  });
   await role(names.sourceChain, chainedRoleTrustPolicy(roleArn(names.oidc)), chainPolicy);
   await role(names.targetChain, chainedRoleTrustPolicy(roleArn(names.oidc)), chainPolicy);
 
   const userName = 'migration-operator';
   await iam.send(new CreateUserCommand({ UserName: userName })).catch(ignoreExists);
-  await iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: 'MigrationOperator', PolicyDocument: JSON.stringify(callerPolicy) }));
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: userName,
+      PolicyName: 'MigrationOperator',
+      PolicyDocument: JSON.stringify(callerPolicy),
+    }),
+  );
   const key = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
 
   return {

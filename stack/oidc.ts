@@ -54,16 +54,41 @@ export async function startOidcServer(opts: OidcServerOptions): Promise<RunningO
         jwks_uri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks`,
         subject_types_supported: ['public', 'pairwise'],
         response_types_supported: ['id_token'],
-        claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'ref', 'repository', 'repository_id', 'repository_owner', 'run_id', 'run_number', 'run_attempt', 'actor', 'workflow', 'workflow_ref', 'event_name', 'ref_type', 'job_workflow_ref', 'environment'],
+        claims_supported: [
+          'sub',
+          'aud',
+          'exp',
+          'iat',
+          'iss',
+          'jti',
+          'nbf',
+          'ref',
+          'repository',
+          'repository_id',
+          'repository_owner',
+          'run_id',
+          'run_number',
+          'run_attempt',
+          'actor',
+          'workflow',
+          'workflow_ref',
+          'event_name',
+          'ref_type',
+          'job_workflow_ref',
+          'environment',
+        ],
         id_token_signing_alg_values_supported: ['RS256'],
         scopes_supported: ['openid'],
       });
     }
     if (req.method === 'GET' && url.pathname === '/.well-known/jwks') {
-      return json(res, 200, { keys: [{ ...(publicKey.export({ format: 'jwk' }) as object), kid, alg: 'RS256', use: 'sig' }] });
+      return json(res, 200, {
+        keys: [{ ...(publicKey.export({ format: 'jwk' }) as object), kid, alg: 'RS256', use: 'sig' }],
+      });
     }
     if (url.pathname !== idTokenPath) return json(res, 404, { message: `Not found: ${url.pathname}` });
-    if (req.method !== 'GET') return json(res, 405, { message: 'The requested resource does not support http method.' });
+    if (req.method !== 'GET')
+      return json(res, 405, { message: 'The requested resource does not support http method.' });
     if (!bearerMatches(req.headers.authorization, opts.requestToken)) return unauthorized(res);
 
     const audience = url.searchParams.get('audience') ?? `https://github.com/${owner}`;
@@ -144,7 +169,8 @@ function unauthorized(res: ServerResponse): void {
     $id: '1',
     innerException: null,
     message: "TF400813: The user '' is not authorized to access this resource.",
-    typeName: 'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
+    typeName:
+      'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
     typeKey: 'UnauthorizedRequestException',
     errorCode: 0,
     eventId: 3000,
@@ -153,6 +179,9 @@ function unauthorized(res: ServerResponse): void {
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

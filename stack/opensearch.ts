@@ -16,6 +16,9 @@ const LIB = join(NODE_PROJECT, 'target', 'lib');
 
 /** OpenSearch 3.x (the first line whose repository-s3 is on Maven Central) needs Java 21+. */
 const MIN_JAVA = 21;
+// Maven colours its output even with -B.
+// eslint-disable-next-line no-control-regex -- the escape character is what the pattern is for
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
 
 export interface StartNodeOptions {
   name: string;
@@ -115,7 +118,7 @@ export async function buildLauncher(log: (line: string) => void = () => {}): Pro
     const child = spawn('mvn', ['-q', '-B', '-f', POM, 'package'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const onData = (chunk: Buffer): void => {
       // Maven colours its output even with -B; keep the log plain.
-      for (const line of chunk.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
+      for (const line of chunk.toString('utf8').replace(ANSI_COLOUR, '').split('\n')) {
         if (!line.trim()) continue;
         output.push(line);
         log(line);

@@ -3,9 +3,18 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 
-export function spawnDetached(command: string, args: string[], opts: { logFile: string; env?: NodeJS.ProcessEnv; cwd?: string }): number {
+export function spawnDetached(
+  command: string,
+  args: string[],
+  opts: { logFile: string; env?: NodeJS.ProcessEnv; cwd?: string },
+): number {
   const out = openSync(opts.logFile, 'a');
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out], env: opts.env ?? process.env, cwd: opts.cwd });
+  const child = spawn(command, args, {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+  });
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   child.unref();
   return child.pid;
@@ -42,7 +51,10 @@ export async function stopProcess(pid: number, timeoutMs = 15_000): Promise<void
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls a URL until it answers (any HTTP status below 500 counts), or fails with what the caller gives. */
-export async function waitForHttp(url: string, opts: { timeoutMs: number; alive?: () => boolean; what: string }): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  opts: { timeoutMs: number; alive?: () => boolean; what: string },
+): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     try {
@@ -52,7 +64,8 @@ export async function waitForHttp(url: string, opts: { timeoutMs: number; alive?
       /* not listening yet */
     }
     if (opts.alive && !opts.alive()) throw new Error(`${opts.what} exited before it answered on ${url}`);
-    if (Date.now() > deadline) throw new Error(`${opts.what} did not answer on ${url} within ${opts.timeoutMs / 1000}s`);
+    if (Date.now() > deadline)
+      throw new Error(`${opts.what} did not answer on ${url} within ${opts.timeoutMs / 1000}s`);
     await sleep(250);
   }
 }

@@ -107,7 +107,8 @@ export async function runAction(inputs: Record<string, string>, opts: RunOptions
   };
   for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value;
   if (opts.entry === 'post') {
-    for (const [k, v] of Object.entries(parseFileCommands(readFileSync(files.state, 'utf8')))) childEnv[`STATE_${k}`] = v;
+    for (const [k, v] of Object.entries(parseFileCommands(readFileSync(files.state, 'utf8'))))
+      childEnv[`STATE_${k}`] = v;
   }
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete childEnv[k];
@@ -128,7 +129,9 @@ export async function runAction(inputs: Record<string, string>, opts: RunOptions
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s])),
+  );
   clearTimeout(timer);
   return {
     code,

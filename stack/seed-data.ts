@@ -18,11 +18,26 @@ export interface SeededIndex {
 }
 
 /** Index layout: share of the documents, shards, aliases. */
-const LAYOUT: Array<{ index: string; share: number; shards: number; aliases: Array<{ name: string; write?: boolean; filter?: object }> }> = [
+const LAYOUT: Array<{
+  index: string;
+  share: number;
+  shards: number;
+  aliases: Array<{ name: string; write?: boolean; filter?: object }>;
+}> = [
   { index: 'products', share: 0.4, shards: 3, aliases: [{ name: 'catalog' }] },
   { index: 'orders-2024.01', share: 0.2, shards: 2, aliases: [{ name: 'orders' }] },
-  { index: 'orders-2024.02', share: 0.25, shards: 2, aliases: [{ name: 'orders' }, { name: 'orders-write', write: true }] },
-  { index: 'logs-app', share: 0.1, shards: 1, aliases: [{ name: 'logs' }, { name: 'errors', filter: { term: { level: 'error' } } }] },
+  {
+    index: 'orders-2024.02',
+    share: 0.25,
+    shards: 2,
+    aliases: [{ name: 'orders' }, { name: 'orders-write', write: true }],
+  },
+  {
+    index: 'logs-app',
+    share: 0.1,
+    shards: 1,
+    aliases: [{ name: 'logs' }, { name: 'errors', filter: { term: { level: 'error' } } }],
+  },
   { index: 'customers', share: 0.05, shards: 1, aliases: [{ name: 'people' }] },
   { index: 'empty-index', share: 0, shards: 1, aliases: [] },
 ];
@@ -30,7 +45,13 @@ const LAYOUT: Array<{ index: string; share: number; shards: number; aliases: Arr
 const ANALYSIS: Record<string, any> = {
   analysis: {
     filter: { product_synonyms: { type: 'synonym', synonyms: ['tv, television', 'laptop, notebook'] } },
-    analyzer: { product_text: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'product_synonyms', 'asciifolding'] } },
+    analyzer: {
+      product_text: {
+        type: 'custom',
+        tokenizer: 'standard',
+        filter: ['lowercase', 'product_synonyms', 'asciifolding'],
+      },
+    },
   },
 };
 
@@ -40,7 +61,10 @@ const MAPPINGS: Record<string, any> = {
       name: { type: 'text', analyzer: 'product_text', fields: { raw: { type: 'keyword' } } },
       price: { type: 'scaled_float', scaling_factor: 100 },
       tags: { type: 'keyword' },
-      variants: { type: 'nested', properties: { sku: { type: 'keyword' }, color: { type: 'keyword' }, stock: { type: 'integer' } } },
+      variants: {
+        type: 'nested',
+        properties: { sku: { type: 'keyword' }, color: { type: 'keyword' }, stock: { type: 'integer' } },
+      },
     },
   },
   orders: {
@@ -62,7 +86,11 @@ function documentFor(index: string, i: number, rnd: () => number): object {
       name: `${pick(['Compact', 'Deluxe', 'Smart', 'Classic'])} ${pick(['laptop', 'tv', 'kettle', 'chair', 'lamp'])} ${i}`,
       price: Math.round(rnd() * 100000) / 100,
       tags: [pick(['new', 'sale', 'eco']), pick(['home', 'office'])],
-      variants: Array.from({ length: 1 + (i % 3) }, (_, v) => ({ sku: `P${i}-${v}`, color: pick(['red', 'black', 'white']), stock: Math.floor(rnd() * 50) })),
+      variants: Array.from({ length: 1 + (i % 3) }, (_, v) => ({
+        sku: `P${i}-${v}`,
+        color: pick(['red', 'black', 'white']),
+        stock: Math.floor(rnd() * 50),
+      })),
     };
   }
   if (index.startsWith('orders')) {
@@ -75,9 +103,17 @@ function documentFor(index: string, i: number, rnd: () => number): object {
     };
   }
   if (index === 'logs-app') {
-    return { '@timestamp': new Date(1704067200000 + i * 1000).toISOString(), level: pick(['info', 'info', 'warn', 'error']), message: `request ${i} served` };
+    return {
+      '@timestamp': new Date(1704067200000 + i * 1000).toISOString(),
+      level: pick(['info', 'info', 'warn', 'error']),
+      message: `request ${i} served`,
+    };
   }
-  return { name: `Customer ${i}`, email: `customer${i}@example.com`, address: { city: pick(['Lisbon', 'Dublin', 'Oslo']), zip: String(10000 + i) } };
+  return {
+    name: `Customer ${i}`,
+    email: `customer${i}@example.com`,
+    address: { city: pick(['Lisbon', 'Dublin', 'Oslo']), zip: String(10000 + i) },
+  };
 }
 
 export async function seedSource(nodeUrl: string, opts: SeedOptions = {}): Promise<SeededIndex[]> {
@@ -92,10 +128,18 @@ export async function seedSource(nodeUrl: string, opts: SeedOptions = {}): Promi
     await client.indices.create({
       index: spec.index,
       body: {
-        settings: { number_of_shards: spec.shards, number_of_replicas: 0, refresh_interval: '-1', ...(spec.index === 'products' ? ANALYSIS : {}) },
+        settings: {
+          number_of_shards: spec.shards,
+          number_of_replicas: 0,
+          refresh_interval: '-1',
+          ...(spec.index === 'products' ? ANALYSIS : {}),
+        },
         ...(mappings ? { mappings } : {}),
         aliases: Object.fromEntries(
-          spec.aliases.map((a) => [a.name, { ...(a.write ? { is_write_index: true } : {}), ...(a.filter ? { filter: a.filter } : {}) }]),
+          spec.aliases.map((a) => [
+            a.name,
+            { ...(a.write ? { is_write_index: true } : {}), ...(a.filter ? { filter: a.filter } : {}) },
+          ]),
         ),
       },
     });
@@ -108,7 +152,10 @@ export async function seedSource(nodeUrl: string, opts: SeedOptions = {}): Promi
         body.push({ index: { _index: spec.index, _id: `${spec.index}-${i}` } }, documentFor(spec.index, i, rnd));
       }
       const res = await client.bulk({ body });
-      if (res.body.errors) throw new Error(`bulk into ${spec.index} reported errors: ${JSON.stringify(res.body.items.find((x: any) => x.index?.error))}`);
+      if (res.body.errors)
+        throw new Error(
+          `bulk into ${spec.index} reported errors: ${JSON.stringify(res.body.items.find((x: any) => x.index?.error))}`,
+        );
     }
     await client.indices.putSettings({ index: spec.index, body: { index: { refresh_interval: '1s' } } });
     await client.indices.refresh({ index: spec.index });
@@ -118,8 +165,16 @@ export async function seedSource(nodeUrl: string, opts: SeedOptions = {}): Promi
 
   // A system index such as every managed domain has: never migrated, and restoring it is refused on AWS.
   await client.indices.delete({ index: '.kibana_1', ignore_unavailable: true });
-  await client.indices.create({ index: '.kibana_1', body: { settings: { number_of_shards: 1, number_of_replicas: 0 }, aliases: { '.kibana': {} } } });
-  await client.index({ index: '.kibana_1', id: 'config:2.19.1', body: { type: 'config', config: { buildNum: 1 } }, refresh: true });
+  await client.indices.create({
+    index: '.kibana_1',
+    body: { settings: { number_of_shards: 1, number_of_replicas: 0 }, aliases: { '.kibana': {} } },
+  });
+  await client.index({
+    index: '.kibana_1',
+    id: 'config:2.19.1',
+    body: { type: 'config', config: { buildNum: 1 } },
+    refresh: true,
+  });
   log('seeded .kibana_1 (system index, alias .kibana)');
   return seeded;
 }

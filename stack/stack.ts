@@ -8,7 +8,16 @@ import { seedAws, MOTO_ADMIN, STACK_REPOSITORY } from './aws-seed.js';
 import { buildLauncher, startNode } from './opensearch.js';
 import { seedSource, type SeededIndex } from './seed-data.js';
 import { isAlive, spawnDetached, stopProcess, waitForHttp } from './processes.js';
-import { ACCOUNT_ID, envFile, formatStackEnv, pidFile, projectRoot, readStackEnv, stackDir, stackLayout } from './layout.js';
+import {
+  ACCOUNT_ID,
+  envFile,
+  formatStackEnv,
+  pidFile,
+  projectRoot,
+  readStackEnv,
+  stackDir,
+  stackLayout,
+} from './layout.js';
 
 type Pids = Record<string, number>;
 const log = (line: string) => console.log(`[stack] ${line}`);
@@ -40,7 +49,11 @@ function ensureMoto(): void {
 export async function stackUp(): Promise<Record<string, string>> {
   const running = runningPids();
   if (Object.keys(running).length > 0 && existsSync(envFile)) {
-    log(`already running (${Object.entries(running).map(([k, v]) => `${k}=${v}`).join(', ')}); \`npm run stack:down\` stops it`);
+    log(
+      `already running (${Object.entries(running)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}); \`npm run stack:down\` stops it`,
+    );
     return readStackEnv();
   }
   const started = Date.now();
@@ -52,9 +65,13 @@ export async function stackUp(): Promise<Record<string, string>> {
 
   try {
     ensureMoto();
-    pids.moto = spawnDetached('python3', [join(projectRoot, 'stack', 'moto', 'serve.py'), '127.0.0.1', String(layout.base)], {
-      logFile: join(stackDir, 'logs', 'moto.log'),
-    });
+    pids.moto = spawnDetached(
+      'python3',
+      [join(projectRoot, 'stack', 'moto', 'serve.py'), '127.0.0.1', String(layout.base)],
+      {
+        logFile: join(stackDir, 'logs', 'moto.log'),
+      },
+    );
     savePids();
     await buildLauncher(log);
 
@@ -77,7 +94,11 @@ export async function stackUp(): Promise<Record<string, string>> {
         }),
       ),
     );
-    await waitForHttp(`${layout.motoUrl}/moto-api/`, { timeoutMs: 30_000, what: 'moto_server', alive: () => isAlive(pids.moto) });
+    await waitForHttp(`${layout.motoUrl}/moto-api/`, {
+      timeoutMs: 30_000,
+      what: 'moto_server',
+      alive: () => isAlive(pids.moto),
+    });
     const aws = await seedAws(layout);
 
     const requestToken = randomBytes(24).toString('hex');
@@ -90,11 +111,16 @@ export async function stackUp(): Promise<Record<string, string>> {
     const servicesFile = join(stackDir, 'services.json');
     const deadline = Date.now() + 30_000;
     while (!existsSync(servicesFile)) {
-      if (!isAlive(pids.services)) throw new Error(`stack services exited:\n${tail(join(stackDir, 'logs', 'services.log'))}`);
+      if (!isAlive(pids.services))
+        throw new Error(`stack services exited:\n${tail(join(stackDir, 'logs', 'services.log'))}`);
       if (Date.now() > deadline) throw new Error('stack services did not become ready within 30s');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const services = JSON.parse(readFileSync(servicesFile, 'utf8')) as { sourceGateway: string; targetGateway: string; oidcRequestUrl: string };
+    const services = JSON.parse(readFileSync(servicesFile, 'utf8')) as {
+      sourceGateway: string;
+      targetGateway: string;
+      oidcRequestUrl: string;
+    };
 
     const env: Record<string, string> = {
       STACK_PORT_BASE: String(layout.base),
@@ -124,7 +150,9 @@ export async function stackUp(): Promise<Record<string, string>> {
       STACK_ADMIN_SECRET_ACCESS_KEY: MOTO_ADMIN.secretAccessKey,
     };
     writeFileSync(envFile, formatStackEnv(env));
-    log(`up in ${((Date.now() - started) / 1000).toFixed(1)}s: source ${env.STACK_SOURCE_ENDPOINT} → node ${nodes[0].url}, target ${env.STACK_TARGET_ENDPOINT} → node ${nodes[1].url}, moto ${layout.motoUrl}`);
+    log(
+      `up in ${((Date.now() - started) / 1000).toFixed(1)}s: source ${env.STACK_SOURCE_ENDPOINT} → node ${nodes[0].url}, target ${env.STACK_TARGET_ENDPOINT} → node ${nodes[1].url}, moto ${layout.motoUrl}`,
+    );
     log(`environment written to ${envFile}`);
     return env;
   } catch (err) {
@@ -166,11 +194,16 @@ function tail(file: string, lines = 30): string {
 export const seededFile = join(stackDir, 'seeded');
 
 /** Seeds the source once per stack; the marker file holds what was seeded, for tests to compare with. */
-export async function ensureSeeded(env: Record<string, string>, opts: { force?: boolean } = {}): Promise<SeededIndex[]> {
+export async function ensureSeeded(
+  env: Record<string, string>,
+  opts: { force?: boolean } = {},
+): Promise<SeededIndex[]> {
   if (!opts.force && existsSync(seededFile)) return JSON.parse(readFileSync(seededFile, 'utf8')) as SeededIndex[];
   const started = Date.now();
   const seeded = await seedSource(env.STACK_SOURCE_NODE, { log: (l) => log(`seed: ${l}`) });
   writeFileSync(seededFile, JSON.stringify(seeded));
-  log(`seeded ${seeded.reduce((n, s) => n + s.documents, 0)} documents in ${seeded.length} indices in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  log(
+    `seeded ${seeded.reduce((n, s) => n + s.documents, 0)} documents in ${seeded.length} indices in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+  );
   return seeded;
 }

@@ -14,7 +14,12 @@ import {
   S3Client,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
-import { copyRepository, createCopyClient, SOURCE_ETAG_METADATA, type CopyRepositoryOptions } from '../../src/aws/copy/index.js';
+import {
+  copyRepository,
+  createCopyClient,
+  SOURCE_ETAG_METADATA,
+  type CopyRepositoryOptions,
+} from '../../src/aws/copy/index.js';
 import { checkManifest } from '../../src/aws/copy/manifest.js';
 import { listRepository } from '../../src/aws/copy/listing.js';
 import { ConcurrencyBudget } from '../../src/aws/copy/budget.js';
@@ -42,7 +47,8 @@ function uniqueBucket(name: string): string {
 }
 
 async function createBucket(s3: S3Client, bucket: string, region: string): Promise<void> {
-  const CreateBucketConfiguration = region === 'us-east-1' ? undefined : { LocationConstraint: region as BucketLocationConstraint };
+  const CreateBucketConfiguration =
+    region === 'us-east-1' ? undefined : { LocationConstraint: region as BucketLocationConstraint };
   await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration }));
 }
 
@@ -58,7 +64,11 @@ async function putObjects(bucket: string, objects: Record<string, number>): Prom
   const entries = Object.entries(objects);
   for (let i = 0; i < entries.length; i += 16) {
     await Promise.all(
-      entries.slice(i, i + 16).map(([key, size]) => admin.source.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: contentFor(key, size) }))),
+      entries
+        .slice(i, i + 16)
+        .map(([key, size]) =>
+          admin.source.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: contentFor(key, size) })),
+        ),
     );
   }
 }
@@ -67,7 +77,9 @@ async function listKeys(s3: S3Client, bucket: string, prefix = ''): Promise<Map<
   const keys = new Map<string, number>();
   let ContinuationToken: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken }));
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken }),
+    );
     for (const o of page.Contents ?? []) keys.set(o.Key!, o.Size!);
     ContinuationToken = page.NextContinuationToken;
   } while (ContinuationToken);
@@ -156,7 +168,12 @@ async function freshPair(name: string): Promise<{ source: string; destination: s
   return { source, destination };
 }
 
-function options(source: string, destination: string, dst: S3Client, extra: Partial<CopyRepositoryOptions> = {}): CopyRepositoryOptions {
+function options(
+  source: string,
+  destination: string,
+  dst: S3Client,
+  extra: Partial<CopyRepositoryOptions> = {},
+): CopyRepositoryOptions {
   return {
     source: { client: admin.source, bucket: source, prefix: 'snapshots/repo' },
     destination: { client: dst, bucket: destination, prefix: 'migrated/repo' },
@@ -201,18 +218,30 @@ describe('copyRepository on a real S3 (moto)', () => {
     const { s3, log } = recordingClient();
     const progress: string[] = [];
 
-    const result = await copyRepository(options(source, destination, s3, { onProgress: (p) => progress.push(p.stage) }));
+    const result = await copyRepository(
+      options(source, destination, s3, { onProgress: (p) => progress.push(p.stage) }),
+    );
 
     const copied = await listKeys(admin.destination, destination);
     const expected = Object.entries(layout).filter(([k]) => !k.includes('/tests-'));
-    expect([...copied.keys()].sort()).toEqual(expected.map(([k]) => k.replace('snapshots/repo/', 'migrated/repo/')).sort());
+    expect([...copied.keys()].sort()).toEqual(
+      expected.map(([k]) => k.replace('snapshots/repo/', 'migrated/repo/')).sort(),
+    );
     for (const [key, size] of expected) expect(copied.get(key.replace('snapshots/repo/', 'migrated/repo/'))).toBe(size);
-    expect(result).toMatchObject({ listed: expected.length, copied: expected.length, skipped: 0, excluded: 2, multipart: 1 });
+    expect(result).toMatchObject({
+      listed: expected.length,
+      copied: expected.length,
+      skipped: 0,
+      excluded: 2,
+      multipart: 1,
+    });
     expect(result.manifest).toMatchObject({ ok: true, checked: expected.length, missing: [], sizeMismatch: [] });
     expect(result.bytesCopied).toBe(result.bytesTotal);
     expect(progress.at(-1)).toBe('done');
 
-    const writes = log.filter((e) => ['CopyObject', 'CreateMultipartUpload', 'UploadPartCopy', 'CompleteMultipartUpload'].includes(e.operation));
+    const writes = log.filter((e) =>
+      ['CopyObject', 'CreateMultipartUpload', 'UploadPartCopy', 'CompleteMultipartUpload'].includes(e.operation),
+    );
     const rel = (e: Logged) => e.key.replace('migrated/repo/', '');
     const root = writes.filter((e) => !rel(e).includes('/'));
     const blobs = writes.filter((e) => rel(e).includes('/'));
@@ -220,7 +249,8 @@ describe('copyRepository on a real S3 (moto)', () => {
     // Every blob's last request (a CopyObject, or a multipart's Complete) had answered before the first root blob was sent.
     expect(Math.max(...blobs.map((e) => e.ended))).toBeLessThan(firstRootStart);
     const rootOrder = root.map(rel);
-    const phaseOf = (k: string) => (k.startsWith('meta-') || k.startsWith('snap-') ? 0 : k.startsWith('index-') ? 1 : 2);
+    const phaseOf = (k: string) =>
+      k.startsWith('meta-') || k.startsWith('snap-') ? 0 : k.startsWith('index-') ? 1 : 2;
     expect(rootOrder.map(phaseOf)).toEqual([...rootOrder.map(phaseOf)].sort());
     expect(rootOrder.filter((k) => k.startsWith('index-'))).toEqual(['index-3', 'index-4']);
     expect(rootOrder.at(-1)).toBe('index.latest');
@@ -230,12 +260,20 @@ describe('copyRepository on a real S3 (moto)', () => {
     expect(Math.max(...byPhase[1]!.map((e) => e.ended))).toBeLessThan(Math.min(...byPhase[2]!.map((e) => e.started)));
 
     // The copy records its source version and is byte-identical.
-    const head = await admin.destination.send(new HeadObjectCommand({ Bucket: destination, Key: 'migrated/repo/indices/Xy1/0/__b2' }));
-    const sourceHead = await admin.source.send(new HeadObjectCommand({ Bucket: source, Key: 'snapshots/repo/indices/Xy1/0/__b2' }));
+    const head = await admin.destination.send(
+      new HeadObjectCommand({ Bucket: destination, Key: 'migrated/repo/indices/Xy1/0/__b2' }),
+    );
+    const sourceHead = await admin.source.send(
+      new HeadObjectCommand({ Bucket: source, Key: 'snapshots/repo/indices/Xy1/0/__b2' }),
+    );
     expect(head.Metadata?.[SOURCE_ETAG_METADATA]).toBe(sourceHead.ETag!.replace(/"/g, ''));
     expect(head.ContentType).toBe('application/octet-stream');
     for (const key of ['indices/Xy1/0/__a1', 'indices/Xy1/0/__b2', 'index.latest', 'indices/Q9w/0/__d4']) {
-      expect((await bodyOf(admin.destination, destination, `migrated/repo/${key}`)).equals(contentFor(`snapshots/repo/${key}`, layout[`snapshots/repo/${key}`]!))).toBe(true);
+      expect(
+        (await bodyOf(admin.destination, destination, `migrated/repo/${key}`)).equals(
+          contentFor(`snapshots/repo/${key}`, layout[`snapshots/repo/${key}`]!),
+        ),
+      ).toBe(true);
     }
     s3.destroy();
   });
@@ -258,13 +296,17 @@ describe('copyRepository on a real S3 (moto)', () => {
     expect(log.filter((e) => e.operation !== 'ListObjectsV2' && e.operation !== 'HeadObject')).toEqual([]);
 
     // A rewritten blob of the same size: the ETag differs, so it is copied; so is a new generation.
-    await admin.source.send(new PutObjectCommand({ Bucket: source, Key: 'snapshots/repo/indices/Q9w/1/__000', Body: Buffer.alloc(1000, 7) }));
+    await admin.source.send(
+      new PutObjectCommand({ Bucket: source, Key: 'snapshots/repo/indices/Q9w/1/__000', Body: Buffer.alloc(1000, 7) }),
+    );
     await putObjects(source, { 'snapshots/repo/index-5': 950 });
     const third = await copyRepository(options(source, destination, admin.destination));
     expect(third.copied).toBe(2);
     expect(third.requests.CopyObject).toBe(2);
     expect(third.manifest).toMatchObject({ ok: true, relisted: true });
-    expect((await bodyOf(admin.destination, destination, 'migrated/repo/indices/Q9w/1/__000')).equals(Buffer.alloc(1000, 7))).toBe(true);
+    expect(
+      (await bodyOf(admin.destination, destination, 'migrated/repo/indices/Q9w/1/__000')).equals(Buffer.alloc(1000, 7)),
+    ).toBe(true);
     s3.destroy();
   });
 
@@ -279,16 +321,33 @@ describe('copyRepository on a real S3 (moto)', () => {
     const result = await copyRepository(options(source, destination, s3));
 
     expect(result.multipart).toBe(1);
-    expect(result.requests).toMatchObject({ CreateMultipartUpload: 1, UploadPartCopy: 3, CompleteMultipartUpload: 1, CopyObject: 1 });
+    expect(result.requests).toMatchObject({
+      CreateMultipartUpload: 1,
+      UploadPartCopy: 3,
+      CompleteMultipartUpload: 1,
+      CopyObject: 1,
+    });
     const parts = log.filter((e) => e.operation === 'UploadPartCopy');
-    expect(parts.map((e) => e.headers['x-amz-copy-source-range']).sort()).toEqual(['bytes=0-5242879', 'bytes=10485760-12582916', 'bytes=5242880-10485759']);
+    expect(parts.map((e) => e.headers['x-amz-copy-source-range']).sort()).toEqual([
+      'bytes=0-5242879',
+      'bytes=10485760-12582916',
+      'bytes=5242880-10485759',
+    ]);
     for (const e of parts) expect(e.headers['x-amz-copy-source-if-match']).toBe(sourceEtag);
-    const small = await admin.source.send(new HeadObjectCommand({ Bucket: source, Key: 'snapshots/repo/indices/Big/0/__small' }));
+    const small = await admin.source.send(
+      new HeadObjectCommand({ Bucket: source, Key: 'snapshots/repo/indices/Big/0/__small' }),
+    );
     expect(log.find((e) => e.operation === 'CopyObject')!.headers['x-amz-copy-source-if-match']).toBe(small.ETag);
     // Every write went to the destination's region.
     expect(await s3.config.region()).toBe(DESTINATION_REGION);
-    expect((await bodyOf(admin.destination, destination, 'migrated/repo/indices/Big/0/__segment')).equals(contentFor(key, size))).toBe(true);
-    const head = await admin.destination.send(new HeadObjectCommand({ Bucket: destination, Key: 'migrated/repo/indices/Big/0/__segment' }));
+    expect(
+      (await bodyOf(admin.destination, destination, 'migrated/repo/indices/Big/0/__segment')).equals(
+        contentFor(key, size),
+      ),
+    ).toBe(true);
+    const head = await admin.destination.send(
+      new HeadObjectCommand({ Bucket: destination, Key: 'migrated/repo/indices/Big/0/__segment' }),
+    );
     expect(head.Metadata?.[SOURCE_ETAG_METADATA]).toBe(sourceEtag.replace(/"/g, ''));
     expect(head.ETag).toMatch(/-3"$/);
     s3.destroy();
@@ -296,7 +355,19 @@ describe('copyRepository on a real S3 (moto)', () => {
 
   test('keys with spaces, +, %, unicode and URL-reserved characters arrive under the same names', async () => {
     const { source, destination } = await freshPair('keys');
-    const names = ['a b', 'plus+sign', '100%25', 'pct%', 'é/日本語', 'emoji😀', 'q?x=1&y=2', 'hash#tag', 'tilde~!*()\'', 'semi;colon,comma', 'sp ace/+/%2F'];
+    const names = [
+      'a b',
+      'plus+sign',
+      '100%25',
+      'pct%',
+      'é/日本語',
+      'emoji😀',
+      'q?x=1&y=2',
+      'hash#tag',
+      "tilde~!*()'",
+      'semi;colon,comma',
+      'sp ace/+/%2F',
+    ];
     const layout = Object.fromEntries(names.map((n, i) => [`snapshots/repo/indices/${n}/__${i}`, 100 + i]));
     layout['snapshots/repo/indices/big é+ %/__seg'] = 6 * MiB; // a multipart copy takes the encoded source too
     await putObjects(source, layout);
@@ -305,7 +376,11 @@ describe('copyRepository on a real S3 (moto)', () => {
 
     expect(result.manifest.ok).toBe(true);
     const copied = await listKeys(admin.destination, destination);
-    expect([...copied.keys()].sort()).toEqual(Object.keys(layout).map((k) => k.replace('snapshots/repo/', 'migrated/repo/')).sort());
+    expect([...copied.keys()].sort()).toEqual(
+      Object.keys(layout)
+        .map((k) => k.replace('snapshots/repo/', 'migrated/repo/'))
+        .sort(),
+    );
     for (const [key, size] of Object.entries(layout)) {
       const body = await bodyOf(admin.destination, destination, key.replace('snapshots/repo/', 'migrated/repo/'));
       expect(body.equals(contentFor(key, size))).toBe(true);
@@ -319,11 +394,16 @@ describe('copyRepository on a real S3 (moto)', () => {
     // ETag no longer matches, for the second part of the multipart copy.
     fault = (r) =>
       r.operation === 'UploadPartCopy' && r.query.get('partNumber') === '2'
-        ? { status: 412, body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>x-amz-copy-source-If-Match</Condition></Error>' }
+        ? {
+            status: 412,
+            body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>x-amz-copy-source-If-Match</Condition></Error>',
+          }
         : undefined;
     const { s3 } = recordingClient(await withProxy());
 
-    await expect(copyRepository(options(source, destination, s3))).rejects.toMatchObject({ name: 'PreconditionFailed' });
+    await expect(copyRepository(options(source, destination, s3))).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+    });
 
     expect(proxy!.stats.requests.AbortMultipartUpload).toBe(1);
     const uploads = await admin.destination.send(new ListMultipartUploadsCommand({ Bucket: destination }));
@@ -338,8 +418,12 @@ describe('copyRepository on a real S3 (moto)', () => {
     const { source, destination } = await freshPair('200err');
     await putObjects(source, { 'snapshots/repo/indices/A/0/__x': 1000, 'snapshots/repo/index-0': 10 });
     let refusals = 0;
-    const errorBody = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>';
-    fault = (r) => (r.operation === 'CopyObject' && r.key.endsWith('__x') && refusals++ < 2 ? { status: 200, body: errorBody } : undefined);
+    const errorBody =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>';
+    fault = (r) =>
+      r.operation === 'CopyObject' && r.key.endsWith('__x') && refusals++ < 2
+        ? { status: 200, body: errorBody }
+        : undefined;
     const { s3 } = recordingClient(await withProxy());
 
     const result = await copyRepository(options(source, destination, s3));
@@ -352,7 +436,9 @@ describe('copyRepository on a real S3 (moto)', () => {
     const { source: source2, destination: destination2 } = await freshPair('200err2');
     await putObjects(source2, { 'snapshots/repo/indices/A/0/__x': 1000 });
     fault = (r) => (r.operation === 'CopyObject' ? { status: 200, body: errorBody } : undefined);
-    await expect(copyRepository(options(source2, destination2, s3, { backoff: { attempts: 1, baseMs: 1, maxMs: 1 } }))).rejects.toMatchObject({ name: 'InternalError' });
+    await expect(
+      copyRepository(options(source2, destination2, s3, { backoff: { attempts: 1, baseMs: 1, maxMs: 1 } })),
+    ).rejects.toMatchObject({ name: 'InternalError' });
     expect((await listKeys(admin.destination, destination2)).size).toBe(0);
     s3.destroy();
   });
@@ -364,7 +450,10 @@ describe('copyRepository on a real S3 (moto)', () => {
     let refusals = 0;
     fault = (r) =>
       r.operation === 'CopyObject' && refusals++ < 12
-        ? { status: 503, body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>' }
+        ? {
+            status: 503,
+            body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+          }
         : undefined;
     // One attempt per SDK call: every SlowDown reaches the engine's own back-off.
     const { s3 } = recordingClient(await withProxy(), 1);
@@ -386,18 +475,29 @@ describe('copyRepository on a real S3 (moto)', () => {
     // A copy that S3 claimed to make but did not: the proxy answers success without copying.
     fault = (r) =>
       r.operation === 'CopyObject' && (r.key.endsWith('indices/Q9w/1/__007') || r.key.endsWith('/index-4'))
-        ? { status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><CopyObjectResult><ETag>"0123456789abcdef0123456789abcdef"</ETag><LastModified>2024-01-01T00:00:00.000Z</LastModified></CopyObjectResult>' }
+        ? {
+            status: 200,
+            body: '<?xml version="1.0" encoding="UTF-8"?><CopyObjectResult><ETag>"0123456789abcdef0123456789abcdef"</ETag><LastModified>2024-01-01T00:00:00.000Z</LastModified></CopyObjectResult>',
+          }
         : undefined;
     const { s3 } = recordingClient(await withProxy());
     const result = await copyRepository(options(source, destination, s3));
     // One blob (checked while the root blobs were copied) and one root blob (checked at the end).
-    expect(result.manifest).toMatchObject({ ok: false, missing: ['indices/Q9w/1/__007', 'index-4'], sizeMismatch: [], missingCount: 2, relisted: true });
+    expect(result.manifest).toMatchObject({
+      ok: false,
+      missing: ['indices/Q9w/1/__007', 'index-4'],
+      sizeMismatch: [],
+      missingCount: 2,
+      relisted: true,
+    });
 
     // And on its own: one object gone, one rewritten shorter, since a complete copy.
     fault = undefined;
     await copyRepository(options(source, destination, admin.destination));
     await admin.destination.send(new DeleteObjectCommand({ Bucket: destination, Key: 'migrated/repo/index-4' }));
-    await admin.destination.send(new PutObjectCommand({ Bucket: destination, Key: 'migrated/repo/indices/Xy1/0/__b2', Body: Buffer.alloc(5) }));
+    await admin.destination.send(
+      new PutObjectCommand({ Bucket: destination, Key: 'migrated/repo/indices/Xy1/0/__b2', Body: Buffer.alloc(5) }),
+    );
     const requester = new Requester(new ConcurrencyBudget(4));
     const check = await checkManifest(
       { client: admin.source, bucket: source, prefix: 'snapshots/repo/' },
@@ -414,7 +514,20 @@ describe('copyRepository on a real S3 (moto)', () => {
     const keys: Record<string, number> = {};
     // Root keys that sort just before, inside and after `indices/`, directories at every depth,
     // more than one page in one index directory, and keys outside the repository's prefix.
-    for (const k of ['index-0', 'indices', 'indices-x', 'indices0', 'indices/', 'a', 'zz', 'é', 'dir/x', 'dir/y/z', 'tests-1/master.dat']) keys[`r/${k}`] = 1;
+    for (const k of [
+      'index-0',
+      'indices',
+      'indices-x',
+      'indices0',
+      'indices/',
+      'a',
+      'zz',
+      'é',
+      'dir/x',
+      'dir/y/z',
+      'tests-1/master.dat',
+    ])
+      keys[`r/${k}`] = 1;
     for (let i = 0; i < 1100; i++) keys[`r/indices/big/0/__${String(i).padStart(5, '0')}`] = 1;
     for (let i = 0; i < 30; i++) keys[`r/indices/i${i}/${i % 3}/__x`] = 1;
     keys['r/indices/i7/meta-a.dat'] = 1;
@@ -424,7 +537,13 @@ describe('copyRepository on a real S3 (moto)', () => {
     await putObjects(source, keys);
     let pages = 0;
     const partitioned: string[] = [];
-    for await (const o of listRepository({ client: admin.source, bucket: source, prefix: 'r/' }, () => pages++, undefined, 3)) partitioned.push(o.key);
+    for await (const o of listRepository(
+      { client: admin.source, bucket: source, prefix: 'r/' },
+      () => pages++,
+      undefined,
+      3,
+    ))
+      partitioned.push(o.key);
     const flat = [...(await listKeys(admin.source, source, 'r/')).keys()].map((k) => k.slice(2));
     expect(partitioned).toEqual(flat);
     expect(partitioned).toHaveLength(Object.keys(keys).length - 2);

@@ -37,7 +37,24 @@ describe('repository order', () => {
 describe('key order is S3 order (UTF-8 bytes)', () => {
   const utf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
   test('agrees with a byte comparison where UTF-16 would not', () => {
-    const keys = ['a', 'a/b', 'a b', 'ab', 'é', '\uffff', '😀', '\ue000', 'z', '', 'A', '~', 'index-10', 'index-9', 'index.latest', 'indices/'];
+    const keys = [
+      'a',
+      'a/b',
+      'a b',
+      'ab',
+      'é',
+      '\uffff',
+      '😀',
+      '\ue000',
+      'z',
+      '',
+      'A',
+      '~',
+      'index-10',
+      'index-9',
+      'index.latest',
+      'indices/',
+    ];
     const sorted = [...keys].sort(compareKeys);
     expect(sorted).toEqual([...keys].sort(utf8));
     expect(compareKeys('😀', '\uffff')).toBeGreaterThan(0); // '😀' < '\uffff' in UTF-16 code units
@@ -45,7 +62,11 @@ describe('key order is S3 order (UTF-8 bytes)', () => {
   test('random strings', () => {
     const alphabet = ['a', 'Z', '/', ' ', '+', '%', 'é', '日', '\ue000', '\uffff', '😀', '𝄞'];
     for (let i = 0; i < 2000; i++) {
-      const gen = () => Array.from({ length: Math.floor(Math.random() * 5) }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
+      const gen = () =>
+        Array.from(
+          { length: Math.floor(Math.random() * 5) },
+          () => alphabet[Math.floor(Math.random() * alphabet.length)],
+        ).join('');
       const a = gen();
       const b = gen();
       expect(Math.sign(compareKeys(a, b))).toBe(Math.sign(utf8(a, b)));
@@ -105,7 +126,9 @@ describe('progress line', () => {
     expect(formatProgressLine(base)).toBe('copy: 1,234/5,678 objects, 1.2 GiB/3.4 GiB (35%), 41 MiB/s, ETA 1 min 48 s');
   });
   test('while still listing the totals are lower bounds and the ETA unknown', () => {
-    expect(formatProgressLine({ ...base, listingComplete: false })).toBe('copy: 1,234/5,678+ objects, 1.2 GiB/3.4 GiB+, 41 MiB/s, ETA ?');
+    expect(formatProgressLine({ ...base, listingComplete: false })).toBe(
+      'copy: 1,234/5,678+ objects, 1.2 GiB/3.4 GiB+, 41 MiB/s, ETA ?',
+    );
   });
   test('the end', () => {
     expect(formatProgressLine({ ...base, stage: 'done', objectsDone: 5678, bytesDone: 3.4 * GiB, skipped: 10 })).toBe(
@@ -114,7 +137,15 @@ describe('progress line', () => {
   });
   test('the ETA takes the slower of the object and byte estimates', () => {
     // Half the objects but a tenth of the bytes: bytes say 9× the elapsed time is left.
-    const p = { ...base, objectsDone: 50, objectsTotal: 100, bytesDone: 100, bytesCopied: 100, bytesTotal: 1000, elapsedMs: 1000 };
+    const p = {
+      ...base,
+      objectsDone: 50,
+      objectsTotal: 100,
+      bytesDone: 100,
+      bytesCopied: 100,
+      bytesTotal: 1000,
+      elapsedMs: 1000,
+    };
     expect(estimateRemainingMs(p)).toBe(9000);
   });
 });
@@ -157,7 +188,10 @@ describe('concurrency budget', () => {
 });
 
 describe('requests', () => {
-  const slowDown = Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown', $metadata: { httpStatusCode: 503, attempts: 3 } });
+  const slowDown = Object.assign(new Error('Please reduce your request rate.'), {
+    name: 'SlowDown',
+    $metadata: { httpStatusCode: 503, attempts: 3 },
+  });
   test('pushback is SlowDown, throttling, 503 and 429; not 403 or 412', () => {
     expect(isPushback(slowDown)).toBe(true);
     expect(isPushback({ name: 'InternalError', $metadata: { httpStatusCode: 503 } })).toBe(true);
@@ -168,7 +202,11 @@ describe('requests', () => {
   test('counts attempts, backs off after pushback, and gives up after its own attempts', async () => {
     const sleeps: number[] = [];
     const budget = new ConcurrencyBudget(8);
-    const requester = new Requester(budget, { attempts: 2, baseMs: 100, maxMs: 1000 }, async (ms) => void sleeps.push(ms));
+    const requester = new Requester(
+      budget,
+      { attempts: 2, baseMs: 100, maxMs: 1000 },
+      async (ms) => void sleeps.push(ms),
+    );
     let calls = 0;
     const ok = await requester.send('CopyObject', async () => {
       if (calls++ === 0) throw slowDown;

@@ -14,14 +14,19 @@ async function createIndex(client: typeof source, index: string, docs: number, s
   await client.indices.create({ index, body: { settings: { number_of_shards: shards, number_of_replicas: 0 } } });
   const ids = Array.from({ length: docs }, (_, i) => `seed-${i}`);
   for (let start = 0; start < docs; start += 1000) {
-    const body = ids.slice(start, start + 1000).flatMap((id, i) => [{ index: { _index: index, _id: id } }, { n: start + i }]);
+    const body = ids
+      .slice(start, start + 1000)
+      .flatMap((id, i) => [{ index: { _index: index, _id: id } }, { n: start + i }]);
     await client.bulk({ body, refresh: true });
   }
   return ids;
 }
 
 /** Acknowledged writes the target does not hold (absent, another value, or present though deleted), by id. */
-async function missingOnTarget(acknowledged: Map<string, number>, targetIndex: (source: string) => string): Promise<string[]> {
+async function missingOnTarget(
+  acknowledged: Map<string, number>,
+  targetIndex: (source: string) => string,
+): Promise<string[]> {
   const entries = [...acknowledged];
   const missing: string[] = [];
   for (let start = 0; start < entries.length; start += 500) {
@@ -34,7 +39,9 @@ async function missingOnTarget(acknowledged: Map<string, number>, targetIndex: (
     res.body.docs.forEach((d: any, i: number) => {
       const expected = slice[i]![1];
       if (expected === DELETED ? d.found : !d.found || d._source?.touched !== expected) {
-        missing.push(`${slice[i]![0]} (${d.found ? `touched=${d._source?.touched ?? 'unset'}` : 'absent'}, expected ${expected === DELETED ? 'deleted' : expected})`);
+        missing.push(
+          `${slice[i]![0]} (${d.found ? `touched=${d._source?.touched ?? 'unset'}` : 'absent'}, expected ${expected === DELETED ? 'deleted' : expected})`,
+        );
       }
     });
   }
@@ -47,7 +54,10 @@ async function recoveredFrom(index: string): Promise<string[]> {
 }
 
 const writeBlocked = async (index: string) =>
-  String((await source.indices.getSettings({ index, name: 'index.blocks.write' })).body[index]?.settings?.index?.blocks?.write) === 'true';
+  String(
+    (await source.indices.getSettings({ index, name: 'index.blocks.write' })).body[index]?.settings?.index?.blocks
+      ?.write,
+  ) === 'true';
 
 describe('two-phase cut-over with a writer on the source', () => {
   const prefix = unique('t-cut');
@@ -91,7 +101,10 @@ describe('two-phase cut-over with a writer on the source', () => {
   });
 
   test('the run succeeds and verifies', () => {
-    expect({ code: run.code, tail: run.code === 0 ? '' : run.log.split('\n').slice(-30).join('\n') }).toEqual({ code: 0, tail: '' });
+    expect({ code: run.code, tail: run.code === 0 ? '' : run.log.split('\n').slice(-30).join('\n') }).toEqual({
+      code: 0,
+      tail: '',
+    });
     expect(run.outputs.verified).toBe('true');
   });
 
@@ -119,9 +132,15 @@ describe('two-phase cut-over with a writer on the source', () => {
     // a replay cannot carry, so it was restored from the final snapshot.
     expect(run.log).toMatch(new RegExp(`replayed \\d+ documents into ${hot}`));
     expect(await recoveredFrom(hot)).toEqual([expect.stringMatching(new RegExp(`^${snapshot}-catchup-\\d$`))]);
-    expect(run.log).toContain(`restoring ${churn} from ${snapshot}-final instead: documents were deleted since its target copy`);
+    expect(run.log).toContain(
+      `restoring ${churn} from ${snapshot}-final instead: documents were deleted since its target copy`,
+    );
     expect(await recoveredFrom(churn)).toEqual([`${snapshot}-final`]);
-    expect(run.summary).toMatch(new RegExp(`2 of 3 indices had changed once writes were blocked: .*replayed: <code>${hot}</code> \\([\\d,]+ documents?\\); restored again: <code>${churn}</code>`));
+    expect(run.summary).toMatch(
+      new RegExp(
+        `2 of 3 indices had changed once writes were blocked: .*replayed: <code>${hot}</code> \\([\\d,]+ documents?\\); restored again: <code>${churn}</code>`,
+      ),
+    );
   });
 
   test('the target indices take writes (the source’s write block did not travel with the final snapshot)', async () => {
@@ -131,7 +150,9 @@ describe('two-phase cut-over with a writer on the source', () => {
   test('the write-blocked window is reported with its start, end and duration', () => {
     const seconds = Number(run.outputs['write-block-seconds']);
     expect(seconds).toBeGreaterThan(0);
-    expect(run.summary).toMatch(/writes were blocked on 3 source indices for [\d.]+ (ms|s), now lifted \(from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC to \d\d:\d\d:\d\d\.\d{3} UTC\)/);
+    expect(run.summary).toMatch(
+      /writes were blocked on 3 source indices for [\d.]+ (ms|s), now lifted \(from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC to \d\d:\d\d:\d\d\.\d{3} UTC\)/,
+    );
     expect(run.summary).toMatch(/inside the window: write block set \d+ ms/);
     // The window opened after phase 1: the writer's last acknowledgement came after the copy began.
     expect(writes.blockedAt! - copyStartedAt).toBeGreaterThan(0);
@@ -154,7 +175,9 @@ describe('a main step killed inside the write-blocked window', () => {
   });
 
   afterAll(async () => {
-    await source.indices.putSettings({ index, body: { index: { 'blocks.write': null } } as any }).catch(() => undefined);
+    await source.indices
+      .putSettings({ index, body: { index: { 'blocks.write': null } } as any })
+      .catch(() => undefined);
     await source.indices.delete({ index: `${prefix}-*` });
     await target.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true } as any);
   });
@@ -184,12 +207,25 @@ describe('a main step killed inside the write-blocked window', () => {
     // The source took writes between the attempts: the re-run must carry them too.
     await source.index({ index, id: 'between-attempts', body: { touched: 2 }, refresh: true });
     const rerun = await runAction(inputs(), { runId });
-    expect({ code: rerun.code, tail: rerun.code === 0 ? '' : rerun.log.split('\n').slice(-30).join('\n') }).toEqual({ code: 0, tail: '' });
+    expect({ code: rerun.code, tail: rerun.code === 0 ? '' : rerun.log.split('\n').slice(-30).join('\n') }).toEqual({
+      code: 0,
+      tail: '',
+    });
     expect(rerun.outputs.verified).toBe('true');
     expect(rerun.summary).toContain('continued an earlier attempt of this run');
     // The killed attempt's catch-up snapshot predates the writes since: taken again, not reused.
-    expect(rerun.log).toContain(`snapshot migrate-${runId}-catchup-1 from an earlier attempt (SUCCESS) is stale: deleting it`);
-    expect(await missingOnTarget(new Map([[`${index}/late`, 1], [`${index}/between-attempts`, 2]]), (i) => i)).toEqual([]);
+    expect(rerun.log).toContain(
+      `snapshot migrate-${runId}-catchup-1 from an earlier attempt (SUCCESS) is stale: deleting it`,
+    );
+    expect(
+      await missingOnTarget(
+        new Map([
+          [`${index}/late`, 1],
+          [`${index}/between-attempts`, 2],
+        ]),
+        (i) => i,
+      ),
+    ).toEqual([]);
     expect(await writeBlocked(index)).toBe(false);
   });
 });
@@ -203,7 +239,9 @@ describe('a cancelled main step (SIGTERM, as GitHub sends on cancel)', () => {
   });
 
   afterAll(async () => {
-    await source.indices.putSettings({ index, body: { index: { 'blocks.write': null } } as any }).catch(() => undefined);
+    await source.indices
+      .putSettings({ index, body: { index: { 'blocks.write': null } } as any })
+      .catch(() => undefined);
     await source.indices.delete({ index: `${prefix}-*` });
     await target.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true } as any);
   });

@@ -10,7 +10,10 @@ const env = stackEnv();
 async function createIndex(client: typeof source, index: string, docs: number): Promise<void> {
   await client.indices.create({ index, body: { settings: { number_of_shards: 1, number_of_replicas: 0 } } });
   if (docs > 0) {
-    const body = Array.from({ length: docs }, (_, i) => [{ index: { _index: index, _id: String(i) } }, { n: i }]).flat();
+    const body = Array.from({ length: docs }, (_, i) => [
+      { index: { _index: index, _id: String(i) } },
+      { n: i },
+    ]).flat();
     await client.bulk({ body, refresh: true });
   }
 }
@@ -27,18 +30,25 @@ async function gateway(side: 'source' | 'target', path: string, init: RequestIni
 async function mutatingRequests(): Promise<string[]> {
   const seen: string[] = [];
   for (const side of ['source', 'target'] as const) {
-    const log: Array<{ method: string; path: string }> = (await gateway(side, 'requests')).requests ?? (await gateway(side, 'requests'));
+    const log: Array<{ method: string; path: string }> =
+      (await gateway(side, 'requests')).requests ?? (await gateway(side, 'requests'));
     for (const r of log) if (r.method !== 'GET' && r.method !== 'HEAD') seen.push(`${side} ${r.method} ${r.path}`);
   }
   return seen;
 }
 
-const clearRequestLogs = () => Promise.all([gateway('source', 'requests', { method: 'DELETE' }), gateway('target', 'requests', { method: 'DELETE' })]);
+const clearRequestLogs = () =>
+  Promise.all([
+    gateway('source', 'requests', { method: 'DELETE' }),
+    gateway('target', 'requests', { method: 'DELETE' }),
+  ]);
 
 describe('failure paths', () => {
   test('without id-token: write, the job says so and touches nothing', async () => {
     await clearRequestLogs();
-    const run = await runAction(stackInputs({ indices: 'products' }), { env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined } });
+    const run = await runAction(stackInputs({ indices: 'products' }), {
+      env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined },
+    });
     expect(run.code).not.toBe(0);
     expect(run.log).toContain('id-token: write');
     expect(run.outputs.verified).toBe('false');
@@ -48,9 +58,17 @@ describe('failure paths', () => {
   test('a role that may not pass the snapshot role is refused with the iam:PassRole message', async () => {
     const index = unique('t-passrole');
     await createIndex(source, index, 10);
-    const run = await runAction(stackInputs({ 'role-to-assume': env.STACK_NO_PASSROLE_ROLE_ARN, indices: index, 'source-repository': unique('norole') }));
+    const run = await runAction(
+      stackInputs({
+        'role-to-assume': env.STACK_NO_PASSROLE_ROLE_ARN,
+        indices: index,
+        'source-repository': unique('norole'),
+      }),
+    );
     expect(run.code).not.toBe(0);
-    expect(run.log).toMatch(/not authorized to perform: iam:PassRole on resource: arn:aws:iam::\d{12}:role\/TheSnapshotRole/);
+    expect(run.log).toMatch(
+      /not authorized to perform: iam:PassRole on resource: arn:aws:iam::\d{12}:role\/TheSnapshotRole/,
+    );
     expect(run.summary).toMatch(/iam:PassRole/);
     expect((await target.indices.exists({ index })).body).toBe(false);
   });
@@ -79,7 +97,15 @@ describe('failure paths', () => {
         // The snapshot is taken: what the source receives now cannot reach the target.
         if (!wrote && chunk.includes('::group::Copy')) {
           wrote = true;
-          void source.bulk({ body: [{ index: { _index: index, _id: 'late-1' } }, { n: -1 }, { index: { _index: index, _id: 'late-2' } }, { n: -2 }], refresh: true });
+          void source.bulk({
+            body: [
+              { index: { _index: index, _id: 'late-1' } },
+              { n: -1 },
+              { index: { _index: index, _id: 'late-2' } },
+              { n: -2 },
+            ],
+            refresh: true,
+          });
         }
       },
     });
@@ -120,7 +146,14 @@ describe('failure paths', () => {
         onOutput: (chunk) => {
           if (!released && chunk.includes('is running on the source')) {
             released = true;
-            setTimeout(() => void gateway('source', 'control', { method: 'POST', body: JSON.stringify({ automatedSnapshotInProgress: false }) }), 1500);
+            setTimeout(
+              () =>
+                void gateway('source', 'control', {
+                  method: 'POST',
+                  body: JSON.stringify({ automatedSnapshotInProgress: false }),
+                }),
+              1500,
+            );
           }
         },
       });
@@ -129,7 +162,10 @@ describe('failure paths', () => {
       expect(run.code).toBe(0);
       expect(await count(target, index)).toBe(12);
     } finally {
-      await gateway('source', 'control', { method: 'POST', body: JSON.stringify({ automatedSnapshotInProgress: false }) });
+      await gateway('source', 'control', {
+        method: 'POST',
+        body: JSON.stringify({ automatedSnapshotInProgress: false }),
+      });
     }
   });
 });

@@ -5,13 +5,18 @@ import { runAction, stackInputs } from '../support/action.js';
 import { nodeClient } from '../support/stack.js';
 import { seededFile } from '../../stack/stack.js';
 
-const seeded: Array<{ index: string; documents: number; aliases: string[] }> = JSON.parse(readFileSync(seededFile, 'utf8'));
+const seeded: Array<{ index: string; documents: number; aliases: string[] }> = JSON.parse(
+  readFileSync(seededFile, 'utf8'),
+);
 const source = nodeClient('source');
 const target = nodeClient('target');
 
 async function userIndices(client: typeof source): Promise<string[]> {
   const res = await client.cat.indices({ format: 'json', h: 'index' } as any);
-  return (res.body as Array<{ index: string }>).map((r) => r.index).filter((i) => !i.startsWith('.') && !i.startsWith('t-')).sort();
+  return (res.body as Array<{ index: string }>)
+    .map((r) => r.index)
+    .filter((i) => !i.startsWith('.') && !i.startsWith('t-'))
+    .sort();
 }
 
 const count = async (client: typeof source, index: string) => Number((await client.count({ index })).body.count);
@@ -27,7 +32,10 @@ describe('a whole migration through dist/index.js', () => {
   });
 
   test('the job succeeds and says verified', () => {
-    expect({ code: run.code, tail: run.log.split('\n').slice(-25).join('\n') }).toEqual({ code: 0, tail: expect.any(String) });
+    expect({ code: run.code, tail: run.log.split('\n').slice(-25).join('\n') }).toEqual({
+      code: 0,
+      tail: expect.any(String),
+    });
     expect(run.outputs.verified).toBe('true');
     expect(JSON.parse(run.outputs['mismatched-indices'])).toEqual([]);
   });
@@ -35,7 +43,10 @@ describe('a whole migration through dist/index.js', () => {
   test('every seeded user index is on the target with the same count and aliases', async () => {
     expect(await userIndices(target)).toEqual(seeded.map((s) => s.index).sort());
     for (const s of seeded) {
-      expect({ index: s.index, count: await count(target, s.index) }).toEqual({ index: s.index, count: await count(source, s.index) });
+      expect({ index: s.index, count: await count(target, s.index) }).toEqual({
+        index: s.index,
+        count: await count(source, s.index),
+      });
       expect({ index: s.index, count: await count(target, s.index) }).toEqual({ index: s.index, count: s.documents });
       const aliases = Object.keys((await target.indices.getAlias({ index: s.index })).body[s.index].aliases).sort();
       expect({ index: s.index, aliases }).toEqual({ index: s.index, aliases: [...s.aliases].sort() });
@@ -43,7 +54,11 @@ describe('a whole migration through dist/index.js', () => {
   });
 
   test('system indices stay behind and are listed as excluded', async () => {
-    const targetSystem = ((await target.cat.indices({ format: 'json', h: 'index', expand_wildcards: 'all' } as any)).body as Array<{ index: string }>).map((r) => r.index);
+    const targetSystem = (
+      (await target.cat.indices({ format: 'json', h: 'index', expand_wildcards: 'all' } as any)).body as Array<{
+        index: string;
+      }>
+    ).map((r) => r.index);
     expect(targetSystem).not.toContain('.kibana_1');
     expect(run.summary).toContain('.kibana_1');
     expect(run.summary).toMatch(/excluded/i);

@@ -12,8 +12,15 @@ const fresh = { 'rename-pattern': '(.+)', 'rename-replacement': 'h6chk-$1' };
 const source = nodeClient('source');
 const target = nodeClient('target');
 
-async function createIndex(client: typeof source, index: string, settings: Record<string, unknown> = {}): Promise<void> {
-  await client.indices.create({ index, body: { settings: { number_of_shards: 1, number_of_replicas: 0, ...settings } } });
+async function createIndex(
+  client: typeof source,
+  index: string,
+  settings: Record<string, unknown> = {},
+): Promise<void> {
+  await client.indices.create({
+    index,
+    body: { settings: { number_of_shards: 1, number_of_replicas: 0, ...settings } },
+  });
   await client.index({ index, id: '1', body: { n: 1 }, refresh: true });
 }
 
@@ -22,7 +29,9 @@ async function withClusterSettings(settings: Record<string, string>, fn: () => P
   try {
     await fn();
   } finally {
-    await target.cluster.putSettings({ body: { persistent: Object.fromEntries(Object.keys(settings).map((k) => [k, null])) } });
+    await target.cluster.putSettings({
+      body: { persistent: Object.fromEntries(Object.keys(settings).map((k) => [k, null])) },
+    });
   }
 }
 
@@ -30,7 +39,11 @@ describe('domains and versions', () => {
   test('an unreachable domain: the row says where to run from', async () => {
     const run = await runPlan({ 'source-endpoint': 'http://127.0.0.1:19599' });
     expect(run.code).not.toBe(0);
-    expect(row(run, 'source.domain')).toMatchObject({ result: 'fail', found: expect.stringMatching(/ECONNREFUSED|connect/i), fix: expect.stringContaining('VPC') });
+    expect(row(run, 'source.domain')).toMatchObject({
+      result: 'fail',
+      found: expect.stringMatching(/ECONNREFUSED|connect/i),
+      fix: expect.stringContaining('VPC'),
+    });
   });
 
   test('a target older than the source is refused: nothing restores onto an older version', async () => {
@@ -40,7 +53,8 @@ describe('domains and versions', () => {
       expect(run.code).not.toBe(0);
       expect(row(run, 'compatibility')).toMatchObject({
         result: 'fail',
-        found: 'the target runs OpenSearch 2.19.0, older than the source (OpenSearch 3.8.0): a snapshot never restores onto an older version',
+        found:
+          'the target runs OpenSearch 2.19.0, older than the source (OpenSearch 3.8.0): a snapshot never restores onto an older version',
         fix: expect.stringContaining('OpenSearch 3.8 or later'),
       });
     } finally {
@@ -54,12 +68,19 @@ describe('domains and versions', () => {
       const toThree = await runPlan({ indices: 'products,customers' });
       expect(row(toThree, 'compatibility')).toMatchObject({
         result: 'fail',
-        found: expect.stringMatching(/^2 of 2 indices cannot be restored on OpenSearch 3\.8\.0: customers \(created by Elasticsearch 7\.10\.2; OpenSearch 3\.8\.0 reads indices created by OpenSearch 2\.x, OpenSearch 3\.x only\)/),
+        found: expect.stringMatching(
+          /^2 of 2 indices cannot be restored on OpenSearch 3\.8\.0: customers \(created by Elasticsearch 7\.10\.2; OpenSearch 3\.8\.0 reads indices created by OpenSearch 2\.x, OpenSearch 3\.x only\)/,
+        ),
         fix: expect.stringContaining('Reindex it on OpenSearch 2.x first'),
       });
       await control('target', { reportVersion: { distribution: 'opensearch', number: '2.19.0' } });
       const toTwo = await runPlan({ indices: 'products,customers', ...fresh });
-      expect(row(toTwo, 'compatibility')).toMatchObject({ result: 'pass', found: expect.stringContaining('Elasticsearch 7.10.2 → OpenSearch 2.19.0: 2 indices created by Elasticsearch 7.10') });
+      expect(row(toTwo, 'compatibility')).toMatchObject({
+        result: 'pass',
+        found: expect.stringContaining(
+          'Elasticsearch 7.10.2 → OpenSearch 2.19.0: 2 indices created by Elasticsearch 7.10',
+        ),
+      });
       expect(toTwo.code).toBe(0);
     } finally {
       await Promise.all([control('source', { reportVersion: null }), control('target', { reportVersion: null })]);
@@ -68,8 +89,13 @@ describe('domains and versions', () => {
 
   test('a snapshot role of another account cannot be passed', async () => {
     const run = await runPlan({ 'snapshot-role-arn': 'arn:aws:iam::210987654321:role/TheSnapshotRole' });
-    expect(row(run, 'source.identity')).toMatchObject({ result: 'fail', fix: expect.stringContaining("iam:PassRole only passes roles of the caller's own account") });
-    expect(row(run, 'source.identity').found).toContain('the snapshot role arn:aws:iam::210987654321:role/TheSnapshotRole is in account 210987654321');
+    expect(row(run, 'source.identity')).toMatchObject({
+      result: 'fail',
+      fix: expect.stringContaining("iam:PassRole only passes roles of the caller's own account"),
+    });
+    expect(row(run, 'source.identity').found).toContain(
+      'the snapshot role arn:aws:iam::210987654321:role/TheSnapshotRole is in account 210987654321',
+    );
   });
 
   test('fine-grained access control without a snapshot role mapping is explained with the mapping to add', async () => {
@@ -79,12 +105,19 @@ describe('domains and versions', () => {
       expect(run.code).not.toBe(0);
       expect(row(run, 'target.access-control')).toMatchObject({
         result: 'fail',
-        found: expect.stringContaining('is mapped to readall; the domain will refuse with "no permissions for [cluster:admin/repository/put]"'),
+        found: expect.stringContaining(
+          'is mapped to readall; the domain will refuse with "no permissions for [cluster:admin/repository/put]"',
+        ),
         fix: expect.stringContaining(`rolesmapping/manage_snapshots {"backend_roles": ["${env.STACK_OIDC_ROLE_ARN}"]}`),
       });
       expect(row(run, 'source.access-control').result).toBe('pass');
-      await control('target', { fineGrainedAccessControl: { rolesMapping: { manage_snapshots: [env.STACK_OIDC_ROLE_ARN] } } });
-      expect(row(await runPlan({ indices: 'customers' }), 'target.access-control')).toMatchObject({ result: 'pass', found: expect.stringContaining('mapped to manage_snapshots') });
+      await control('target', {
+        fineGrainedAccessControl: { rolesMapping: { manage_snapshots: [env.STACK_OIDC_ROLE_ARN] } },
+      });
+      expect(row(await runPlan({ indices: 'customers' }), 'target.access-control')).toMatchObject({
+        result: 'pass',
+        found: expect.stringContaining('mapped to manage_snapshots'),
+      });
     } finally {
       await control('target', { fineGrainedAccessControl: null });
     }
@@ -95,7 +128,12 @@ describe('domains and versions', () => {
     try {
       const run = await runPlan({ indices: 'customers', ...fresh });
       expect(run.code).toBe(0);
-      expect(row(run, 'source.snapshots')).toMatchObject({ result: 'warn', found: expect.stringMatching(/^cs-automated\/.* \(STARTED\) is running: the run waits for it, up to snapshot-timeout-minutes/) });
+      expect(row(run, 'source.snapshots')).toMatchObject({
+        result: 'warn',
+        found: expect.stringMatching(
+          /^cs-automated\/.* \(STARTED\) is running: the run waits for it, up to snapshot-timeout-minutes/,
+        ),
+      });
     } finally {
       await control('source', { automatedSnapshotInProgress: false });
     }
@@ -105,31 +143,67 @@ describe('domains and versions', () => {
 describe('buckets and repositories', () => {
   test('a bucket that does not exist, and one in another Region', async () => {
     const elsewhere = unique('h6-oregon');
-    await adminS3('us-west-2').send(new CreateBucketCommand({ Bucket: elsewhere, CreateBucketConfiguration: { LocationConstraint: 'us-west-2' } }));
+    await adminS3('us-west-2').send(
+      new CreateBucketCommand({ Bucket: elsewhere, CreateBucketConfiguration: { LocationConstraint: 'us-west-2' } }),
+    );
     const missing = await runPlan({ indices: 'customers', 'target-bucket': unique('h6-missing') });
-    expect(row(missing, 'target.bucket')).toMatchObject({ result: 'fail', found: expect.stringContaining('does not exist'), fix: expect.stringContaining('in eu-west-1') });
+    expect(row(missing, 'target.bucket')).toMatchObject({
+      result: 'fail',
+      found: expect.stringContaining('does not exist'),
+      fix: expect.stringContaining('in eu-west-1'),
+    });
     const wrongRegion = await runPlan({ indices: 'customers', 'target-bucket': elsewhere });
-    expect(row(wrongRegion, 'target.bucket')).toMatchObject({ result: 'fail', found: `${elsewhere} is in us-west-2, not eu-west-1`, fix: expect.stringContaining('A domain registers only a bucket in its own Region') });
+    expect(row(wrongRegion, 'target.bucket')).toMatchObject({
+      result: 'fail',
+      found: `${elsewhere} is in us-west-2, not eu-west-1`,
+      fix: expect.stringContaining('A domain registers only a bucket in its own Region'),
+    });
   });
 
   test("a destination path holding another cluster's repository is not overwritten", async () => {
     const basePath = unique('h6-foreign');
     const s3 = adminS3(env.STACK_TARGET_REGION!);
-    const repositoryData = { snapshots: [{ name: 'nightly-2024.01.01', uuid: 'Zq9x-someone-else', state: 1 }], indices: {} };
-    await s3.send(new PutObjectCommand({ Bucket: env.STACK_TARGET_BUCKET, Key: `${basePath}/index-3`, Body: JSON.stringify(repositoryData) }));
-    await s3.send(new PutObjectCommand({ Bucket: env.STACK_TARGET_BUCKET, Key: `${basePath}/index.latest`, Body: Buffer.from([0, 0, 0, 0, 0, 0, 0, 3]) }));
-    const run = await runPlan({ indices: 'customers', 'source-base-path': unique('h6-src'), 'target-base-path': basePath });
+    const repositoryData = {
+      snapshots: [{ name: 'nightly-2024.01.01', uuid: 'Zq9x-someone-else', state: 1 }],
+      indices: {},
+    };
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: env.STACK_TARGET_BUCKET,
+        Key: `${basePath}/index-3`,
+        Body: JSON.stringify(repositoryData),
+      }),
+    );
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: env.STACK_TARGET_BUCKET,
+        Key: `${basePath}/index.latest`,
+        Body: Buffer.from([0, 0, 0, 0, 0, 0, 0, 3]),
+      }),
+    );
+    const run = await runPlan({
+      indices: 'customers',
+      'source-base-path': unique('h6-src'),
+      'target-base-path': basePath,
+    });
     expect(run.code).not.toBe(0);
     expect(row(run, 'target.repository-path')).toMatchObject({
       result: 'fail',
-      found: expect.stringContaining('already holds another repository (1 snapshots the source does not have, e.g. nightly-2024.01.01)'),
+      found: expect.stringContaining(
+        'already holds another repository (1 snapshots the source does not have, e.g. nightly-2024.01.01)',
+      ),
       fix: expect.stringContaining('Set target-base-path to an empty path'),
     });
   });
 
   test('a repository name the target already uses for another place', async () => {
     const repository = unique('h6-repo');
-    await target.transport.request({ method: 'PUT', path: `/_snapshot/${repository}`, querystring: { verify: false } as never, body: { type: 's3', settings: { bucket: env.STACK_TARGET_BUCKET, base_path: 'somebody-elses' } } });
+    await target.transport.request({
+      method: 'PUT',
+      path: `/_snapshot/${repository}`,
+      querystring: { verify: false } as never,
+      body: { type: 's3', settings: { bucket: env.STACK_TARGET_BUCKET, base_path: 'somebody-elses' } },
+    });
     try {
       const run = await runPlan({ indices: 'customers', 'target-repository': repository });
       expect(row(run, 'target.repository')).toMatchObject({
@@ -163,11 +237,16 @@ describe('the target', () => {
     expect(clash.fix).toContain('overwrite-existing-indices: true');
 
     const replacing = await runPlan({ indices: index, ...rename, 'overwrite-existing-indices': 'true' });
-    expect(row(replacing, 'target.collisions')).toMatchObject({ result: 'warn', found: expect.stringContaining(`1 existing replaced (overwrite-existing-indices): migrated-${index}`) });
+    expect(row(replacing, 'target.collisions')).toMatchObject({
+      result: 'warn',
+      found: expect.stringContaining(`1 existing replaced (overwrite-existing-indices): migrated-${index}`),
+    });
   });
 
   test('a target without room above its low disk watermark', async () => {
-    const [disk] = (await target.cat.allocation({ format: 'json', bytes: 'b' } as never)).body as Array<Record<string, string>>;
+    const [disk] = (await target.cat.allocation({ format: 'json', bytes: 'b' } as never)).body as Array<
+      Record<string, string>
+    >;
     const avail = Number(disk!['disk.avail']);
     // Absolute watermarks (all three must be absolute): the node must keep more than its free space free, with
     // room to spare because the disk is shared and its free space moves. The stack's nodes run with disk
@@ -185,7 +264,9 @@ describe('the target', () => {
         expect(run.checks.filter((c) => c.result === 'fail').map((c) => c.id)).toEqual(['target.capacity']);
         expect(row(run, 'target.capacity')).toMatchObject({
           result: 'fail',
-          found: expect.stringMatching(/^needs ~[\d.]+ MiB \(primaries × copies\); .* free below the low disk watermark \(\d+b\)/),
+          found: expect.stringMatching(
+            /^needs ~[\d.]+ MiB \(primaries × copies\); .* free below the low disk watermark \(\d+b\)/,
+          ),
           fix: expect.stringContaining('Add storage to the target'),
         });
       },
@@ -219,15 +300,26 @@ describe('the target', () => {
         const run = await runPlan({ indices: 'customers' }); // stackInputs restore with 0 replicas: 1 copy over 2 zones
         expect(row(run, 'target.replicas')).toMatchObject({
           result: 'fail',
-          found: expect.stringContaining('expected total copies needs to be a multiple of total awareness attributes [2]'),
+          found: expect.stringContaining(
+            'expected total copies needs to be a multiple of total awareness attributes [2]',
+          ),
           fix: 'Set index-settings to {"index.number_of_replicas": 1} (or another count whose copies are a multiple of 2).',
         });
         // The same rule the node applies to an index it is asked to create.
-        await expect(target.indices.create({ index: unique('t-h6-zones'), body: { settings: { number_of_replicas: 0 } } })).rejects.toThrow(/multiple of total awareness attributes \[2\]/);
+        await expect(
+          target.indices.create({ index: unique('t-h6-zones'), body: { settings: { number_of_replicas: 0 } } }),
+        ).rejects.toThrow(/multiple of total awareness attributes \[2\]/);
         // Balanced now; the stack's one data node can only hold the primaries, so the replica waits (yellow).
-        expect(row(await runPlan({ indices: 'customers', 'index-settings': '{"index.number_of_replicas": 1}' }), 'target.replicas')).toMatchObject({
+        expect(
+          row(
+            await runPlan({ indices: 'customers', 'index-settings': '{"index.number_of_replicas": 1}' }),
+            'target.replicas',
+          ),
+        ).toMatchObject({
           result: 'warn',
-          found: expect.stringContaining('1 index wants 1 replicas but the target has 1 data node(s): those replicas stay unassigned (yellow)'),
+          found: expect.stringContaining(
+            '1 index wants 1 replicas but the target has 1 data node(s): those replicas stay unassigned (yellow)',
+          ),
         });
       },
     );

@@ -15,7 +15,9 @@ const iam = adminIam();
 const source = nodeClient('source');
 const target = nodeClient('target');
 
-const suffix = unique('x').slice(2).replace(/[^a-z0-9]/gi, '');
+const suffix = unique('x')
+  .slice(2)
+  .replace(/[^a-z0-9]/gi, '');
 const callerName = `H6Caller-${suffix}`;
 const snapshotName = `H6Snapshot-${suffix}`;
 const callerArn = `arn:aws:iam::${env.STACK_ACCOUNT_ID}:role/${callerName}`;
@@ -29,26 +31,51 @@ const inputs = {
   'source-base-path': `h6-${suffix.toLowerCase()}`,
 };
 
-const documentsOf = (run: { outputs: Record<string, string> }): IamDocumentSet => JSON.parse(run.outputs['iam-documents']!);
+const documentsOf = (run: { outputs: Record<string, string> }): IamDocumentSet =>
+  JSON.parse(run.outputs['iam-documents']!);
 const roleDocs = (docs: IamDocumentSet, arn: string) => docs.roles.find((r) => r.principal === arn)!;
-const without = (doc: PolicyDocument, sid: string): PolicyDocument => ({ ...doc, Statement: doc.Statement.filter((s) => s.Sid !== sid) });
+const without = (doc: PolicyDocument, sid: string): PolicyDocument => ({
+  ...doc,
+  Statement: doc.Statement.filter((s) => s.Sid !== sid),
+});
 
 async function load(docs: IamDocumentSet, create: boolean): Promise<void> {
-  for (const [name, arn] of [[callerName, callerArn], [snapshotName, snapshotArn]] as const) {
+  for (const [name, arn] of [
+    [callerName, callerArn],
+    [snapshotName, snapshotArn],
+  ] as const) {
     const d = roleDocs(docs, arn);
-    if (create) await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(d.trustPolicy) }));
-    else await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(d.trustPolicy) }));
-    await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: 'from-iam-documents', PolicyDocument: JSON.stringify(d.permissionsPolicy) }));
+    if (create)
+      await iam.send(
+        new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(d.trustPolicy) }),
+      );
+    else
+      await iam.send(
+        new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(d.trustPolicy) }),
+      );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: name,
+        PolicyName: 'from-iam-documents',
+        PolicyDocument: JSON.stringify(d.permissionsPolicy),
+      }),
+    );
   }
 }
 
-const putPolicy = (name: string, doc: PolicyDocument) => iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: 'from-iam-documents', PolicyDocument: JSON.stringify(doc) }));
+const putPolicy = (name: string, doc: PolicyDocument) =>
+  iam.send(
+    new PutRolePolicyCommand({ RoleName: name, PolicyName: 'from-iam-documents', PolicyDocument: JSON.stringify(doc) }),
+  );
 
 let documents: IamDocumentSet;
 
 beforeAll(async () => {
   await source.indices.create({ index, body: { settings: { number_of_shards: 1, number_of_replicas: 0 } } });
-  await source.bulk({ body: Array.from({ length: 30 }, (_, i) => [{ index: { _index: index, _id: String(i) } }, { n: i }]).flat(), refresh: true });
+  await source.bulk({
+    body: Array.from({ length: 30 }, (_, i) => [{ index: { _index: index, _id: String(i) } }, { n: i }]).flat(),
+    refresh: true,
+  });
 });
 
 describe('IAM documents loaded into the stack', () => {
@@ -68,8 +95,13 @@ describe('IAM documents loaded into the stack', () => {
     expect(second.checks.filter((c) => c.result !== 'pass')).toEqual([]);
     expect(second.code).toBe(0);
     documents = documentsOf(second);
-    const callDomains = roleDocs(documents, callerArn).permissionsPolicy.Statement.find((s) => s.Sid === 'CallDomainApis')!;
-    expect(callDomains.Resource).toEqual([`arn:aws:es:us-east-1:${env.STACK_ACCOUNT_ID}:domain/stack-source/*`, `arn:aws:es:eu-west-1:${env.STACK_ACCOUNT_ID}:domain/stack-target/*`]);
+    const callDomains = roleDocs(documents, callerArn).permissionsPolicy.Statement.find(
+      (s) => s.Sid === 'CallDomainApis',
+    )!;
+    expect(callDomains.Resource).toEqual([
+      `arn:aws:es:us-east-1:${env.STACK_ACCOUNT_ID}:domain/stack-source/*`,
+      `arn:aws:es:eu-west-1:${env.STACK_ACCOUNT_ID}:domain/stack-target/*`,
+    ]);
     await load(documents, false);
 
     // 3. The migration itself, every S3 request of the workflow's role judged against its policy.
@@ -85,9 +117,15 @@ describe('IAM documents loaded into the stack', () => {
 
       // The enforcement is real: the same role on a bucket its documents do not name is refused by S3.
       const other = unique('h6-unlisted');
-      await adminS3(env.STACK_TARGET_REGION!).send(new CreateBucketCommand({ Bucket: other, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+      await adminS3(env.STACK_TARGET_REGION!).send(
+        new CreateBucketCommand({ Bucket: other, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }),
+      );
       const refused = await runPlan({ ...inputs, 'target-bucket': other });
-      expect(row(refused, 'target.bucket')).toMatchObject({ result: 'fail', found: expect.stringContaining(`may not read ${other} (403)`), fix: expect.stringContaining('ListRepositoryBuckets') });
+      expect(row(refused, 'target.bucket')).toMatchObject({
+        result: 'fail',
+        found: expect.stringContaining(`may not read ${other} (403)`),
+        fix: expect.stringContaining('ListRepositoryBuckets'),
+      });
     } finally {
       await enforceS3(false);
     }
@@ -118,7 +156,8 @@ describe('IAM documents loaded into the stack', () => {
       expect(`${r.found} ${r.fix}`).toContain(sid);
       if (result === 'fail') expect(run.code).not.toBe(0);
       else expect(run.checks.filter((c) => c.result === 'fail')).toEqual([]);
-      if (sid === 'PassSnapshotRole') expect(r.found).toContain(`is not authorized to perform: iam:PassRole on resource: ${snapshotArn}`);
+      if (sid === 'PassSnapshotRole')
+        expect(r.found).toContain(`is not authorized to perform: iam:PassRole on resource: ${snapshotArn}`);
       if (sid === 'CallDomainApis') expect(r.found).toMatch(/not authorized to perform: es:ESHttpGet/);
     } finally {
       await putPolicy(callerName, policy);
@@ -126,22 +165,32 @@ describe('IAM documents loaded into the stack', () => {
     }
   });
 
-  test.each(['ListSnapshotBuckets', 'WriteSourceRepository', 'ReadTargetRepository'])("without the snapshot role's %s, its S3 check fails naming it", async (sid) => {
-    const policy = roleDocs(documents, snapshotArn).permissionsPolicy;
-    await putPolicy(snapshotName, without(policy, sid));
-    try {
-      const run = await runPlan(inputs);
-      const r = run.checks.find((c) => c.check === `Snapshot role ${snapshotName}: S3 access`)!;
-      expect(r).toMatchObject({ result: 'fail', found: expect.stringContaining(`${sid}: ${snapshotArn} is not authorized to perform: s3:`), fix: expect.stringContaining(sid) });
-      expect(run.code).not.toBe(0);
-    } finally {
-      await putPolicy(snapshotName, policy);
-    }
-  });
+  test.each(['ListSnapshotBuckets', 'WriteSourceRepository', 'ReadTargetRepository'])(
+    "without the snapshot role's %s, its S3 check fails naming it",
+    async (sid) => {
+      const policy = roleDocs(documents, snapshotArn).permissionsPolicy;
+      await putPolicy(snapshotName, without(policy, sid));
+      try {
+        const run = await runPlan(inputs);
+        const r = run.checks.find((c) => c.check === `Snapshot role ${snapshotName}: S3 access`)!;
+        expect(r).toMatchObject({
+          result: 'fail',
+          found: expect.stringContaining(`${sid}: ${snapshotArn} is not authorized to perform: s3:`),
+          fix: expect.stringContaining(sid),
+        });
+        expect(run.code).not.toBe(0);
+      } finally {
+        await putPolicy(snapshotName, policy);
+      }
+    },
+  );
 
   test("without the snapshot role's trust in the OpenSearch service, the domains could not assume it", async () => {
     const trust = roleDocs(documents, snapshotArn).trustPolicy!;
-    const ec2: PolicyDocument = { ...trust, Statement: trust.Statement.map((s) => ({ ...s, Principal: { Service: 'ec2.amazonaws.com' } })) };
+    const ec2: PolicyDocument = {
+      ...trust,
+      Statement: trust.Statement.map((s) => ({ ...s, Principal: { Service: 'ec2.amazonaws.com' } })),
+    };
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: snapshotName, PolicyDocument: JSON.stringify(ec2) }));
     try {
       const run = await runPlan(inputs);
@@ -151,7 +200,9 @@ describe('IAM documents loaded into the stack', () => {
         fix: expect.stringContaining("the snapshot role's trust policy from the IAM documents"),
       });
     } finally {
-      await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: snapshotName, PolicyDocument: JSON.stringify(trust) }));
+      await iam.send(
+        new UpdateAssumeRolePolicyCommand({ RoleName: snapshotName, PolicyDocument: JSON.stringify(trust) }),
+      );
     }
   });
 });

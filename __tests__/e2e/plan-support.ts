@@ -16,37 +16,59 @@ export async function gateway(side: SideName, path: string, init: RequestInit = 
   return res.json();
 }
 
-export const control = (side: SideName, update: object) => gateway(side, 'control', { method: 'POST', body: JSON.stringify(update) });
-export const clearRequestLogs = () => Promise.all([gateway('source', 'requests', { method: 'DELETE' }), gateway('target', 'requests', { method: 'DELETE' })]);
+export const control = (side: SideName, update: object) =>
+  gateway(side, 'control', { method: 'POST', body: JSON.stringify(update) });
+export const clearRequestLogs = () =>
+  Promise.all([
+    gateway('source', 'requests', { method: 'DELETE' }),
+    gateway('target', 'requests', { method: 'DELETE' }),
+  ]);
 
 /** Every request the gateways saw since the logs were cleared, as "side METHOD path". */
 export async function requestsSeen(): Promise<Array<{ side: SideName; method: string; path: string }>> {
   const out: Array<{ side: SideName; method: string; path: string }> = [];
   for (const side of ['source', 'target'] as const) {
-    for (const r of (await gateway(side, 'requests')) as Array<{ method: string; path: string }>) out.push({ side, method: r.method, path: r.path });
+    for (const r of (await gateway(side, 'requests')) as Array<{ method: string; path: string }>)
+      out.push({ side, method: r.method, path: r.path });
   }
   return out;
 }
 
 /** Turns moto's S3 authorization for moto-issued keys on or off (stack/moto/iam_checks.py). */
 export async function enforceS3(on: boolean): Promise<void> {
-  const res = await fetch(`${stackEnv().AWS_ENDPOINT_URL}/_stack/iam-checks`, { method: 'POST', body: JSON.stringify({ s3: on }) });
+  const res = await fetch(`${stackEnv().AWS_ENDPOINT_URL}/_stack/iam-checks`, {
+    method: 'POST',
+    body: JSON.stringify({ s3: on }),
+  });
   if (!res.ok) throw new Error(`iam-checks: ${res.status}`);
 }
 
 export function adminIam(): IAMClient {
   const env = stackEnv();
-  return new IAMClient({ endpoint: env.AWS_ENDPOINT_URL, region: 'us-east-1', credentials: { accessKeyId: env.STACK_ADMIN_ACCESS_KEY_ID!, secretAccessKey: env.STACK_ADMIN_SECRET_ACCESS_KEY! } });
+  return new IAMClient({
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: 'us-east-1',
+    credentials: { accessKeyId: env.STACK_ADMIN_ACCESS_KEY_ID!, secretAccessKey: env.STACK_ADMIN_SECRET_ACCESS_KEY! },
+  });
 }
 
 /** What a domain holds, read from the bare node: indices with counts and state, aliases, repositories, cluster settings. */
 export async function domainState(side: SideName): Promise<unknown> {
   const node = nodeClient(side);
-  const indices = (await node.cat.indices({ format: 'json', h: 'index,docs.count,status,health,pri,rep', expand_wildcards: 'all' } as never)).body as Array<Record<string, string>>;
-  const aliases = (await node.cat.aliases({ format: 'json', h: 'alias,index,is_write_index' } as never)).body as Array<Record<string, string>>;
+  const indices = (
+    await node.cat.indices({
+      format: 'json',
+      h: 'index,docs.count,status,health,pri,rep',
+      expand_wildcards: 'all',
+    } as never)
+  ).body as Array<Record<string, string>>;
+  const aliases = (await node.cat.aliases({ format: 'json', h: 'alias,index,is_write_index' } as never)).body as Array<
+    Record<string, string>
+  >;
   const repositories = (await node.transport.request({ method: 'GET', path: '/_snapshot' })).body;
   const settings = (await node.cluster.getSettings()).body;
-  const byName = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+  const byName = (a: Record<string, string>, b: Record<string, string>) =>
+    JSON.stringify(a).localeCompare(JSON.stringify(b));
   return { indices: indices.sort(byName), aliases: aliases.sort(byName), repositories, settings };
 }
 
@@ -74,4 +96,5 @@ export function row(run: { checks: CheckRecord[] }, id: string): CheckRecord {
   return found;
 }
 
-export const failedIds = (run: { checks: CheckRecord[] }) => run.checks.filter((c) => c.result === 'fail').map((c) => c.id);
+export const failedIds = (run: { checks: CheckRecord[] }) =>
+  run.checks.filter((c) => c.result === 'fail').map((c) => c.id);

@@ -35,7 +35,20 @@ describe('plan mode', () => {
     // Every check passed or only warned, and each one is in the summary.
     expect(failedIds(run)).toEqual([]);
     expect(run.checks.map((c) => c.id)).toEqual(
-      expect.arrayContaining(['source.domain', 'target.domain', 'source.identity', 'compatibility', 'source.bucket', 'target.bucket', 'target.repository-path', 'iam.workflow-role', 'target.collisions', 'target.capacity', 'target.replicas', 'source.snapshots']),
+      expect.arrayContaining([
+        'source.domain',
+        'target.domain',
+        'source.identity',
+        'compatibility',
+        'source.bucket',
+        'target.bucket',
+        'target.repository-path',
+        'iam.workflow-role',
+        'target.collisions',
+        'target.capacity',
+        'target.replicas',
+        'source.snapshots',
+      ]),
     );
     for (const c of run.checks) expect(run.summary).toContain(c.check);
     expect(run.summary).toContain('<h2>📋 Plan checked: nothing was changed</h2>');
@@ -44,7 +57,9 @@ describe('plan mode', () => {
     // The forecast names what each phase will do, with the seeded data's real counts (top-level documents).
     expect(run.summary).toMatch(/<b>Snapshot<\/b> 6 indices \(100,000 documents/);
     expect(run.summary).toMatch(/<b>Copy<\/b> .*≈ [\d,]+ objects/);
-    expect(run.summary).toMatch(/<td><code>products<\/code><\/td><td><code>h6plan-products<\/code><\/td><td>40,000<\/td>/);
+    expect(run.summary).toMatch(
+      /<td><code>products<\/code><\/td><td><code>h6plan-products<\/code><\/td><td>40,000<\/td>/,
+    );
     expect(run.summary).toContain('Created by');
 
     // The IAM documents, for this repository and ref, as JSON.
@@ -77,7 +92,10 @@ describe('plan mode', () => {
   test('a plan that finds problems fails the job and leads its summary with what to fix', async () => {
     const run = await runPlan({ indices: 'products,no-such-index-h6' });
     expect(run.code).not.toBe(0);
-    expect(row(run, 'source.indices')).toMatchObject({ result: 'fail', found: expect.stringContaining('names no-such-index-h6, which the source does not have') });
+    expect(row(run, 'source.indices')).toMatchObject({
+      result: 'fail',
+      found: expect.stringContaining('names no-such-index-h6, which the source does not have'),
+    });
     expect(run.summary).toMatch(/^<h2>❌ Plan: 1 check failed, nothing was changed<\/h2>/);
     expect(run.summary).toContain('Fix the name or use a pattern.');
   });

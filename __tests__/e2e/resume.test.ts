@@ -24,7 +24,10 @@ function copiesPerKey(prefix: string, fromByte: number): Map<string, number> {
 }
 
 async function createIndex(index: string, docs: number, shards: number): Promise<void> {
-  await source.indices.create({ index, body: { settings: { number_of_shards: shards, number_of_replicas: 0, refresh_interval: '-1' } } });
+  await source.indices.create({
+    index,
+    body: { settings: { number_of_shards: shards, number_of_replicas: 0, refresh_interval: '-1' } },
+  });
   for (let start = 0; start < docs; start += 5000) {
     const body = Array.from({ length: Math.min(5000, docs - start) }, (_, i) => [
       { index: { _index: index, _id: `d-${start + i}` } },
@@ -44,18 +47,39 @@ async function createIndex(index: string, docs: number, shards: number): Promise
 async function createSegmentedIndex(index: string, segmentsPerShard: number): Promise<void> {
   await source.indices.create({
     index,
-    body: { settings: { number_of_shards: 2, number_of_replicas: 0, refresh_interval: '-1', 'index.merge.policy.segments_per_tier': 500, 'index.merge.policy.max_merge_at_once': 500 } },
+    body: {
+      settings: {
+        number_of_shards: 2,
+        number_of_replicas: 0,
+        refresh_interval: '-1',
+        'index.merge.policy.segments_per_tier': 500,
+        'index.merge.policy.max_merge_at_once': 500,
+      },
+    },
   });
   for (let i = 0; i < segmentsPerShard; i++) {
-    const body = Array.from({ length: 10 }, (_, k) => [{ index: { _index: index, _id: `s-${i}-${k}` } }, { n: k }]).flat();
+    const body = Array.from({ length: 10 }, (_, k) => [
+      { index: { _index: index, _id: `s-${i}-${k}` } },
+      { n: k },
+    ]).flat();
     await source.bulk({ body, refresh: true });
   }
 }
 
 const writeBlocked = async (index: string) =>
-  String((await source.indices.getSettings({ index, name: 'index.blocks.write' })).body[index]?.settings?.index?.blocks?.write) === 'true';
+  String(
+    (await source.indices.getSettings({ index, name: 'index.blocks.write' })).body[index]?.settings?.index?.blocks
+      ?.write,
+  ) === 'true';
 
-const failureTail = (run: ActionRun) => (run.code === 0 ? '' : run.log.split('\n').filter((l) => !l.startsWith('::add-mask::')).slice(-30).join('\n'));
+const failureTail = (run: ActionRun) =>
+  run.code === 0
+    ? ''
+    : run.log
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .slice(-30)
+        .join('\n');
 
 describe('a killed run continues on a re-run with the same run id', () => {
   const prefix = unique('t-res');
@@ -74,7 +98,11 @@ describe('a killed run continues on a re-run with the same run id', () => {
   });
 
   /** Kills the first attempt when `killWhen` says so, re-runs, and returns both attempts and the copies made. */
-  async function killAndRerun(point: string, killWhen: (chunk: string) => boolean | Promise<boolean>, extra: Record<string, string> = {}) {
+  async function killAndRerun(
+    point: string,
+    killWhen: (chunk: string) => boolean | Promise<boolean>,
+    extra: Record<string, string> = {},
+  ) {
     const place = `${prefix}-${point}`;
     const runId = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
     const inputs = stackInputs({
@@ -94,7 +122,13 @@ describe('a killed run continues on a re-run with the same run id', () => {
       onOutput: (chunk, kill) => void Promise.resolve(killWhen(chunk)).then((now) => now && kill('SIGKILL')),
     });
     const rerun = await runAction(inputs, { runId });
-    return { killed, rerun, copies: copiesPerKey(place, logFrom), targets: [`${place}-a`, `${place}-b`], snapshot: `migrate-${runId}` };
+    return {
+      killed,
+      rerun,
+      copies: copiesPerKey(place, logFrom),
+      targets: [`${place}-a`, `${place}-b`],
+      snapshot: `migrate-${runId}`,
+    };
   }
 
   async function expectFinished(r: Awaited<ReturnType<typeof killAndRerun>>) {
@@ -102,7 +136,10 @@ describe('a killed run continues on a re-run with the same run id', () => {
     expect({ code: r.rerun.code, tail: failureTail(r.rerun) }).toEqual({ code: 0, tail: '' });
     expect(r.rerun.outputs.verified).toBe('true');
     for (const [i, t] of r.targets.entries()) {
-      expect({ t, count: (await target.count({ index: t })).body.count }).toEqual({ t, count: (await source.count({ index: sources[i]! })).body.count });
+      expect({ t, count: (await target.count({ index: t })).body.count }).toEqual({
+        t,
+        count: (await source.count({ index: sources[i]! })).body.count,
+      });
     }
     // No object copied twice across both attempts (nothing changed on the source, so phase 2 copies nothing).
     expect(r.copies.size).toBeGreaterThan(0);
@@ -111,11 +148,15 @@ describe('a killed run continues on a re-run with the same run id', () => {
   }
 
   test('killed during the snapshot: the re-run follows the same snapshot to its end', async () => {
-    const r = await killAndRerun('snap', (chunk) => /^snapshot: /m.test(chunk), { indices: [...sources, segmented].join(',') });
+    const r = await killAndRerun('snap', (chunk) => /^snapshot: /m.test(chunk), {
+      indices: [...sources, segmented].join(','),
+    });
     await expectFinished(r);
     expect(r.killed.log).not.toContain('::group::Copy');
     expect(r.rerun.log).toContain(`snapshot ${r.snapshot} already exists (IN_PROGRESS): reusing it`);
-    expect(r.rerun.summary).toContain(`continued an earlier attempt of this run: snapshot <code>${r.snapshot}</code> (found IN_PROGRESS)`);
+    expect(r.rerun.summary).toContain(
+      `continued an earlier attempt of this run: snapshot <code>${r.snapshot}</code> (found IN_PROGRESS)`,
+    );
   });
 
   test('killed during the copy: the re-run copies only what is missing', async () => {
@@ -129,7 +170,12 @@ describe('a killed run continues on a re-run with the same run id', () => {
         const from = statSync(motoLog).size;
         return new Promise<boolean>((resolve) => {
           watcher = setInterval(() => {
-            const copied = (readFileSync(motoLog).subarray(from).toString('utf8').match(/x-id=CopyObject/g) ?? []).length;
+            const copied = (
+              readFileSync(motoLog)
+                .subarray(from)
+                .toString('utf8')
+                .match(/x-id=CopyObject/g) ?? []
+            ).length;
             if (copied >= 3) {
               clearInterval(watcher);
               resolve(true);

@@ -102,76 +102,94 @@ afterAll(async () => {
   await proxies?.close();
 });
 
-test.each(Array.from({ length: TRIALS }, (_, i) => i))('trial %i: killed, post step, re-run: verified, writable, nothing copied twice or lost', async (i) => {
-  const aim = PHASES[i % PHASES.length]!;
-  const delayMs = Math.round(seededRandom(1000 + i)() * 0.9 * phaseMs.get(aim)!);
-  const t = await prepare(i);
-  await proxies.resetAll();
-  const runId = `${Date.now()}${i}`;
-  try {
-    let phase = 'start';
-    let phaseAtKill: string | undefined;
-    let scheduled = false;
-    const killed = await runChecked('crash', t.inputs, {
-      runId,
-      env: proxies.env,
-      onOutput: (chunk, kill) => {
-        for (const line of chunk.split('\n')) {
-          const group = /^::group::(.+)$/.exec(line);
-          if (group) phase = group[1]!;
-        }
-        if (!scheduled && phase === aim) {
-          scheduled = true;
-          setTimeout(() => {
-            phaseAtKill = phase;
-            kill('SIGKILL');
-          }, delayMs);
-        }
-      },
-    });
-    const wasKilled = killed.signal === 'SIGKILL';
+test.each(Array.from({ length: TRIALS }, (_, i) => i))(
+  'trial %i: killed, post step, re-run: verified, writable, nothing copied twice or lost',
+  async (i) => {
+    const aim = PHASES[i % PHASES.length]!;
+    const delayMs = Math.round(seededRandom(1000 + i)() * 0.9 * phaseMs.get(aim)!);
+    const t = await prepare(i);
+    await proxies.resetAll();
+    const runId = `${Date.now()}${i}`;
+    try {
+      let phase = 'start';
+      let phaseAtKill: string | undefined;
+      let scheduled = false;
+      const killed = await runChecked('crash', t.inputs, {
+        runId,
+        env: proxies.env,
+        onOutput: (chunk, kill) => {
+          for (const line of chunk.split('\n')) {
+            const group = /^::group::(.+)$/.exec(line);
+            if (group) phase = group[1]!;
+          }
+          if (!scheduled && phase === aim) {
+            scheduled = true;
+            setTimeout(() => {
+              phaseAtKill = phase;
+              kill('SIGKILL');
+            }, delayMs);
+          }
+        },
+      });
+      const wasKilled = killed.signal === 'SIGKILL';
 
-    // The runner runs the post step after a killed main step: it lifts a write block left behind.
-    const post = await runChecked('crash', t.inputs, { runId, entry: 'post', dir: killed.dir, env: proxies.env });
-    expect(post.code).toBe(0);
-    expect({ a: await writeBlocked(t.indices.a), b: await writeBlocked(t.indices.b) }).toEqual({ a: false, b: false });
-    const openUploads = await openMultipartUploads(t.prefix);
+      // The runner runs the post step after a killed main step: it lifts a write block left behind.
+      const post = await runChecked('crash', t.inputs, { runId, entry: 'post', dir: killed.dir, env: proxies.env });
+      expect(post.code).toBe(0);
+      expect({ a: await writeBlocked(t.indices.a), b: await writeBlocked(t.indices.b) }).toEqual({
+        a: false,
+        b: false,
+      });
+      const openUploads = await openMultipartUploads(t.prefix);
 
-    const rerun = await runChecked('crash', t.inputs, { runId, env: { ...proxies.env, GITHUB_RUN_ATTEMPT: '2' } });
-    const failure = rerun.log.split('\n').filter((l) => l.startsWith('::error')).join('\n');
-    expect({ code: rerun.code, failure, verified: rerun.outputs.verified }).toEqual({ code: 0, failure: '', verified: 'true' });
-    expect([...killed.leaks, ...post.leaks, ...rerun.leaks]).toEqual([]);
+      const rerun = await runChecked('crash', t.inputs, { runId, env: { ...proxies.env, GITHUB_RUN_ATTEMPT: '2' } });
+      const failure = rerun.log
+        .split('\n')
+        .filter((l) => l.startsWith('::error'))
+        .join('\n');
+      expect({ code: rerun.code, failure, verified: rerun.outputs.verified }).toEqual({
+        code: 0,
+        failure: '',
+        verified: 'true',
+      });
+      expect([...killed.leaks, ...post.leaks, ...rerun.leaks]).toEqual([]);
 
-    // The source takes writes again.
-    expect({ a: await writeBlocked(t.indices.a), b: await writeBlocked(t.indices.b) }).toEqual({ a: false, b: false });
-    await source.index({ index: t.indices.a, id: 'after-the-trial', body: { n: -1 }, refresh: true });
+      // The source takes writes again.
+      expect({ a: await writeBlocked(t.indices.a), b: await writeBlocked(t.indices.b) }).toEqual({
+        a: false,
+        b: false,
+      });
+      await source.index({ index: t.indices.a, id: 'after-the-trial', body: { n: -1 }, refresh: true });
 
-    // Nothing copied twice, nothing lost, every document on the target.
-    const copies = await copiesPerKey(t.prefix);
-    const twice = [...copies].filter(([, n]) => n > 1).map(([key]) => key);
-    expect(twice).toEqual([]);
-    const comparison = await compareRepositories('opensearch-domain-migrate', t.prefix);
-    expect({ missing: comparison.missing, wrongSize: comparison.wrongSize, wrongEtag: comparison.wrongEtag }).toEqual({ missing: [], wrongSize: [], wrongEtag: [] });
-    expect({ a: await count(target, t.indices.a), b: await count(target, t.indices.b) }).toEqual(DOCS);
+      // Nothing copied twice, nothing lost, every document on the target.
+      const copies = await copiesPerKey(t.prefix);
+      const twice = [...copies].filter(([, n]) => n > 1).map(([key]) => key);
+      expect(twice).toEqual([]);
+      const comparison = await compareRepositories('opensearch-domain-migrate', t.prefix);
+      expect({ missing: comparison.missing, wrongSize: comparison.wrongSize, wrongEtag: comparison.wrongEtag }).toEqual(
+        { missing: [], wrongSize: [], wrongEtag: [] },
+      );
+      expect({ a: await count(target, t.indices.a), b: await count(target, t.indices.b) }).toEqual(DOCS);
 
-    recordFigure('crash-trial', {
-      trial: i,
-      seed: 1000 + i,
-      aimedAt: aim,
-      delayMs,
-      killed: wasKilled,
-      phaseAtKill: wasKilled ? phaseAtKill : 'finished first',
-      completed: rerun.code === 0 && rerun.outputs.verified === 'true',
-      copies: [...copies.values()].reduce((a, b) => a + b, 0),
-      copiedTwice: twice.length,
-      objects: comparison.objects,
-      lost: objectsLost(comparison),
-      openMultipartUploads: openUploads,
-      rerunReusedSnapshot: /snapshot \S+ already exists/.test(rerun.log),
-      rerunCopied: Number(rerun.outputs['copied-objects'] ?? 0),
-    });
-  } finally {
-    await deleteSnapshot(`migrate-${runId}`);
-    await cleanUp(t);
-  }
-});
+      recordFigure('crash-trial', {
+        trial: i,
+        seed: 1000 + i,
+        aimedAt: aim,
+        delayMs,
+        killed: wasKilled,
+        phaseAtKill: wasKilled ? phaseAtKill : 'finished first',
+        completed: rerun.code === 0 && rerun.outputs.verified === 'true',
+        copies: [...copies.values()].reduce((a, b) => a + b, 0),
+        copiedTwice: twice.length,
+        objects: comparison.objects,
+        lost: objectsLost(comparison),
+        openMultipartUploads: openUploads,
+        rerunReusedSnapshot: /snapshot \S+ already exists/.test(rerun.log),
+        rerunCopied: Number(rerun.outputs['copied-objects'] ?? 0),
+      });
+    } finally {
+      await deleteSnapshot(`migrate-${runId}`);
+      await cleanUp(t);
+    }
+  },
+);

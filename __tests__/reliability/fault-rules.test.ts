@@ -35,7 +35,8 @@ describe('sampling', () => {
 });
 
 describe('what a request is', () => {
-  const s3 = (method: string, url: string, headers: Record<string, string> = {}) => classify('s3', method, url, headers, Buffer.alloc(0)).op;
+  const s3 = (method: string, url: string, headers: Record<string, string> = {}) =>
+    classify('s3', method, url, headers, Buffer.alloc(0)).op;
   test.each([
     ['PUT', '/dst/repo/index-3', { 'x-amz-copy-source': 'src/repo/index-3' }, 'CopyObject'],
     ['PUT', '/dst/repo/__blob?partNumber=2&uploadId=u1', { 'x-amz-copy-source': 'src/repo/__blob' }, 'UploadPartCopy'],
@@ -45,7 +46,9 @@ describe('what a request is', () => {
     ['GET', '/src?list-type=2&prefix=repo%2F', {}, 'ListObjectsV2'],
     ['HEAD', '/src', {}, 'HeadBucket'],
     ['HEAD', '/dst/repo/meta-1.dat', {}, 'HeadObject'],
-  ])('S3 %s %s is %s', (method, url, headers, op) => expect(s3(method, url, headers as Record<string, string>)).toBe(op));
+  ])('S3 %s %s is %s', (method, url, headers, op) =>
+    expect(s3(method, url, headers as Record<string, string>)).toBe(op),
+  );
 
   test('a copy is mutating and names its destination key; a listing is not', () => {
     const copy = classify('s3', 'PUT', '/dst/repo/a%20b', { 'x-amz-copy-source': 'src/repo/a%20b' }, Buffer.alloc(0));
@@ -54,7 +57,9 @@ describe('what a request is', () => {
   });
 
   test('STS actions come from the form body', () => {
-    expect(classify('sts', 'POST', '/', {}, Buffer.from('Action=AssumeRoleWithWebIdentity&Version=2011-06-15')).op).toBe('AssumeRoleWithWebIdentity');
+    expect(
+      classify('sts', 'POST', '/', {}, Buffer.from('Action=AssumeRoleWithWebIdentity&Version=2011-06-15')).op,
+    ).toBe('AssumeRoleWithWebIdentity');
   });
 
   test.each([
@@ -66,7 +71,9 @@ describe('what a request is', () => {
     ['GET', '/_snapshot/_status', 'snapshot-status'],
     ['POST', '/_snapshot/repo/snap/_restore', 'restore'],
     ['GET', '/_cat/indices', 'GET _cat'],
-  ])('domain %s %s is %s', (method, path, op) => expect(classify('domain', method, path, {}, Buffer.alloc(0)).op).toBe(op));
+  ])('domain %s %s is %s', (method, path, op) =>
+    expect(classify('domain', method, path, {}, Buffer.alloc(0)).op).toBe(op),
+  );
 });
 
 describe('fault plans', () => {
@@ -81,16 +88,29 @@ describe('fault plans', () => {
   });
 
   test('a fault for another service is refused', () => {
-    expect(() => new FaultPlan({ rules: [{ kind: 's3-slowdown', rate: 0.1 }] }, 'domain')).toThrow(/does not apply to domain/);
-    expect(() => new FaultPlan({ rules: [{ kind: 'nonsense' as never, rate: 0.1 }] }, 's3')).toThrow(/unknown fault kind/);
+    expect(() => new FaultPlan({ rules: [{ kind: 's3-slowdown', rate: 0.1 }] }, 'domain')).toThrow(
+      /does not apply to domain/,
+    );
+    expect(() => new FaultPlan({ rules: [{ kind: 'nonsense' as never, rate: 0.1 }] }, 's3')).toThrow(
+      /unknown fault kind/,
+    );
   });
 });
 
 describe('the summary line', () => {
-  const record = (over: Partial<RunRecord>): RunRecord => ({ startedAt: 0, mode: 'migrate', source: { endpoint: 'a', region: 'r' }, target: { endpoint: 'b', region: 'r' }, phases: [], ...over });
+  const record = (over: Partial<RunRecord>): RunRecord => ({
+    startedAt: 0,
+    mode: 'migrate',
+    source: { endpoint: 'a', region: 'r' },
+    target: { endpoint: 'b', region: 'r' },
+    phases: [],
+    ...over,
+  });
 
   test('counts every service', () => {
-    expect(retriesLine(record({ retries: { S3: 12, 'source domain': 3, STS: 2, 'target domain': 0 } }))).toBe('17 retries (S3 12, source domain 3, STS 2)');
+    expect(retriesLine(record({ retries: { S3: 12, 'source domain': 3, STS: 2, 'target domain': 0 } }))).toBe(
+      '17 retries (S3 12, source domain 3, STS 2)',
+    );
   });
 
   test('says none when nothing was retried, and nothing before a run has counted', () => {

@@ -57,10 +57,18 @@ test.each([
   { what: 'a plan with basic auth on both sides succeeds', inputs: () => basic({ mode: 'plan' }), code: 0 },
   { what: 'a migration the domain refuses (no IAM caller to pass the snapshot role)', inputs: () => basic(), code: 1 },
   { what: 'a wrong password', inputs: () => basic({ mode: 'plan', 'source-password': WRONG }), code: 1 },
-  { what: 'an endpoint that does not answer', inputs: () => basic({ mode: 'plan', 'source-endpoint': 'http://127.0.0.1:9' }), code: 1 },
+  {
+    what: 'an endpoint that does not answer',
+    inputs: () => basic({ mode: 'plan', 'source-endpoint': 'http://127.0.0.1:9' }),
+    code: 1,
+  },
 ])('$what: no password anywhere in log, summary, outputs or errors', async ({ inputs, code }) => {
   const given = inputs();
-  const run = await runChecked('secrets', given, {}, [{ username: USER, password: WRONG }, { username: USER, password: PASSWORDS.source }, { username: USER, password: PASSWORDS.target }]);
+  const run = await runChecked('secrets', given, {}, [
+    { username: USER, password: WRONG },
+    { username: USER, password: PASSWORDS.source },
+    { username: USER, password: PASSWORDS.target },
+  ]);
   expect({ code: run.code, leaks: run.leaks }).toEqual({ code, leaks: [] });
   // Announced to the runner before anything could print it.
   expect(masked(run.log, given['source-password']!)).toBe(true);
@@ -71,7 +79,12 @@ test.each([
 test('a password pasted into the endpoint URL is masked, refused, and printed nowhere', async () => {
   const url = new URL(gateways.source.url);
   const secret = 'In-the-URL-pa55-Zr8c';
-  const run = await runChecked('secrets', stackInputs({ 'source-endpoint': `http://${USER}:${secret}@${url.host}`, indices: 'products' }), {}, [{ username: USER, password: secret }]);
+  const run = await runChecked(
+    'secrets',
+    stackInputs({ 'source-endpoint': `http://${USER}:${secret}@${url.host}`, indices: 'products' }),
+    {},
+    [{ username: USER, password: secret }],
+  );
   expect(run.code).toBe(1);
   expect(run.log).toContain('source-endpoint: contains credentials');
   expect(masked(run.log, secret)).toBe(true);

@@ -2,7 +2,13 @@
 // repository comparison made straight against moto, the servers' request logs, and the figures file that
 // `npm run test:reliability` adds up (RELIABILITY_FIGURES; nothing is written without it).
 import { appendFileSync } from 'node:fs';
-import { DeleteObjectsCommand, HeadObjectCommand, ListMultipartUploadsCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { runAction, type ActionRun } from '../support/action.js';
 import { adminS3, nodeClient, stackEnv } from '../support/stack.js';
 import type { RunOptions } from '../../stack/runner.js';
@@ -45,7 +51,10 @@ export interface Leak {
  * The secrets: every value the run announced with ::add-mask::, every credential moto issued, the OIDC
  * request token, and the passwords (plain and as the basic-auth header's base64) the caller names.
  */
-export async function findLeaks(run: Pick<ActionRun, 'log' | 'summary' | 'outputs'>, passwords: Array<{ username?: string; password: string }> = []): Promise<Leak[]> {
+export async function findLeaks(
+  run: Pick<ActionRun, 'log' | 'summary' | 'outputs'>,
+  passwords: Array<{ username?: string; password: string }> = [],
+): Promise<Leak[]> {
   const masked = [...run.log.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]!.trim()).filter((s) => s.length >= 4);
   const secrets: Array<[string, string]> = [
     ...masked.map((s): [string, string] => ['masked value', s]),
@@ -53,19 +62,28 @@ export async function findLeaks(run: Pick<ActionRun, 'log' | 'summary' | 'output
     ['OIDC request token', env.STACK_OIDC_REQUEST_TOKEN!],
     ...passwords.flatMap(({ username, password }): Array<[string, string]> => [
       ['password', password],
-      ...(username !== undefined ? [['basic-auth header', Buffer.from(`${username}:${password}`).toString('base64')] as [string, string]] : []),
+      ...(username !== undefined
+        ? [['basic-auth header', Buffer.from(`${username}:${password}`).toString('base64')] as [string, string]]
+        : []),
     ]),
   ];
   const log = run.log.replace(/^::add-mask::.*$/gm, '');
   const places: Array<[string, string]> = [
     ['log', log],
-    ['error', log.split('\n').filter((l) => l.startsWith('::error')).join('\n')],
+    [
+      'error',
+      log
+        .split('\n')
+        .filter((l) => l.startsWith('::error'))
+        .join('\n'),
+    ],
     ['summary', run.summary],
     ...Object.entries(run.outputs).map(([name, value]): [string, string] => [`output ${name}`, value]),
   ];
   const leaks: Leak[] = [];
   for (const [what, secret] of secrets) {
-    for (const [where, text] of places) if (text.includes(secret)) leaks.push({ where, what: `${what} ${secret.slice(0, 4)}…` });
+    for (const [where, text] of places)
+      if (text.includes(secret)) leaks.push({ where, what: `${what} ${secret.slice(0, 4)}…` });
   }
   return leaks;
 }
@@ -84,7 +102,11 @@ export async function runChecked(
   const run = await runAction(inputs, opts);
   const leaks = await findLeaks(run, [
     ...passwords,
-    ...(['source', 'target'] as const).flatMap((side) => (inputs[`${side}-password`] ? [{ username: inputs[`${side}-username`] ?? '', password: inputs[`${side}-password`]! }] : [])),
+    ...(['source', 'target'] as const).flatMap((side) =>
+      inputs[`${side}-password`]
+        ? [{ username: inputs[`${side}-username`] ?? '', password: inputs[`${side}-password`]! }]
+        : [],
+    ),
   ]);
   recordFigure('scan', { suite, leaks: leaks.length, where: leaks.map((l) => `${l.where}: ${l.what}`) });
   return { ...run, leaks };
@@ -98,12 +120,20 @@ export interface ListedObject {
   lastModified: number;
 }
 
-export async function listObjects(client: S3Client, bucket: string, prefix: string): Promise<Map<string, ListedObject>> {
+export async function listObjects(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+): Promise<Map<string, ListedObject>> {
   const out = new Map<string, ListedObject>();
   const normalized = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
   for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: normalized || undefined })) {
     for (const o of page.Contents ?? []) {
-      out.set(o.Key!.slice(normalized.length), { size: o.Size ?? 0, etag: (o.ETag ?? '').replace(/"/g, ''), lastModified: o.LastModified?.getTime() ?? 0 });
+      out.set(o.Key!.slice(normalized.length), {
+        size: o.Size ?? 0,
+        etag: (o.ETag ?? '').replace(/"/g, ''),
+        lastModified: o.LastModified?.getTime() ?? 0,
+      });
     }
   }
   return out;
@@ -139,7 +169,9 @@ export async function compareRepositories(sourcePrefix: string, targetPrefix: st
     if (!t) result.missing.push(key);
     else if (t.size !== s.size) result.wrongSize.push(key);
     else if (t.etag !== s.etag) {
-      const head = await targetS3.send(new HeadObjectCommand({ Bucket: env.STACK_TARGET_BUCKET!, Key: `${targetPrefix}/${key}` }));
+      const head = await targetS3.send(
+        new HeadObjectCommand({ Bucket: env.STACK_TARGET_BUCKET!, Key: `${targetPrefix}/${key}` }),
+      );
       if (t.etag.includes('-') && head.Metadata?.['source-etag'] === s.etag) result.multipart++;
       else result.wrongEtag.push(key);
     }
@@ -155,7 +187,11 @@ export const objectsLost = (c: RepositoryComparison) => c.missing.length + c.wro
  * path would leave snapshots there that deleteSnapshot later removes from the source, and the next run's
  * preflight rightly refuses a destination holding snapshots its source does not have.
  */
-export function ownDestination(name: string): { prefix: string; inputs: Record<string, string>; remove(): Promise<void> } {
+export function ownDestination(name: string): {
+  prefix: string;
+  inputs: Record<string, string>;
+  remove(): Promise<void>;
+} {
   const prefix = `rel-${name}`;
   return {
     prefix,
@@ -163,9 +199,13 @@ export function ownDestination(name: string): { prefix: string; inputs: Record<s
     async remove() {
       await target.snapshot.deleteRepository({ repository: prefix }).catch(() => undefined);
       const s3 = adminS3(env.STACK_TARGET_REGION!);
-      const keys = [...(await listObjects(s3, env.STACK_TARGET_BUCKET!, prefix)).keys()].map((k) => ({ Key: `${prefix}/${k}` }));
+      const keys = [...(await listObjects(s3, env.STACK_TARGET_BUCKET!, prefix)).keys()].map((k) => ({
+        Key: `${prefix}/${k}`,
+      }));
       for (let i = 0; i < keys.length; i += 1000) {
-        await s3.send(new DeleteObjectsCommand({ Bucket: env.STACK_TARGET_BUCKET!, Delete: { Objects: keys.slice(i, i + 1000) } }));
+        await s3.send(
+          new DeleteObjectsCommand({ Bucket: env.STACK_TARGET_BUCKET!, Delete: { Objects: keys.slice(i, i + 1000) } }),
+        );
       }
     },
   };
@@ -173,7 +213,9 @@ export function ownDestination(name: string): { prefix: string; inputs: Record<s
 
 /** Multipart uploads started and never completed or aborted (parts S3 would bill for). */
 export async function openMultipartUploads(prefix: string): Promise<number> {
-  const out = await adminS3(env.STACK_TARGET_REGION!).send(new ListMultipartUploadsCommand({ Bucket: env.STACK_TARGET_BUCKET!, Prefix: `${prefix}/` }));
+  const out = await adminS3(env.STACK_TARGET_REGION!).send(
+    new ListMultipartUploadsCommand({ Bucket: env.STACK_TARGET_BUCKET!, Prefix: `${prefix}/` }),
+  );
   return out.Uploads?.length ?? 0;
 }
 
@@ -182,7 +224,11 @@ export async function openMultipartUploads(prefix: string): Promise<number> {
 export const source = nodeClient('source');
 export const target = nodeClient('target');
 
-export async function gateway(side: 'source' | 'target', path: string, init: { method?: string; body?: unknown } = {}): Promise<any> {
+export async function gateway(
+  side: 'source' | 'target',
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<any> {
   const base = side === 'source' ? env.STACK_SOURCE_ENDPOINT : env.STACK_TARGET_ENDPOINT;
   const res = await fetch(`${base}/_gateway/${path}`, {
     method: init.method ?? 'GET',
@@ -202,20 +248,29 @@ export async function mutatingDomainRequests(): Promise<string[]> {
   return seen;
 }
 
-export const clearDomainRequestLogs = () => Promise.all([gateway('source', 'requests', { method: 'DELETE' }), gateway('target', 'requests', { method: 'DELETE' })]);
+export const clearDomainRequestLogs = () =>
+  Promise.all([
+    gateway('source', 'requests', { method: 'DELETE' }),
+    gateway('target', 'requests', { method: 'DELETE' }),
+  ]);
 
 export async function createIndex(index: string, docs: number, shards = 1): Promise<void> {
   await source.indices.create({ index, body: { settings: { number_of_shards: shards, number_of_replicas: 0 } } });
   for (let from = 0; from < docs; from += 2000) {
     const n = Math.min(2000, docs - from);
-    const body = Array.from({ length: n }, (_, i) => [{ index: { _index: index, _id: String(from + i) } }, { n: from + i, text: `document ${from + i}` }]).flat();
+    const body = Array.from({ length: n }, (_, i) => [
+      { index: { _index: index, _id: String(from + i) } },
+      { n: from + i, text: `document ${from + i}` },
+    ]).flat();
     await source.bulk({ body });
   }
   await source.indices.refresh({ index });
 }
 
 export async function deleteIndices(client: typeof source, pattern: string): Promise<void> {
-  await client.indices.delete({ index: pattern, expand_wildcards: 'all', ignore_unavailable: true } as any).catch(() => undefined);
+  await client.indices
+    .delete({ index: pattern, expand_wildcards: 'all', ignore_unavailable: true } as any)
+    .catch(() => undefined);
 }
 
 /**

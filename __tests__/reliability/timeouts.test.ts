@@ -4,7 +4,19 @@
 import { startStackFaultProxies, type StackFaultProxies } from '../../stack/faults/index.js';
 import { stackInputs } from '../support/action.js';
 import { unique } from '../support/stack.js';
-import { createIndex, deleteIndices, deleteSnapshot, gateway, ownDestination, recordFigure, runChecked, source, stackEnvironment as env, target, writeBlocked } from './support.js';
+import {
+  createIndex,
+  deleteIndices,
+  deleteSnapshot,
+  gateway,
+  ownDestination,
+  recordFigure,
+  runChecked,
+  source,
+  stackEnvironment as env,
+  target,
+  writeBlocked,
+} from './support.js';
 
 let proxies: StackFaultProxies;
 
@@ -18,7 +30,10 @@ afterAll(async () => {
 });
 
 /** A small source index and a destination of its own for one run; both removed afterwards. */
-async function withIndex(name: string, fn: (index: string, destination: Record<string, string>) => Promise<void>): Promise<void> {
+async function withIndex(
+  name: string,
+  fn: (index: string, destination: Record<string, string>) => Promise<void>,
+): Promise<void> {
   const index = unique(`t-time-${name}`);
   const destination = ownDestination(index);
   await createIndex(index, 200);
@@ -32,7 +47,10 @@ async function withIndex(name: string, fn: (index: string, destination: Record<s
 }
 
 function errorOf(log: string): string {
-  return log.split('\n').filter((l) => l.startsWith('::error')).join('\n');
+  return log
+    .split('\n')
+    .filter((l) => l.startsWith('::error'))
+    .join('\n');
 }
 
 /** An hourly automated snapshot that never ends: the snapshot phase waits for it. */
@@ -48,21 +66,32 @@ interface Expectation {
 async function expectRanOut(run: Awaited<ReturnType<typeof runChecked>>, index: string, e: Expectation): Promise<void> {
   const error = errorOf(run.log);
   // The input itself, not a longer name ending in it (timeout-minutes inside snapshot-timeout-minutes).
-  expect({ code: run.code, error }).toEqual({ code: 1, error: expect.stringMatching(new RegExp(`(?<![a-z-])${e.input}`)) });
+  expect({ code: run.code, error }).toEqual({
+    code: 1,
+    error: expect.stringMatching(new RegExp(`(?<![a-z-])${e.input}`)),
+  });
   expect(error.toLowerCase()).toContain(e.phase);
   expect(run.summary).toMatch(new RegExp(`Migration failed in ${e.phase}`, 'i'));
   expect(run.log).toMatch(/write block lifted/);
   expect(await writeBlocked(index)).toBe(false);
   expect(run.leaks).toEqual([]);
   await deleteSnapshot(run.outputs.snapshot);
-  recordFigure('timeout', { phase: e.phase, input: e.input, liftedWriteBlock: !(await writeBlocked(index)), message: error.slice(0, 300) });
+  recordFigure('timeout', {
+    phase: e.phase,
+    input: e.input,
+    liftedWriteBlock: !(await writeBlocked(index)),
+    message: error.slice(0, 300),
+  });
 }
 
 test('the whole budget runs out while the snapshot waits: the message names the phase, the block is lifted', async () => {
   await withIndex('budget', async (index, destination) => {
     await automatedSnapshotRunning(true);
     try {
-      const run = await runChecked('timeouts', stackInputs({ indices: index, 'write-block': 'true', 'timeout-minutes': '0.25', ...destination }));
+      const run = await runChecked(
+        'timeouts',
+        stackInputs({ indices: index, 'write-block': 'true', 'timeout-minutes': '0.25', ...destination }),
+      );
       await expectRanOut(run, index, { phase: 'snapshot', input: 'timeout-minutes' });
     } finally {
       await automatedSnapshotRunning(false);
@@ -74,7 +103,10 @@ test('the snapshot wait runs out (snapshot-timeout-minutes): named, and the bloc
   await withIndex('snapwait', async (index, destination) => {
     await automatedSnapshotRunning(true);
     try {
-      const run = await runChecked('timeouts', stackInputs({ indices: index, 'write-block': 'true', 'snapshot-timeout-minutes': '0.1', ...destination }));
+      const run = await runChecked(
+        'timeouts',
+        stackInputs({ indices: index, 'write-block': 'true', 'snapshot-timeout-minutes': '0.1', ...destination }),
+      );
       await expectRanOut(run, index, { phase: 'snapshot', input: 'snapshot-timeout-minutes' });
     } finally {
       await automatedSnapshotRunning(false);
@@ -87,10 +119,14 @@ test('the restore wait runs out (restore-timeout-minutes) on a restore that cann
     // Allocation switched off on the target node itself (where no preflight looks): the restore is accepted
     // and its primaries stay unassigned. (Throttling recovery instead would park the node's snapshot
     // threads in the rate limiter for minutes, stalling every later repository call.)
-    const allocation = (value: string | null) => target.cluster.putSettings({ body: { transient: { 'cluster.routing.allocation.enable': value } } });
+    const allocation = (value: string | null) =>
+      target.cluster.putSettings({ body: { transient: { 'cluster.routing.allocation.enable': value } } });
     await allocation('none');
     try {
-      const run = await runChecked('timeouts', stackInputs({ indices: index, 'write-block': 'true', 'restore-timeout-minutes': '0.1', ...destination }));
+      const run = await runChecked(
+        'timeouts',
+        stackInputs({ indices: index, 'write-block': 'true', 'restore-timeout-minutes': '0.1', ...destination }),
+      );
       await expectRanOut(run, index, { phase: 'restore', input: 'restore-timeout-minutes' });
     } finally {
       await deleteIndices(target, index);
@@ -103,10 +139,19 @@ test('the whole budget runs out during a copy whose answers never come: named, b
   await withIndex('copybudget', async (index, destination) => {
     await proxies.resetAll();
     // Every copy is held far beyond the budget; the default request timeout (90 s) is longer than the budget too.
-    await proxies.controls.s3.plan({ seed: 1, rules: [{ kind: 'slow', rate: 1, ops: ['CopyObject', 'CreateMultipartUpload'], delayMs: 600_000 }] });
+    await proxies.controls.s3.plan({
+      seed: 1,
+      rules: [{ kind: 'slow', rate: 1, ops: ['CopyObject', 'CreateMultipartUpload'], delayMs: 600_000 }],
+    });
     const run = await runChecked(
       'timeouts',
-      stackInputs({ indices: index, 'write-block': 'true', 'timeout-minutes': '0.3', ...destination, ...proxies.inputs }),
+      stackInputs({
+        indices: index,
+        'write-block': 'true',
+        'timeout-minutes': '0.3',
+        ...destination,
+        ...proxies.inputs,
+      }),
       { env: proxies.env },
     );
     await proxies.resetAll();

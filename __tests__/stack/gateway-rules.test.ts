@@ -12,7 +12,9 @@ import { parseSignedRequest, verifySignature, type IncomingForSigning } from '..
 import { snapshotRoute } from '../../stack/gateway/snapshot-routes.js';
 
 const require = createRequire(import.meta.url);
-const aws4 = require('aws4') as { sign(request: object, credentials: object): { path: string; headers: Record<string, string> } };
+const aws4 = require('aws4') as {
+  sign(request: object, credentials: object): { path: string; headers: Record<string, string> };
+};
 
 const inSnapshot = ['logs-1', 'logs-2', '.kibana_1', '.opendistro-job-scheduler-lock', 'orders'];
 
@@ -21,9 +23,18 @@ describe('which indices a restore selects (OpenSearch SnapshotUtils.filterIndice
     [[], inSnapshot],
     [['_all'], inSnapshot],
     [['*'], inSnapshot],
-    [['logs-*', 'orders'], ['logs-1', 'logs-2', 'orders']],
-    [['-.kibana*', '-.opendistro*'], ['logs-1', 'logs-2', 'orders']],
-    [['*', '-.*'], ['logs-1', 'logs-2', 'orders']],
+    [
+      ['logs-*', 'orders'],
+      ['logs-1', 'logs-2', 'orders'],
+    ],
+    [
+      ['-.kibana*', '-.opendistro*'],
+      ['logs-1', 'logs-2', 'orders'],
+    ],
+    [
+      ['*', '-.*'],
+      ['logs-1', 'logs-2', 'orders'],
+    ],
     [['-logs-*'], ['.kibana_1', '.opendistro-job-scheduler-lock', 'orders']],
   ])('%j selects %j', (expressions, expected) => {
     expect(selectRestoredIndices(inSnapshot, expressions).sort()).toEqual([...expected].sort());
@@ -31,13 +42,24 @@ describe('which indices a restore selects (OpenSearch SnapshotUtils.filterIndice
 });
 
 describe('restores a managed domain refuses', () => {
-  const base = { repository: 'migration', snapshot: 'snap-1', facts: { uuid: 'U1', indices: inSnapshot }, principalArn: 'arn:aws:iam::123456789012:role/R', fineGrainedAccessControl: false };
+  const base = {
+    repository: 'migration',
+    snapshot: 'snap-1',
+    facts: { uuid: 'U1', indices: inSnapshot },
+    principalArn: 'arn:aws:iam::123456789012:role/R',
+    fineGrainedAccessControl: false,
+  };
 
   it('restoring everything collides with the domain’s own .kibana index, as OpenSearch words it', () => {
     const refusal = checkRestore({ ...base, body: {} });
     expect(refusal?.status).toBe(500);
     expect(refusal?.body).toMatchObject({
-      error: { type: 'snapshot_restore_exception', reason: expect.stringMatching(/^\[migration:snap-1\/U1\] cannot restore index \[\.kibana_1\] because an open index with same name already exists in the cluster\./) },
+      error: {
+        type: 'snapshot_restore_exception',
+        reason: expect.stringMatching(
+          /^\[migration:snap-1\/U1\] cannot restore index \[\.kibana_1\] because an open index with same name already exists in the cluster\./,
+        ),
+      },
     });
   });
 
@@ -47,7 +69,12 @@ describe('restores a managed domain refuses', () => {
   });
 
   it('a renamed .kibana index no longer collides', () => {
-    expect(checkRestore({ ...base, body: { indices: '.kibana_1', rename_pattern: '(.+)', rename_replacement: 'restored_$1' } })).toBeUndefined();
+    expect(
+      checkRestore({
+        ...base,
+        body: { indices: '.kibana_1', rename_pattern: '(.+)', rename_replacement: 'restored_$1' },
+      }),
+    ).toBeUndefined();
   });
 
   it('the security index is refused by the security plugin', () => {
@@ -58,8 +85,14 @@ describe('restores a managed domain refuses', () => {
 });
 
 describe('IAM policy evaluation for iam:PassRole', () => {
-  const allow = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/TheSnap*' }] });
-  const q = { action: 'iam:PassRole', resource: 'arn:aws:iam::123456789012:role/TheSnapshotRole', context: { 'iam:passedtoservice': 'es.amazonaws.com' } };
+  const allow = JSON.stringify({
+    Statement: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/TheSnap*' }],
+  });
+  const q = {
+    action: 'iam:PassRole',
+    resource: 'arn:aws:iam::123456789012:role/TheSnapshotRole',
+    context: { 'iam:passedtoservice': 'es.amazonaws.com' },
+  };
 
   it('allows by wildcard resource and case-insensitive action', () => {
     expect(evaluatePolicies([allow.replace('iam:PassRole', 'IAM:passrole')], q)).toBe('allow');
@@ -69,22 +102,43 @@ describe('IAM policy evaluation for iam:PassRole', () => {
     expect(evaluatePolicies([allow, deny], q)).toBe('explicit-deny');
   });
   it('no statement means an implicit deny', () => {
-    expect(evaluatePolicies([JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'es:*', Resource: '*' }] })], q)).toBe('implicit-deny');
+    expect(
+      evaluatePolicies([JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'es:*', Resource: '*' }] })], q),
+    ).toBe('implicit-deny');
   });
   it('reads URL-encoded documents and iam:PassedToService conditions', () => {
-    const conditioned = { Statement: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }] };
+    const conditioned = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: '*',
+          Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        },
+      ],
+    };
     expect(evaluatePolicies([encodeURIComponent(JSON.stringify(conditioned))], q)).toBe('implicit-deny');
   });
 });
 
 describe('cluster settings a managed domain accepts', () => {
   it('accepts customer settings in the flat form', () => {
-    expect(checkClusterSettings('PUT', '/_cluster/settings', { persistent: { 'action.auto_create_index': false } })).toBeUndefined();
+    expect(
+      checkClusterSettings('PUT', '/_cluster/settings', { persistent: { 'action.auto_create_index': false } }),
+    ).toBeUndefined();
   });
   it('refuses the expanded form and service-owned settings', () => {
-    const nested = checkClusterSettings('PUT', '/_cluster/settings', { persistent: { action: { auto_create_index: false } } });
-    expect(nested).toEqual({ status: 401, body: { Message: "Your request: '/_cluster/settings' payload is not allowed." } });
-    expect(checkClusterSettings('PUT', '/_cluster/settings', { transient: { 'cluster.routing.allocation.enable': 'none' } })?.status).toBe(401);
+    const nested = checkClusterSettings('PUT', '/_cluster/settings', {
+      persistent: { action: { auto_create_index: false } },
+    });
+    expect(nested).toEqual({
+      status: 401,
+      body: { Message: "Your request: '/_cluster/settings' payload is not allowed." },
+    });
+    expect(
+      checkClusterSettings('PUT', '/_cluster/settings', { transient: { 'cluster.routing.allocation.enable': 'none' } })
+        ?.status,
+    ).toBe(401);
   });
 });
 
@@ -105,16 +159,28 @@ describe('SigV4 checking', () => {
   const credentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret/key+1', sessionToken: 'token-1' };
   const now = new Date();
 
-  async function sdkSigned(method: string, path: string, query: Record<string, string>, body?: string): Promise<IncomingForSigning> {
+  async function sdkSigned(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body?: string,
+  ): Promise<IncomingForSigning> {
     const signer = new SignatureV4({ service: 'es', region: 'us-east-1', sha256: Sha256, credentials });
-    const signed = await signer.sign(new HttpRequest({ method, hostname: '127.0.0.1', path, query, headers: { host: '127.0.0.1:9200' }, body }));
+    const signed = await signer.sign(
+      new HttpRequest({ method, hostname: '127.0.0.1', path, query, headers: { host: '127.0.0.1:9200' }, body }),
+    );
     const qs = new URLSearchParams(query).toString().replace(/\+/g, '%20');
     const headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
     return { method, url: `${path}${qs ? `?${qs}` : ''}`, headers, body: Buffer.from(body ?? '') };
   }
 
   it('accepts what the AWS SDK signer signed, with wildcards, commas and a body', async () => {
-    const request = await sdkSigned('POST', '/logs-*,orders/_search', { q: 'a:b*', expand_wildcards: 'open,hidden' }, '{"size":1}');
+    const request = await sdkSigned(
+      'POST',
+      '/logs-*,orders/_search',
+      { q: 'a:b*', expand_wildcards: 'open,hidden' },
+      '{"size":1}',
+    );
     const parts = parseSignedRequest(request, { region: 'us-east-1', service: 'es' }, now);
     if ('status' in parts) throw new Error(JSON.stringify(parts.body));
     expect(await verifySignature(request, parts, credentials.secretAccessKey)).toEqual({ ok: true });
@@ -122,11 +188,24 @@ describe('SigV4 checking', () => {
 
   it('accepts what the OpenSearch client’s signer (aws4) signed, with an encoded path', async () => {
     const signed = aws4.sign(
-      { service: 'es', region: 'us-east-1', method: 'PUT', host: '127.0.0.1', path: '/weird/_doc/a%20b%2Fc*d?refresh=wait_for', headers: { 'content-type': 'application/json' }, body: '{"t":"héllo"}' },
+      {
+        service: 'es',
+        region: 'us-east-1',
+        method: 'PUT',
+        host: '127.0.0.1',
+        path: '/weird/_doc/a%20b%2Fc*d?refresh=wait_for',
+        headers: { 'content-type': 'application/json' },
+        body: '{"t":"héllo"}',
+      },
       credentials,
     );
     const headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-    const request = { method: 'PUT', url: signed.path, headers: { ...headers, host: '127.0.0.1' }, body: Buffer.from('{"t":"héllo"}') };
+    const request = {
+      method: 'PUT',
+      url: signed.path,
+      headers: { ...headers, host: '127.0.0.1' },
+      body: Buffer.from('{"t":"héllo"}'),
+    };
     const parts = parseSignedRequest(request, { region: 'us-east-1', service: 'es' }, now);
     if ('status' in parts) throw new Error(JSON.stringify(parts.body));
     expect(await verifySignature(request, parts, credentials.secretAccessKey)).toEqual({ ok: true });
@@ -138,14 +217,19 @@ describe('SigV4 checking', () => {
     if ('status' in parts) throw new Error('unexpected');
     const check = await verifySignature(request, parts, 'not-the-secret');
     expect(check.ok).toBe(false);
-    if (!check.ok) expect((check.refusal.body as { message: string }).message).toMatch(/^The request signature we calculated does not match[\s\S]*The Canonical String for this request should have been\n'GET\n\/\n/);
+    if (!check.ok)
+      expect((check.refusal.body as { message: string }).message).toMatch(
+        /^The request signature we calculated does not match[\s\S]*The Canonical String for this request should have been\n'GET\n\/\n/,
+      );
   });
 
   it('refuses a tampered body', async () => {
     const request = await sdkSigned('PUT', '/i/_doc/1', {}, '{"a":1}');
     const parts = parseSignedRequest(request, { region: 'us-east-1', service: 'es' }, now);
     if ('status' in parts) throw new Error('unexpected');
-    expect((await verifySignature({ ...request, body: Buffer.from('{"a":2}') }, parts, credentials.secretAccessKey)).ok).toBe(false);
+    expect(
+      (await verifySignature({ ...request, body: Buffer.from('{"a":2}') }, parts, credentials.secretAccessKey)).ok,
+    ).toBe(false);
   });
 
   it('refuses the wrong region and an old signature in AWS’s words', async () => {
@@ -156,6 +240,9 @@ describe('SigV4 checking', () => {
     });
     const later = new Date(now.getTime() + 6 * 60_000);
     const expired = parseSignedRequest(request, { region: 'us-east-1', service: 'es' }, later);
-    expect(expired).toMatchObject({ status: 403, body: { message: expect.stringMatching(/^Signature expired: .* - 5 min\.\)$/) } });
+    expect(expired).toMatchObject({
+      status: 403,
+      body: { message: expect.stringMatching(/^Signature expired: .* - 5 min\.\)$/) },
+    });
   });
 });

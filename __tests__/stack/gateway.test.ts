@@ -18,8 +18,18 @@ async function federate(roleArn: string): Promise<Credentials> {
   process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = env.STACK_OIDC_REQUEST_TOKEN;
   const token = await core.getIDToken('sts.amazonaws.com');
   const sts = new STSClient({ endpoint: env.AWS_ENDPOINT_URL, region: env.STACK_SOURCE_REGION });
-  const out = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'gateway-test', WebIdentityToken: token }));
-  return { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! };
+  const out = await sts.send(
+    new AssumeRoleWithWebIdentityCommand({
+      RoleArn: roleArn,
+      RoleSessionName: 'gateway-test',
+      WebIdentityToken: token,
+    }),
+  );
+  return {
+    accessKeyId: out.Credentials!.AccessKeyId!,
+    secretAccessKey: out.Credentials!.SecretAccessKey!,
+    sessionToken: out.Credentials!.SessionToken!,
+  };
 }
 
 function domain(credentials: Credentials, region = env.STACK_SOURCE_REGION): Client {
@@ -31,10 +41,15 @@ function domain(credentials: Credentials, region = env.STACK_SOURCE_REGION): Cli
 }
 
 /** The status and body of a client call, whether it succeeded or not. */
-async function outcome(call: Promise<{ statusCode: number | null; body: unknown }>): Promise<{ status: number; body: any }> {
+async function outcome(
+  call: Promise<{ statusCode: number | null; body: unknown }>,
+): Promise<{ status: number; body: any }> {
   return call.then(
     (r) => ({ status: r.statusCode ?? 0, body: r.body }),
-    (e: { meta?: { statusCode?: number; body?: unknown } }) => ({ status: e.meta?.statusCode ?? 0, body: e.meta?.body }),
+    (e: { meta?: { statusCode?: number; body?: unknown } }) => ({
+      status: e.meta?.statusCode ?? 0,
+      body: e.meta?.body,
+    }),
   );
 }
 
@@ -44,7 +59,10 @@ function register(client: Client, repository: string, body: object) {
 }
 
 async function gatewayControl(update: object): Promise<void> {
-  const r = await fetch(`${env.STACK_SOURCE_ENDPOINT}/_gateway/control`, { method: 'POST', body: JSON.stringify(update) });
+  const r = await fetch(`${env.STACK_SOURCE_ENDPOINT}/_gateway/control`, {
+    method: 'POST',
+    body: JSON.stringify(update),
+  });
   expect(r.status).toBe(200);
 }
 
@@ -69,19 +87,25 @@ describe('the front end of the domain', () => {
     const r = await fetch(`${env.STACK_SOURCE_ENDPOINT}/_cat/indices`);
     expect(r.status).toBe(403);
     expect(await r.json()).toEqual({
-      Message: 'User: anonymous is not authorized to perform: es:ESHttpGet because no resource-based policy allows the es:ESHttpGet action',
+      Message:
+        'User: anonymous is not authorized to perform: es:ESHttpGet because no resource-based policy allows the es:ESHttpGet action',
     });
   });
 
   it('refuses a wrong secret with the signature-mismatch message', async () => {
-    const r = await outcome(domain({ ...workflowRole, secretAccessKey: `x${workflowRole.secretAccessKey.slice(1)}` }).info());
+    const r = await outcome(
+      domain({ ...workflowRole, secretAccessKey: `x${workflowRole.secretAccessKey.slice(1)}` }).info(),
+    );
     expect(r.status).toBe(403);
     expect(r.body.message).toMatch(/^The request signature we calculated does not match the signature you provided\./);
   });
 
   it('refuses credentials scoped to another region', async () => {
     const r = await outcome(domain(workflowRole, env.STACK_TARGET_REGION).info());
-    expect(r).toEqual({ status: 403, body: { message: `Credential should be scoped to a valid region, not '${env.STACK_TARGET_REGION}'. ` } });
+    expect(r).toEqual({
+      status: 403,
+      body: { message: `Credential should be scoped to a valid region, not '${env.STACK_TARGET_REGION}'. ` },
+    });
   });
 });
 
@@ -89,11 +113,19 @@ describe('registering a snapshot repository', () => {
   const repository = unique('gw-repo');
   const body = (roleArn?: string) => ({
     type: 's3',
-    settings: { bucket: env.STACK_SOURCE_BUCKET, base_path: repository, region: env.STACK_SOURCE_REGION, readonly: true, ...(roleArn ? { role_arn: roleArn } : {}) },
+    settings: {
+      bucket: env.STACK_SOURCE_BUCKET,
+      base_path: repository,
+      region: env.STACK_SOURCE_REGION,
+      readonly: true,
+      ...(roleArn ? { role_arn: roleArn } : {}),
+    },
   });
 
   afterAll(async () => {
-    await nodeClient('source').snapshot.deleteRepository({ repository }).catch(() => undefined);
+    await nodeClient('source')
+      .snapshot.deleteRepository({ repository })
+      .catch(() => undefined);
   });
 
   it('needs settings.role_arn', async () => {
@@ -126,7 +158,9 @@ describe('registering a snapshot repository', () => {
   });
 
   it('only knows S3', async () => {
-    const r = await outcome(register(domain(workflowRole), unique('gw-fs'), { type: 'fs', settings: { location: '/tmp/x' } }));
+    const r = await outcome(
+      register(domain(workflowRole), unique('gw-fs'), { type: 'fs', settings: { location: '/tmp/x' } }),
+    );
     expect(r.status).toBe(500);
     expect(r.body.error.type).toBe('repository_exception');
   });
@@ -139,7 +173,9 @@ describe('the hourly automated snapshot', () => {
     await gatewayControl({ automatedSnapshotInProgress: true });
     const status = await outcome(domain(workflowRole).snapshot.status());
     expect(status.body.snapshots[0]).toMatchObject({ repository: 'cs-automated', state: 'STARTED' });
-    const create = await outcome(domain(workflowRole).snapshot.create({ repository: 'any-repo', snapshot: 'any-snapshot' }));
+    const create = await outcome(
+      domain(workflowRole).snapshot.create({ repository: 'any-repo', snapshot: 'any-snapshot' }),
+    );
     expect(create.status).toBe(503);
     expect(create.body.error.type).toBe('concurrent_snapshot_execution_exception');
   });
@@ -155,7 +191,9 @@ describe('what the gateway saw', () => {
     expect(timedOut.status).toBe(504);
     expect((await outcome(domain(workflowRole).cluster.health())).status).toBe(200);
 
-    const seen = (await (await fetch(`${env.STACK_SOURCE_ENDPOINT}/_gateway/requests`)).json()) as Array<Record<string, unknown>>;
+    const seen = (await (await fetch(`${env.STACK_SOURCE_ENDPOINT}/_gateway/requests`)).json()) as Array<
+      Record<string, unknown>
+    >;
     expect(seen.map((s) => [s.method, s.path, s.status, s.forwarded])).toEqual([
       ['GET', '/_cluster/health', 504, true],
       ['GET', '/_cluster/health', 200, true],
@@ -172,8 +210,16 @@ describe('restoring the domain’s own indices', () => {
   beforeAll(async () => {
     const node = nodeClient('source');
     await node.indices.create({ index: kibanaLike });
-    await register(node, repository, { type: 's3', settings: { bucket: env.STACK_SOURCE_BUCKET, base_path: repository } });
-    await node.snapshot.create({ repository, snapshot, wait_for_completion: true, body: { indices: kibanaLike, include_global_state: false } });
+    await register(node, repository, {
+      type: 's3',
+      settings: { bucket: env.STACK_SOURCE_BUCKET, base_path: repository },
+    });
+    await node.snapshot.create({
+      repository,
+      snapshot,
+      wait_for_completion: true,
+      body: { indices: kibanaLike, include_global_state: false },
+    });
   });
 
   afterAll(async () => {
@@ -187,6 +233,8 @@ describe('restoring the domain’s own indices', () => {
     const r = await outcome(domain(workflowRole).snapshot.restore({ repository, snapshot, body: { indices: '*' } }));
     expect(r.status).toBe(500);
     expect(r.body.error.type).toBe('snapshot_restore_exception');
-    expect(r.body.error.reason).toContain(`cannot restore index [${kibanaLike}] because an open index with same name already exists in the cluster`);
+    expect(r.body.error.reason).toContain(
+      `cannot restore index [${kibanaLike}] because an open index with same name already exists in the cluster`,
+    );
   });
 });

@@ -54,7 +54,9 @@ class Connection {
       while ((end = this.buffered.indexOf('\r\n\r\n')) < 0) await this.more();
       const [statusLine, ...lines] = this.buffered.subarray(0, end).toString('latin1').split('\r\n');
       const status = Number(statusLine!.split(' ')[1]);
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       if (status >= 100 && status < 200) {
         this.buffered = this.buffered.subarray(end + 4);
         continues++;
@@ -78,9 +80,19 @@ class Connection {
   }
 }
 
-const request = (method: string, path: string, headers: Record<string, string | number> = {}, body: string | Buffer = '') =>
+const request = (
+  method: string,
+  path: string,
+  headers: Record<string, string | number> = {},
+  body: string | Buffer = '',
+) =>
   Buffer.concat([
-    Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: ${moto.host}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`, 'latin1'),
+    Buffer.from(
+      `${method} ${path} HTTP/1.1\r\nHost: ${moto.host}\r\n${Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')}\r\n`,
+      'latin1',
+    ),
     Buffer.from(body),
   ]);
 
@@ -98,13 +110,17 @@ describe("the stack's moto server", () => {
   afterEach(() => connection.close());
   afterAll(() => s3.destroy());
 
-  const readBack = async (key: string) => Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray());
+  const readBack = async (key: string) =>
+    Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray());
 
   test('keeps one connection open for request after request', async () => {
     for (const [i, text] of ['first', 'second', 'third'].entries()) {
       connection.write(request('PUT', `/${bucket}/keep-alive-${i}`, { 'Content-Length': text.length }, text));
       const answer = await connection.answer();
-      expect({ status: answer.status, connection: answer.headers.connection }).toEqual({ status: 200, connection: undefined });
+      expect({ status: answer.status, connection: answer.headers.connection }).toEqual({
+        status: 200,
+        connection: undefined,
+      });
     }
     expect(connection.closed).toBe(false);
     expect((await readBack('keep-alive-2')).toString()).toBe('third');
@@ -122,7 +138,10 @@ describe("the stack's moto server", () => {
 
   test('takes a chunked body whole, and the connection stays usable', async () => {
     const parts = [Buffer.alloc(70_000, 1), Buffer.from('middle'), Buffer.alloc(5, 3)];
-    const chunked = Buffer.concat([...parts.flatMap((p) => [Buffer.from(`${p.length.toString(16)}\r\n`), p, Buffer.from('\r\n')]), Buffer.from('0\r\n\r\n')]);
+    const chunked = Buffer.concat([
+      ...parts.flatMap((p) => [Buffer.from(`${p.length.toString(16)}\r\n`), p, Buffer.from('\r\n')]),
+      Buffer.from('0\r\n\r\n'),
+    ]);
     connection.write(request('PUT', `/${bucket}/chunked`, { 'Transfer-Encoding': 'chunked' }, chunked));
     expect((await connection.answer()).status).toBe(200);
     connection.write(request('PUT', `/${bucket}/after-chunked`, { 'Content-Length': 2 }, 'ok'));
@@ -142,6 +161,8 @@ describe("the stack's moto server", () => {
     const head = await connection.answer(true);
     expect(head.status).toBe(200);
     // Nothing else arrives: the ignored body was not taken for fifty more requests.
-    await expect(Promise.race([connection.answer(), new Promise((r) => setTimeout(() => r('silence'), 300))])).resolves.toBe('silence');
+    await expect(
+      Promise.race([connection.answer(), new Promise((r) => setTimeout(() => r('silence'), 300))]),
+    ).resolves.toBe('silence');
   });
 });

@@ -35,7 +35,10 @@ describe('the local stack', () => {
   beforeAll(async () => {
     const node = nodeClient('source');
     await node.indices.create({ index, body: { settings: { number_of_shards: 2, number_of_replicas: 0 } } });
-    const body = Array.from({ length: 500 }, (_, i) => [{ index: { _index: index, _id: String(i) } }, { n: i, text: `doc ${i}` }]).flat();
+    const body = Array.from({ length: 500 }, (_, i) => [
+      { index: { _index: index, _id: String(i) } },
+      { n: i, text: `doc ${i}` },
+    ]).flat();
     await node.bulk({ body, refresh: true });
   });
 
@@ -43,21 +46,64 @@ describe('the local stack', () => {
     const src = signed('source');
     await src.snapshot.createRepository({
       repository: repo,
-      body: { type: 's3', settings: { bucket: env.STACK_SOURCE_BUCKET, base_path: basePath, region: env.STACK_SOURCE_REGION, role_arn: env.STACK_SNAPSHOT_ROLE_ARN } },
+      body: {
+        type: 's3',
+        settings: {
+          bucket: env.STACK_SOURCE_BUCKET,
+          base_path: basePath,
+          region: env.STACK_SOURCE_REGION,
+          role_arn: env.STACK_SNAPSHOT_ROLE_ARN,
+        },
+      },
     } as any);
     // .kibana_1 rides along, as in a real domain's snapshot; the restore test below asks for it.
-    await src.snapshot.create({ repository: repo, snapshot, wait_for_completion: true, body: { indices: `${index},.kibana_1`, include_global_state: false } } as any);
+    await src.snapshot.create({
+      repository: repo,
+      snapshot,
+      wait_for_completion: true,
+      body: { indices: `${index},.kibana_1`, include_global_state: false },
+    } as any);
 
-    execFileSync('aws', ['s3', 'sync', `s3://${env.STACK_SOURCE_BUCKET}/${basePath}`, `s3://${env.STACK_TARGET_BUCKET}/${basePath}`, '--only-show-errors'], {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: env.STACK_ADMIN_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: env.STACK_ADMIN_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION: env.STACK_TARGET_REGION, AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL },
-    });
+    execFileSync(
+      'aws',
+      [
+        's3',
+        'sync',
+        `s3://${env.STACK_SOURCE_BUCKET}/${basePath}`,
+        `s3://${env.STACK_TARGET_BUCKET}/${basePath}`,
+        '--only-show-errors',
+      ],
+      {
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: env.STACK_ADMIN_ACCESS_KEY_ID,
+          AWS_SECRET_ACCESS_KEY: env.STACK_ADMIN_SECRET_ACCESS_KEY,
+          AWS_DEFAULT_REGION: env.STACK_TARGET_REGION,
+          AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL,
+        },
+      },
+    );
 
     const dst = signed('target');
     await dst.snapshot.createRepository({
       repository: repo,
-      body: { type: 's3', settings: { bucket: env.STACK_TARGET_BUCKET, base_path: basePath, region: env.STACK_TARGET_REGION, role_arn: env.STACK_SNAPSHOT_ROLE_ARN, readonly: true } },
+      body: {
+        type: 's3',
+        settings: {
+          bucket: env.STACK_TARGET_BUCKET,
+          base_path: basePath,
+          region: env.STACK_TARGET_REGION,
+          role_arn: env.STACK_SNAPSHOT_ROLE_ARN,
+          readonly: true,
+        },
+      },
     } as any);
-    await dst.snapshot.restore({ repository: repo, snapshot, wait_for_completion: true, body: { indices: index, index_settings: { 'index.number_of_replicas': 0 } } } as any);
+    await dst.snapshot.restore({
+      repository: repo,
+      snapshot,
+      wait_for_completion: true,
+      body: { indices: index, index_settings: { 'index.number_of_replicas': 0 } },
+    } as any);
     await nodeClient('target').indices.refresh({ index });
     const [a, b] = await Promise.all([nodeClient('source').count({ index }), nodeClient('target').count({ index })]);
     expect(b.body.count).toBe(500);
@@ -81,22 +127,40 @@ describe('the local stack', () => {
 
   test('registering a repository without PassRole is refused with AWS’s message', async () => {
     const sts = new STSClient({ endpoint: env.AWS_ENDPOINT_URL, region: 'us-east-1', credentials: operator });
-    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: env.STACK_NO_PASSROLE_ROLE_ARN, RoleSessionName: 'no-pass' }));
+    const assumed = await sts.send(
+      new AssumeRoleCommand({ RoleArn: env.STACK_NO_PASSROLE_ROLE_ARN, RoleSessionName: 'no-pass' }),
+    );
     const c = assumed.Credentials!;
-    const client = signed('source', { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken } as any);
+    const client = signed('source', {
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken,
+    } as any);
     const e = await errorOf(
       client.snapshot.createRepository({
         repository: unique('denied'),
-        body: { type: 's3', settings: { bucket: env.STACK_SOURCE_BUCKET, region: env.STACK_SOURCE_REGION, role_arn: env.STACK_SNAPSHOT_ROLE_ARN } },
+        body: {
+          type: 's3',
+          settings: {
+            bucket: env.STACK_SOURCE_BUCKET,
+            region: env.STACK_SOURCE_REGION,
+            role_arn: env.STACK_SNAPSHOT_ROLE_ARN,
+          },
+        },
       } as any),
     );
     expect(e.status).toBe(403);
-    expect(JSON.stringify(e.body)).toMatch(/is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role\/TheSnapshotRole/);
+    expect(JSON.stringify(e.body)).toMatch(
+      /is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role\/TheSnapshotRole/,
+    );
   });
 
   test('a registration without role_arn is refused', async () => {
     const e = await errorOf(
-      signed('source').snapshot.createRepository({ repository: unique('norole'), body: { type: 's3', settings: { bucket: env.STACK_SOURCE_BUCKET } } } as any),
+      signed('source').snapshot.createRepository({
+        repository: unique('norole'),
+        body: { type: 's3', settings: { bucket: env.STACK_SOURCE_BUCKET } },
+      } as any),
     );
     expect(e.status).toBeGreaterThanOrEqual(400);
     expect(JSON.stringify(e.body)).toMatch(/role_arn/);
@@ -104,7 +168,9 @@ describe('the local stack', () => {
 
   test('restoring .kibana is refused, though the bare target node would take it', async () => {
     // The target node has no .kibana_1: only the gateway's managed-domain rule can refuse this restore.
-    const e = await errorOf(signed('target').snapshot.restore({ repository: repo, snapshot, body: { indices: '.kibana_1' } } as any));
+    const e = await errorOf(
+      signed('target').snapshot.restore({ repository: repo, snapshot, body: { indices: '.kibana_1' } } as any),
+    );
     expect(e.status).toBeGreaterThanOrEqual(400);
     expect(JSON.stringify(e.body)).toMatch(/cannot restore index \[\.kibana_1\]/);
     expect((await nodeClient('target').indices.exists({ index: '.kibana_1' })).body).toBe(false);

@@ -11,7 +11,10 @@ test.each([
   ['src/post.ts', 'post/index.js'],
 ])('a fresh bundle of %s equals dist/%s', (entry, built) => {
   const out = mkdtempSync(join(tmpdir(), 'osdm-bundle-'));
-  execFileSync(join(root, 'node_modules', '.bin', 'ncc'), ['build', entry, '-o', out, '-t', '-q'], { cwd: root, stdio: 'pipe' });
+  execFileSync(join(root, 'node_modules', '.bin', 'ncc'), ['build', entry, '-o', out, '-t', '-q'], {
+    cwd: root,
+    stdio: 'pipe',
+  });
   const fresh = readFileSync(join(out, 'index.js'), 'utf8');
   const committed = readFileSync(join(root, 'dist', built), 'utf8');
   // Compare sizes first for a readable failure, then the bytes.

@@ -142,7 +142,12 @@ describe('readInputs: valid inputs', () => {
     setInputs(minimal);
     const config = readInputs();
     expect(config.mode).toBe('migrate');
-    expect(config.credentials).toEqual({ roleToAssume: undefined, audience: 'sts.amazonaws.com', sessionName: 'opensearch-domain-migrate-4242', durationSeconds: 3600 });
+    expect(config.credentials).toEqual({
+      roleToAssume: undefined,
+      audience: 'sts.amazonaws.com',
+      sessionName: 'opensearch-domain-migrate-4242',
+      durationSeconds: 3600,
+    });
     expect(config.snapshot).toBe('migrate-4242');
     expect(config.source.region).toBe('us-east-1');
     expect(config.target.region).toBe('eu-west-1');
@@ -156,7 +161,12 @@ describe('readInputs: valid inputs', () => {
     expect(config.failOnMismatch).toBe(true);
     expect(config.writeBlock).toBe(false);
     expect(config.copy).toEqual({ concurrency: 128, multipartThresholdBytes: 64 * 1024 * 1024 });
-    expect(config.timeouts).toEqual({ snapshotMs: 120 * 60_000, restoreMs: 120 * 60_000, totalMs: 360 * 60_000, requestMs: 90_000 });
+    expect(config.timeouts).toEqual({
+      snapshotMs: 120 * 60_000,
+      restoreMs: 120 * 60_000,
+      totalMs: 360 * 60_000,
+      requestMs: 90_000,
+    });
     expect(config.pollIntervalMs).toBe(5000);
   });
 
@@ -177,7 +187,11 @@ describe('readInputs: valid inputs', () => {
   });
 
   test('one bucket and base path in one Region is fine: the copy is skipped', () => {
-    setInputs({ ...minimal, 'target-endpoint': 'https://search-new-def456.us-east-1.es.amazonaws.com', 'target-bucket': '' });
+    setInputs({
+      ...minimal,
+      'target-endpoint': 'https://search-new-def456.us-east-1.es.amazonaws.com',
+      'target-bucket': '',
+    });
     const config = readInputs();
     expect(config.target.bucket).toBe('old-snapshots');
     expect(config.target.basePath).toBe(config.source.basePath);
@@ -209,7 +223,12 @@ describe('readInputs: valid inputs', () => {
 
   test('a smaller overall budget caps the phase waits the user left at their defaults', () => {
     setInputs({ ...minimal, 'timeout-minutes': '60', 'restore-timeout-minutes': '45' });
-    expect(readInputs().timeouts).toEqual({ snapshotMs: 60 * 60_000, restoreMs: 45 * 60_000, totalMs: 60 * 60_000, requestMs: 90_000 });
+    expect(readInputs().timeouts).toEqual({
+      snapshotMs: 60 * 60_000,
+      restoreMs: 45 * 60_000,
+      totalMs: 60 * 60_000,
+      requestMs: 90_000,
+    });
   });
 
   test('a Java rename with inline flags and named groups is accepted', () => {
@@ -220,12 +239,21 @@ describe('readInputs: valid inputs', () => {
 
 describe('readInputs: secrets', () => {
   test('basic-auth passwords are masked as soon as they are read, even when other inputs are wrong', () => {
-    readError({ ...minimal, 'source-auth': 'basic', 'source-username': 'admin', 'source-password': 'S3cret!pw', 'copy-concurrency': '0' });
+    readError({
+      ...minimal,
+      'source-auth': 'basic',
+      'source-username': 'admin',
+      'source-password': 'S3cret!pw',
+      'copy-concurrency': '0',
+    });
     expect(stdout.join('')).toContain('::add-mask::S3cret!pw');
   });
 
   test('credentials in an endpoint URL are masked and never repeated in the error', () => {
-    const error = readError({ ...minimal, 'source-endpoint': 'https://admin:hunter2@search-old-abc123.us-east-1.es.amazonaws.com' });
+    const error = readError({
+      ...minimal,
+      'source-endpoint': 'https://admin:hunter2@search-old-abc123.us-east-1.es.amazonaws.com',
+    });
     expect(stdout.join('')).toContain('::add-mask::hunter2');
     expect(error.message).not.toContain('hunter2');
     expect(error.message).toMatch(/source-endpoint: contains credentials — .*source-username and source-password/);
@@ -234,14 +262,25 @@ describe('readInputs: secrets', () => {
 
 describe('readInputs: every problem is reported at once', () => {
   test('several bad inputs produce one InputError listing each', () => {
-    const error = readError({ ...minimal, 'source-bucket': 'Bad_Bucket', 'copy-concurrency': '0', 'target-region': 'mars-north-1', mode: 'yolo' });
+    const error = readError({
+      ...minimal,
+      'source-bucket': 'Bad_Bucket',
+      'copy-concurrency': '0',
+      'target-region': 'mars-north-1',
+      mode: 'yolo',
+    });
     const named = error.problems.map((p) => p.split(':')[0]);
     expect(named).toEqual(expect.arrayContaining(['source-bucket', 'copy-concurrency', 'target-region', 'mode']));
     expect(error.message).toMatch(/^4 inputs need fixing \(nothing was touched\):/);
   });
 
   test('a defaulted target value is not blamed for the source value it copies', () => {
-    const error = readError({ ...minimal, 'target-bucket': '', 'target-endpoint': 'https://search-new-def456.us-east-1.es.amazonaws.com', 'source-bucket': 'ab' });
+    const error = readError({
+      ...minimal,
+      'target-bucket': '',
+      'target-endpoint': 'https://search-new-def456.us-east-1.es.amazonaws.com',
+      'source-bucket': 'ab',
+    });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(/^source-bucket:/);
   });
@@ -252,18 +291,58 @@ const aws = (region: string): string => `https://search-x-abc.${region}.es.amazo
 // [what is wrong, inputs over the minimal set, the input the message must name, the hint it must give]
 const badInputs: Array<[string, Record<string, string>, string, RegExp]> = [
   ['missing source endpoint', { 'source-endpoint': '' }, 'source-endpoint', /write the domain endpoint/],
-  ['endpoint without scheme', { 'source-endpoint': 'search-old.us-east-1.es.amazonaws.com' }, 'source-endpoint', /https:\/\//],
-  ['endpoint with a port but no scheme', { 'target-endpoint': 'localhost:9200' }, 'target-endpoint', /write "https:\/\/localhost:9200"/],
-  ['plain http to a remote host', { 'source-endpoint': 'http://search-old-abc123.us-east-1.es.amazonaws.com' }, 'source-endpoint', /https:\/\/ URL/],
+  [
+    'endpoint without scheme',
+    { 'source-endpoint': 'search-old.us-east-1.es.amazonaws.com' },
+    'source-endpoint',
+    /https:\/\//,
+  ],
+  [
+    'endpoint with a port but no scheme',
+    { 'target-endpoint': 'localhost:9200' },
+    'target-endpoint',
+    /write "https:\/\/localhost:9200"/,
+  ],
+  [
+    'plain http to a remote host',
+    { 'source-endpoint': 'http://search-old-abc123.us-east-1.es.amazonaws.com' },
+    'source-endpoint',
+    /https:\/\/ URL/,
+  ],
   ['ftp scheme', { 'target-endpoint': 'ftp://search.example.com' }, 'target-endpoint', /https:\/\//],
-  ['Dashboards URL (a path)', { 'source-endpoint': `${aws('us-east-1')}/_dashboards/app/home` }, 'source-endpoint', /only the origin/],
+  [
+    'Dashboards URL (a path)',
+    { 'source-endpoint': `${aws('us-east-1')}/_dashboards/app/home` },
+    'source-endpoint',
+    /only the origin/,
+  ],
   ['endpoint with a query', { 'target-endpoint': `${aws('eu-west-1')}/?pretty` }, 'target-endpoint', /only the origin/],
   ['endpoint with a fragment', { 'target-endpoint': `${aws('eu-west-1')}#x` }, 'target-endpoint', /only the origin/],
-  ['credentials in the endpoint', { 'target-endpoint': 'https://admin:pw@search-new-def456.eu-west-1.es.amazonaws.com' }, 'target-endpoint', /target-auth: basic/],
-  ['a region that does not exist', { 'source-region': 'us-middle-1' }, 'source-region', /Region code such as us-east-1/],
+  [
+    'credentials in the endpoint',
+    { 'target-endpoint': 'https://admin:pw@search-new-def456.eu-west-1.es.amazonaws.com' },
+    'target-endpoint',
+    /target-auth: basic/,
+  ],
+  [
+    'a region that does not exist',
+    { 'source-region': 'us-middle-1' },
+    'source-region',
+    /Region code such as us-east-1/,
+  ],
   ['a region in capitals', { 'target-region': 'EU-WEST-1' }, 'target-region', /Region code/],
-  ['a region the endpoint contradicts', { 'source-region': 'us-west-2' }, 'source-region', /write us-east-1 or leave source-region empty/],
-  ['no region for a non-AWS endpoint', { 'target-endpoint': 'https://search.example.com' }, 'target-region', /AWS Region, e\.g\. us-east-1/],
+  [
+    'a region the endpoint contradicts',
+    { 'source-region': 'us-west-2' },
+    'source-region',
+    /write us-east-1 or leave source-region empty/,
+  ],
+  [
+    'no region for a non-AWS endpoint',
+    { 'target-endpoint': 'https://search.example.com' },
+    'target-region',
+    /AWS Region, e\.g\. us-east-1/,
+  ],
   ['bucket too short', { 'source-bucket': 'ab' }, 'source-bucket', /3-63 lowercase/],
   ['bucket with capitals', { 'target-bucket': 'New-Snapshots' }, 'target-bucket', /3-63 lowercase/],
   ['bucket with underscore', { 'source-bucket': 'old_snapshots' }, 'source-bucket', /3-63 lowercase/],
@@ -271,28 +350,98 @@ const badInputs: Array<[string, Record<string, string>, string, RegExp]> = [
   ['bucket with adjacent dots', { 'target-bucket': 'new..snapshots' }, 'target-bucket', /adjacent dots/],
   ['bucket with a reserved prefix', { 'source-bucket': 'xn--snapshots' }, 'source-bucket', /prefix S3 reserves/],
   ['bucket with a reserved suffix', { 'target-bucket': 'snapshots-s3alias' }, 'target-bucket', /suffix S3 reserves/],
-  ['bucket given as an S3 URI', { 'source-bucket': 's3://old-snapshots/migrations' }, 'source-bucket', /only the bucket name, without s3:\/\/ or a path, e\.g\. old-snapshots/],
-  ['bucket ending in a hyphen', { 'source-bucket': 'snapshots-' }, 'source-bucket', /start and end with a letter or digit/],
+  [
+    'bucket given as an S3 URI',
+    { 'source-bucket': 's3://old-snapshots/migrations' },
+    'source-bucket',
+    /only the bucket name, without s3:\/\/ or a path, e\.g\. old-snapshots/,
+  ],
+  [
+    'bucket ending in a hyphen',
+    { 'source-bucket': 'snapshots-' },
+    'source-bucket',
+    /start and end with a letter or digit/,
+  ],
   ['base path with a leading slash', { 'source-base-path': '/snapshots' }, 'source-base-path', /no leading slash/],
   ['base path with a double slash', { 'target-base-path': 'a//b' }, 'target-base-path', /key prefix/],
   ['base path that climbs out', { 'target-base-path': 'a/../b' }, 'target-base-path', /key prefix/],
   ['repository name in capitals', { 'source-repository': 'MyRepo' }, 'source-repository', /lowercase repository name/],
-  ["AWS's own automated repository", { 'target-repository': 'cs-automated' }, 'target-repository', /lowercase repository name/],
+  [
+    "AWS's own automated repository",
+    { 'target-repository': 'cs-automated' },
+    'target-repository',
+    /lowercase repository name/,
+  ],
   ['repository name with a slash', { 'target-repository': 'repo/one' }, 'target-repository', /without spaces/],
   ['snapshot name with a space', { snapshot: 'my snapshot' }, 'snapshot', /lowercase snapshot name/],
   ['snapshot name starting with _', { snapshot: '_latest' }, 'snapshot', /lowercase snapshot name/],
   ['snapshot name over 255 bytes', { snapshot: 's'.repeat(256) }, 'snapshot', /lowercase snapshot name/],
-  ['role name instead of an ARN', { 'role-to-assume': 'github-migrate' }, 'role-to-assume', /arn:aws:iam::123456789012:role\/NAME/],
-  ['a session ARN instead of a role ARN', { 'source-role-to-assume': 'arn:aws:sts::111122223333:assumed-role/x/y' }, 'source-role-to-assume', /IAM role ARN/],
-  ['a user ARN', { 'target-role-to-assume': 'arn:aws:iam::111122223333:user/alice' }, 'target-role-to-assume', /IAM role ARN/],
-  ['a snapshot role from another partition', { 'snapshot-role-arn': 'arn:aws-cn:iam::111122223333:role/snap' }, 'snapshot-role-arn', /starts with arn:aws:/],
+  [
+    'role name instead of an ARN',
+    { 'role-to-assume': 'github-migrate' },
+    'role-to-assume',
+    /arn:aws:iam::123456789012:role\/NAME/,
+  ],
+  [
+    'a session ARN instead of a role ARN',
+    { 'source-role-to-assume': 'arn:aws:sts::111122223333:assumed-role/x/y' },
+    'source-role-to-assume',
+    /IAM role ARN/,
+  ],
+  [
+    'a user ARN',
+    { 'target-role-to-assume': 'arn:aws:iam::111122223333:user/alice' },
+    'target-role-to-assume',
+    /IAM role ARN/,
+  ],
+  [
+    'a snapshot role from another partition',
+    { 'snapshot-role-arn': 'arn:aws-cn:iam::111122223333:role/snap' },
+    'snapshot-role-arn',
+    /starts with arn:aws:/,
+  ],
   ['no snapshot role for sigv4 domains', { 'snapshot-role-arn': '' }, 'snapshot-role-arn', /role the domain assumes/],
-  ['one bucket across two Regions', { 'target-bucket': 'old-snapshots' }, 'target-bucket', /write a bucket in eu-west-1/],
-  ['a defaulted bucket across two Regions', { 'target-bucket': '' }, 'target-bucket', /defaults to source-bucket.*write a bucket in eu-west-1/],
-  ['nested base paths in one bucket', { 'target-endpoint': aws('us-east-1'), 'target-bucket': 'old-snapshots', 'source-base-path': 'snaps', 'target-base-path': 'snaps/restored' }, 'target-base-path', /neither inside nor around/],
-  ['target is the source domain', { 'target-endpoint': 'https://search-old-abc123.us-east-1.es.amazonaws.com/' }, 'target-endpoint', /another domain, or set rename-pattern/],
-  ['basic auth without a password', { 'source-auth': 'basic', 'source-username': 'admin' }, 'source-password', /secrets\.SOURCE_PASSWORD/],
-  ['basic auth without a user name', { 'target-auth': 'basic', 'target-password': 'pw' }, 'target-username', /internal user name/],
+  [
+    'one bucket across two Regions',
+    { 'target-bucket': 'old-snapshots' },
+    'target-bucket',
+    /write a bucket in eu-west-1/,
+  ],
+  [
+    'a defaulted bucket across two Regions',
+    { 'target-bucket': '' },
+    'target-bucket',
+    /defaults to source-bucket.*write a bucket in eu-west-1/,
+  ],
+  [
+    'nested base paths in one bucket',
+    {
+      'target-endpoint': aws('us-east-1'),
+      'target-bucket': 'old-snapshots',
+      'source-base-path': 'snaps',
+      'target-base-path': 'snaps/restored',
+    },
+    'target-base-path',
+    /neither inside nor around/,
+  ],
+  [
+    'target is the source domain',
+    { 'target-endpoint': 'https://search-old-abc123.us-east-1.es.amazonaws.com/' },
+    'target-endpoint',
+    /another domain, or set rename-pattern/,
+  ],
+  [
+    'basic auth without a password',
+    { 'source-auth': 'basic', 'source-username': 'admin' },
+    'source-password',
+    /secrets\.SOURCE_PASSWORD/,
+  ],
+  [
+    'basic auth without a user name',
+    { 'target-auth': 'basic', 'target-password': 'pw' },
+    'target-username',
+    /internal user name/,
+  ],
   ['an unknown auth mode', { 'source-auth': 'iam' }, 'source-auth', /sigv4 .* or basic/],
   ['a password with sigv4', { 'target-password': 'pw' }, 'target-password', /target-auth: basic/],
   ['indices that can only be system indices', { indices: '.kibana*' }, 'indices', /system indices.*patterns like/],
@@ -304,28 +453,88 @@ const badInputs: Array<[string, Record<string, string>, string, RegExp]> = [
   ['a bare minus', { indices: 'logs-*, -' }, 'indices', /nothing after the -/],
   ['rename pattern without replacement', { 'rename-pattern': '(.+)' }, 'rename-replacement', /set both/],
   ['rename replacement without pattern', { 'rename-replacement': 'new-$1' }, 'rename-pattern', /set both/],
-  ['rename pattern that does not compile', { 'rename-pattern': 'logs-(.*', 'rename-replacement': 'x-$1' }, 'rename-pattern', /Java regular expression/],
-  ['rename pattern with unbalanced groups', { 'rename-pattern': 'a)(b', 'rename-replacement': 'x' }, 'rename-pattern', /Java regular expression/],
-  ['rename replacement naming a missing group', { 'rename-pattern': 'logs-(.*)', 'rename-replacement': 'new-$2' }, 'rename-replacement', /\$0\.\.\$1/],
-  ['rename replacement naming a missing named group', { 'rename-pattern': '(?<a>.+)', 'rename-replacement': 'x-${b}' }, 'rename-replacement', /\$\{a\}/],
-  ['rename replacement with a lone $', { 'rename-pattern': '(.+)', 'rename-replacement': 'cost$' }, 'rename-replacement', /\\\$ for a literal dollar/],
-  ['rename replacement producing capitals', { 'rename-pattern': '(.+)', 'rename-replacement': 'Restored-$1' }, 'rename-replacement', /lowercase letters/],
-  ['index settings that are not JSON', { 'index-settings': '{index.number_of_replicas: 0}' }, 'index-settings', /JSON object of index settings/],
-  ['index settings as an array', { 'index-settings': '[{"index.number_of_replicas": 0}]' }, 'index-settings', /JSON object/],
-  ['index settings changing the shard count', { 'index-settings': '{"number_of_shards": 3}' }, 'index-settings', /remove index\.number_of_shards/],
-  ['ignoring the replica count', { 'ignore-index-settings': 'number_of_replicas' }, 'ignore-index-settings', /set it in index-settings/],
+  [
+    'rename pattern that does not compile',
+    { 'rename-pattern': 'logs-(.*', 'rename-replacement': 'x-$1' },
+    'rename-pattern',
+    /Java regular expression/,
+  ],
+  [
+    'rename pattern with unbalanced groups',
+    { 'rename-pattern': 'a)(b', 'rename-replacement': 'x' },
+    'rename-pattern',
+    /Java regular expression/,
+  ],
+  [
+    'rename replacement naming a missing group',
+    { 'rename-pattern': 'logs-(.*)', 'rename-replacement': 'new-$2' },
+    'rename-replacement',
+    /\$0\.\.\$1/,
+  ],
+  [
+    'rename replacement naming a missing named group',
+    { 'rename-pattern': '(?<a>.+)', 'rename-replacement': 'x-${b}' },
+    'rename-replacement',
+    /\$\{a\}/,
+  ],
+  [
+    'rename replacement with a lone $',
+    { 'rename-pattern': '(.+)', 'rename-replacement': 'cost$' },
+    'rename-replacement',
+    /\\\$ for a literal dollar/,
+  ],
+  [
+    'rename replacement producing capitals',
+    { 'rename-pattern': '(.+)', 'rename-replacement': 'Restored-$1' },
+    'rename-replacement',
+    /lowercase letters/,
+  ],
+  [
+    'index settings that are not JSON',
+    { 'index-settings': '{index.number_of_replicas: 0}' },
+    'index-settings',
+    /JSON object of index settings/,
+  ],
+  [
+    'index settings as an array',
+    { 'index-settings': '[{"index.number_of_replicas": 0}]' },
+    'index-settings',
+    /JSON object/,
+  ],
+  [
+    'index settings changing the shard count',
+    { 'index-settings': '{"number_of_shards": 3}' },
+    'index-settings',
+    /remove index\.number_of_shards/,
+  ],
+  [
+    'ignoring the replica count',
+    { 'ignore-index-settings': 'number_of_replicas' },
+    'ignore-index-settings',
+    /set it in index-settings/,
+  ],
   ['a boolean written as yes', { 'include-aliases': 'yes' }, 'include-aliases', /write true or false/],
   ['keep-write-block without write-block', { 'keep-write-block': 'true' }, 'keep-write-block', /write-block: true/],
   ['an unknown cut-over', { cutover: 'three-phase' }, 'cutover', /one-phase .* or two-phase/],
   ['zero copy concurrency', { 'copy-concurrency': '0' }, 'copy-concurrency', /from 1 to 512/],
   ['copy concurrency in words', { 'copy-concurrency': 'many' }, 'copy-concurrency', /whole number/],
   ['fractional copy concurrency', { 'copy-concurrency': '1.5' }, 'copy-concurrency', /whole number/],
-  ['multipart threshold below S3 part size', { 'multipart-threshold-mb': '4' }, 'multipart-threshold-mb', /from 5 to 5120/],
+  [
+    'multipart threshold below S3 part size',
+    { 'multipart-threshold-mb': '4' },
+    'multipart-threshold-mb',
+    /from 5 to 5120/,
+  ],
   ['session shorter than STS allows', { 'role-duration-seconds': '600' }, 'role-duration-seconds', /from 900 to 43200/],
   ['a negative timeout', { 'timeout-minutes': '-5' }, 'timeout-minutes', /e\.g\. 360/],
   ['an absurd timeout', { 'timeout-minutes': '1000000' }, 'timeout-minutes', /to 7200/],
   ['a timeout that is not a number', { 'restore-timeout-minutes': 'NaN' }, 'restore-timeout-minutes', /e\.g\. 120/],
-  ['a phase timeout beyond the whole budget', { 'snapshot-timeout-minutes': '400' }, 'snapshot-timeout-minutes', /at most 360/],
+  [
+    'a phase timeout beyond the whole budget',
+    { 'snapshot-timeout-minutes': '400' },
+    'snapshot-timeout-minutes',
+    /at most 360/,
+  ],
   ['an unknown mode', { mode: 'dry-run' }, 'mode', /or plan/],
   ['a session name with a space', { 'role-session-name': 'my session' }, 'role-session-name', /2-64 letters/],
   ['an audience with a space', { audience: 'sts amazonaws.com' }, 'audience', /OIDC audience/],
@@ -340,7 +549,10 @@ describe('readInputs: bad inputs', () => {
   test.each(badInputs)('%s', (_what, overrides, input, hint) => {
     const error = readError({ ...minimal, ...overrides });
     const problem = error.problems.find((p) => p.startsWith(`${input}: `));
-    expect({ problems: error.problems, found: problem !== undefined }).toEqual({ problems: error.problems, found: true });
+    expect({ problems: error.problems, found: problem !== undefined }).toEqual({
+      problems: error.problems,
+      found: true,
+    });
     expect(problem).toMatch(/ — /); // every problem says what to write
     expect(problem).toMatch(hint);
     expect(error.message).toContain(problem);
@@ -358,8 +570,11 @@ describe('action.yml', () => {
   });
 
   test('states the same static defaults as the code', () => {
-    const camel = (s: string): string => s.replace(/^(source|target)-/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const blocks = section('inputs').split(/^ {2}(?=[a-z0-9-]+:$)/m).slice(1);
+    const camel = (s: string): string =>
+      s.replace(/^(source|target)-/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const blocks = section('inputs')
+      .split(/^ {2}(?=[a-z0-9-]+:$)/m)
+      .slice(1);
     for (const block of blocks) {
       const name = block.split(':')[0]!;
       const declared = /^ {4}default: '?(.*?)'?$/m.exec(block)?.[1];

@@ -1,9 +1,22 @@
 // The preflight's pure rules: which versions restore where, which settings a target can honour, how
 // much disk a watermark leaves, and how the checks read in the summary.
 import { Checks } from '../../src/preflight/checks.js';
-import { clusterVerdict, compatibilityCheck, decodeCreatedVersion, indexVerdict, parseVersion, type EngineVersion } from '../../src/preflight/compatibility.js';
+import {
+  clusterVerdict,
+  compatibilityCheck,
+  decodeCreatedVersion,
+  indexVerdict,
+  parseVersion,
+  type EngineVersion,
+} from '../../src/preflight/compatibility.js';
 import { estimateCopyMs, estimateObjects } from '../../src/preflight/forecast.js';
-import { allocatable, reservedBytes, restoredSettings, settingsChecks, type SourceIndex } from '../../src/preflight/target.js';
+import {
+  allocatable,
+  reservedBytes,
+  restoredSettings,
+  settingsChecks,
+  type SourceIndex,
+} from '../../src/preflight/target.js';
 import { checksTable, planBlocks, planFailedHeadline } from '../../src/report/plan.js';
 import { renderSummary } from '../../src/report/summary.js';
 import type { MigrationConfig } from '../../src/config.js';
@@ -68,26 +81,54 @@ describe('which indices restore on which target', () => {
       { index: 'ancient', created: v('Elasticsearch 7.10.2') },
     ]);
     expect(checks.rows).toHaveLength(1);
-    expect(checks.rows[0]).toMatchObject({ result: 'fail', found: expect.stringMatching(/^2 of 3 indices .*legacy .*ancient/) });
+    expect(checks.rows[0]).toMatchObject({
+      result: 'fail',
+      found: expect.stringMatching(/^2 of 3 indices .*legacy .*ancient/),
+    });
     expect(checks.rows[0]!.fix).toMatch(/Reindex it on OpenSearch 2\.x first.*indices: "-legacy"/);
   });
 });
 
 describe('index settings on the target', () => {
-  const node = (name: string, attributes: Record<string, string> = {}, roles = ['data', 'ingest', 'cluster_manager']): NodeFacts => ({ id: `id-${name}`, name, version: '3.8.0', roles, attributes, host: '10.0.0.1', ip: '10.0.0.1' });
-  const config = (extra: Partial<MigrationConfig> = {}) => ({ indexSettings: {}, ignoreIndexSettings: [], ...extra }) as MigrationConfig;
-  const index = (settings: Record<string, string>): SourceIndex => ({ index: 'logs', target: 'logs', settings, documents: 1, primaryBytes: 1, segments: 1, aliases: [] });
+  const node = (
+    name: string,
+    attributes: Record<string, string> = {},
+    roles = ['data', 'ingest', 'cluster_manager'],
+  ): NodeFacts => ({ id: `id-${name}`, name, version: '3.8.0', roles, attributes, host: '10.0.0.1', ip: '10.0.0.1' });
+  const config = (extra: Partial<MigrationConfig> = {}) =>
+    ({ indexSettings: {}, ignoreIndexSettings: [], ...extra }) as MigrationConfig;
+  const index = (settings: Record<string, string>): SourceIndex => ({
+    index: 'logs',
+    target: 'logs',
+    settings,
+    documents: 1,
+    primaryBytes: 1,
+    segments: 1,
+    aliases: [],
+  });
 
   test("the settings a restored index gets: the source's, minus ignore-index-settings (wildcards too), plus index-settings (null removes)", () => {
     const after = restoredSettings(
-      { 'index.number_of_replicas': '2', 'index.routing.allocation.require.box_type': 'warm', 'index.routing.allocation.include._tier': 'x', 'index.blocks.read_only': 'true' },
-      { indexSettings: { 'index.number_of_replicas': 1, 'index.blocks.read_only': null }, ignoreIndexSettings: ['index.routing.allocation.*'] },
+      {
+        'index.number_of_replicas': '2',
+        'index.routing.allocation.require.box_type': 'warm',
+        'index.routing.allocation.include._tier': 'x',
+        'index.blocks.read_only': 'true',
+      },
+      {
+        indexSettings: { 'index.number_of_replicas': 1, 'index.blocks.read_only': null },
+        ignoreIndexSettings: ['index.routing.allocation.*'],
+      },
     );
     expect(after).toEqual({ 'index.number_of_replicas': '1' });
   });
 
   test('allocation filters are judged against the data nodes and the built-in attributes', () => {
-    const nodes = [node('a', { zone: 'us-east-1a' }), node('b', { zone: 'us-east-1b' }), node('m', { box_type: 'hot' }, ['cluster_manager'])];
+    const nodes = [
+      node('a', { zone: 'us-east-1a' }),
+      node('b', { zone: 'us-east-1b' }),
+      node('m', { box_type: 'hot' }, ['cluster_manager']),
+    ];
     expect(allocatable({ 'index.routing.allocation.require.zone': 'us-east-1b' }, nodes).ok).toBe(true);
     expect(allocatable({ 'index.routing.allocation.require.box_type': 'hot' }, nodes).ok).toBe(false); // only a manager node has it
     expect(allocatable({ 'index.routing.allocation.include._name': 'old-node-1,b' }, nodes).ok).toBe(true);
@@ -97,8 +138,17 @@ describe('index settings on the target', () => {
   test('a layout that balances copies over three zones refuses two copies, and the fix says how many replicas', () => {
     const checks = new Checks();
     const zones = [node('a', { zone: 'a' }), node('b', { zone: 'b' }), node('c', { zone: 'c' })];
-    const cluster = { 'cluster.routing.allocation.awareness.attributes': 'zone', 'cluster.routing.allocation.awareness.balance': 'true' };
-    settingsChecks(config({ indexSettings: { 'index.number_of_replicas': 1 } }), [index({ 'index.number_of_replicas': '1' })], zones, cluster, checks);
+    const cluster = {
+      'cluster.routing.allocation.awareness.attributes': 'zone',
+      'cluster.routing.allocation.awareness.balance': 'true',
+    };
+    settingsChecks(
+      config({ indexSettings: { 'index.number_of_replicas': 1 } }),
+      [index({ 'index.number_of_replicas': '1' })],
+      zones,
+      cluster,
+      checks,
+    );
     const replicas = checks.rows.find((r) => r.id === 'target.replicas')!;
     expect(replicas.result).toBe('fail');
     expect(replicas.found).toContain('multiple of total awareness attributes [3]');
@@ -107,9 +157,19 @@ describe('index settings on the target', () => {
 
   test('custom packages referenced by analyzers are named with the step that makes them available', () => {
     const checks = new Checks();
-    settingsChecks(config(), [index({ 'index.analysis.filter.syn.synonyms_path': 'analyzers/F111222333' })], [node('a')], {}, checks);
+    settingsChecks(
+      config(),
+      [index({ 'index.analysis.filter.syn.synonyms_path': 'analyzers/F111222333' })],
+      [node('a')],
+      {},
+      checks,
+    );
     const packages = checks.rows.find((r) => r.id === 'target.packages')!;
-    expect(packages).toMatchObject({ result: 'warn', found: expect.stringContaining('F111222333 (logs)'), fix: expect.stringContaining('associate-package') });
+    expect(packages).toMatchObject({
+      result: 'warn',
+      found: expect.stringContaining('F111222333 (logs)'),
+      fix: expect.stringContaining('associate-package'),
+    });
   });
 
   test.each([
@@ -150,12 +210,55 @@ describe('the plan in the summary', () => {
       phases: [],
       checks: [{ id: 'a', check: 'Fine', result: 'pass', found: 'ok' }],
       plan: {
-        snapshot: { repository: 'r', snapshot: 's', indices: [{ index: 'logs', documents: 5, primaryBytes: 2048, shards: 1, replicas: 0, created: 'OpenSearch 2.19.0' }], documents: 5, primaryBytes: 2048, reuses: false },
-        copy: { skipped: false, from: 's3://a/p', to: 's3://b/p', objectsEstimate: 9, bytesEstimate: 2048, estimatedMs: 40 },
-        restore: { repository: 'r', indices: [{ source: 'logs', target: 'logs' }], indexSettings: {}, ignoreIndexSettings: [], includeAliases: true, replaces: [], bytesNeeded: 2048 },
+        snapshot: {
+          repository: 'r',
+          snapshot: 's',
+          indices: [
+            { index: 'logs', documents: 5, primaryBytes: 2048, shards: 1, replicas: 0, created: 'OpenSearch 2.19.0' },
+          ],
+          documents: 5,
+          primaryBytes: 2048,
+          reuses: false,
+        },
+        copy: {
+          skipped: false,
+          from: 's3://a/p',
+          to: 's3://b/p',
+          objectsEstimate: 9,
+          bytesEstimate: 2048,
+          estimatedMs: 40,
+        },
+        restore: {
+          repository: 'r',
+          indices: [{ source: 'logs', target: 'logs' }],
+          indexSettings: {},
+          ignoreIndexSettings: [],
+          includeAliases: true,
+          replaces: [],
+          bytesNeeded: 2048,
+        },
         verify: { indices: 1, documents: 5, aliases: 0 },
       },
-      iamDocuments: { subject: 'repo:a/b:ref:refs/heads/main', subjectFrom: 'token', notes: [], roles: [{ kind: 'snapshot-role', principal: 'arn:aws:iam::111122223333:role/S', purpose: 'p', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'es.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, permissionsPolicy: { Version: '2012-10-17', Statement: [{ Sid: 'X', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b' }] } }] },
+      iamDocuments: {
+        subject: 'repo:a/b:ref:refs/heads/main',
+        subjectFrom: 'token',
+        notes: [],
+        roles: [
+          {
+            kind: 'snapshot-role',
+            principal: 'arn:aws:iam::111122223333:role/S',
+            purpose: 'p',
+            trustPolicy: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { Service: 'es.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+            },
+            permissionsPolicy: {
+              Version: '2012-10-17',
+              Statement: [{ Sid: 'X', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b' }],
+            },
+          },
+        ],
+      },
     } as unknown as RunRecord;
     const html = renderSummary(record);
     expect(html).toContain('<h3>What the migration will do</h3>');
@@ -176,7 +279,9 @@ describe('the plan in the summary', () => {
         { id: 'y', check: 'Fine', result: 'pass', found: 'ok' },
       ],
     } as unknown as RunRecord;
-    expect(planFailedHeadline(record).join('\n')).toMatch(/Plan: 1 check failed, nothing was changed.*\n.*Target storage<\/b>: Add storage/);
+    expect(planFailedHeadline(record).join('\n')).toMatch(
+      /Plan: 1 check failed, nothing was changed.*\n.*Target storage<\/b>: Add storage/,
+    );
     expect(planBlocks(record).join('\n')).toContain('<h3>Checks (1 passed, 1 failed)</h3>');
   });
 });

@@ -10,8 +10,24 @@ import { comparisonTable, phaseTable } from '../../src/report/tables.js';
 
 const T0 = Date.UTC(2025, 10, 25, 12, 0, 0);
 
-function index(sourceIndex: string, status: IndexComparison['status'], sourceCount: number | null, targetCount: number | null, extra: Partial<IndexComparison> = {}): IndexComparison {
-  return { sourceIndex, targetIndex: sourceIndex, sourceCount, targetCount, status, sourceAliases: [], targetAliases: [], aliasesMatch: true, ...extra };
+function index(
+  sourceIndex: string,
+  status: IndexComparison['status'],
+  sourceCount: number | null,
+  targetCount: number | null,
+  extra: Partial<IndexComparison> = {},
+): IndexComparison {
+  return {
+    sourceIndex,
+    targetIndex: sourceIndex,
+    sourceCount,
+    targetCount,
+    status,
+    sourceAliases: [],
+    targetAliases: [],
+    aliasesMatch: true,
+    ...extra,
+  };
 }
 
 function verification(indices: IndexComparison[]): VerificationFacts {
@@ -27,16 +43,50 @@ function verification(indices: IndexComparison[]): VerificationFacts {
 }
 
 function record(v?: VerificationFacts, extra: Partial<RunRecord> = {}): RunRecord {
-  const phase = (name: RunRecord['phases'][number]['name'], i: number) => ({ name, status: 'succeeded' as const, startedAt: T0 + i * 60_000, endedAt: T0 + (i + 1) * 60_000, details: [] });
+  const phase = (name: RunRecord['phases'][number]['name'], i: number) => ({
+    name,
+    status: 'succeeded' as const,
+    startedAt: T0 + i * 60_000,
+    endedAt: T0 + (i + 1) * 60_000,
+    details: [],
+  });
   return {
     startedAt: T0,
     endedAt: T0 + 6 * 60_000 + 2_000,
     mode: 'migrate',
-    source: { endpoint: 'https://search-old.us-east-1.es.amazonaws.com', region: 'us-east-1', engine: 'OpenSearch', version: '2.19.1' },
-    target: { endpoint: 'https://search-new.eu-west-1.es.amazonaws.com', region: 'eu-west-1', engine: 'OpenSearch', version: '2.19.1' },
+    source: {
+      endpoint: 'https://search-old.us-east-1.es.amazonaws.com',
+      region: 'us-east-1',
+      engine: 'OpenSearch',
+      version: '2.19.1',
+    },
+    target: {
+      endpoint: 'https://search-new.eu-west-1.es.amazonaws.com',
+      region: 'eu-west-1',
+      engine: 'OpenSearch',
+      version: '2.19.1',
+    },
     phases: (['credentials', 'preflight', 'snapshot', 'copy', 'restore', 'verify'] as const).map(phase),
-    snapshot: { repository: 'domain-migrate', snapshot: 'migrate-4242', state: 'SUCCESS', indices: ['logs-1', 'orders'], shardsTotal: 10, shardsFailed: 0, reused: false },
-    copy: { skipped: false, listed: 120, copied: 118, reusedObjects: 2, bytesCopied: 5 * 1024 ** 3, bytesTotal: 5.1 * 1024 ** 3, multipart: 14, retries: 3, manifestOk: true },
+    snapshot: {
+      repository: 'domain-migrate',
+      snapshot: 'migrate-4242',
+      state: 'SUCCESS',
+      indices: ['logs-1', 'orders'],
+      shardsTotal: 10,
+      shardsFailed: 0,
+      reused: false,
+    },
+    copy: {
+      skipped: false,
+      listed: 120,
+      copied: 118,
+      reusedObjects: 2,
+      bytesCopied: 5 * 1024 ** 3,
+      bytesTotal: 5.1 * 1024 ** 3,
+      multipart: 14,
+      retries: 3,
+      manifestOk: true,
+    },
     ...(v ? { verification: v } : {}),
     ...extra,
   };
@@ -75,7 +125,10 @@ describe('comparisonTable', () => {
   });
 
   test('many excluded indices fold into <details>, listed as excluded', () => {
-    const rows = [index('app', 'match', 1, 1), ...Array.from({ length: 30 }, (_, i) => index(`.sys-${i}`, 'excluded', 0, null))];
+    const rows = [
+      index('app', 'match', 1, 1),
+      ...Array.from({ length: 30 }, (_, i) => index(`.sys-${i}`, 'excluded', 0, null)),
+    ];
     const html = comparisonTable(verification(rows));
     expect(html).toMatch(/<details>\n<summary>⚪ 30 indices excluded \(system indices are never migrated\)<\/summary>/);
     expect(html.indexOf('<details>')).toBeLessThan(html.indexOf('<code>.sys-0</code>'));
@@ -92,7 +145,13 @@ describe('comparisonTable', () => {
 
 describe('escaping', () => {
   test('every value from outside is HTML-escaped', () => {
-    const hostile = verification([index('a&b<script>', 'mismatch', 1, 2, { sourceAliases: ['<img src=x>'], targetAliases: [], aliasesMatch: false })]);
+    const hostile = verification([
+      index('a&b<script>', 'mismatch', 1, 2, {
+        sourceAliases: ['<img src=x>'],
+        targetAliases: [],
+        aliasesMatch: false,
+      }),
+    ]);
     const r = record(hostile, { error: 'boom </pre><script>alert(1)</script>' });
     r.source.endpoint = 'https://x.example.com/"><script>';
     r.phases[5] = { ...r.phases[5]!, details: ['<i>detail</i> & more'] };
@@ -108,8 +167,14 @@ describe('escaping', () => {
 
 describe('renderSummary', () => {
   test('a verified run: headline, route, snapshot, phases, indices, copy totals, write block', () => {
-    const v = verification([index('logs-1', 'match', 600, 600), index('orders', 'match', 400, 400), index('.kibana_1', 'excluded', 3, null)]);
-    const r = record(v, { writeBlock: { indices: ['logs-1', 'orders'], setAt: T0 + 60_000, liftedAt: T0 + 5 * 60_000, state: 'lifted' } });
+    const v = verification([
+      index('logs-1', 'match', 600, 600),
+      index('orders', 'match', 400, 400),
+      index('.kibana_1', 'excluded', 3, null),
+    ]);
+    const r = record(v, {
+      writeBlock: { indices: ['logs-1', 'orders'], setAt: T0 + 60_000, liftedAt: T0 + 5 * 60_000, state: 'lifted' },
+    });
     const html = renderSummary(r);
     expect(html).toMatch(/^<h2>✅ Migration verified<\/h2>/);
     expect(html).toContain('2 indices and 1,000 documents match');
@@ -123,7 +188,9 @@ describe('renderSummary', () => {
   });
 
   test('a mismatch says how many indices differ', () => {
-    expect(renderSummary(record(mixed))).toMatch(/^<h2>❌ Migration finished with differences<\/h2>\n\n<p>3 of 5 indices differ/);
+    expect(renderSummary(record(mixed))).toMatch(
+      /^<h2>❌ Migration finished with differences<\/h2>\n\n<p>3 of 5 indices differ/,
+    );
   });
 
   test('a failed run names the phase, shows the error, and lists phases not reached', () => {
@@ -138,7 +205,9 @@ describe('renderSummary', () => {
   });
 
   test('the size guard drops matching rows first and says how many', () => {
-    const many = Array.from({ length: 20_000 }, (_, i) => index(`logs-2025-${String(i).padStart(6, '0')}-with-a-fairly-long-name`, 'match', i, i));
+    const many = Array.from({ length: 20_000 }, (_, i) =>
+      index(`logs-2025-${String(i).padStart(6, '0')}-with-a-fairly-long-name`, 'match', i, i),
+    );
     const v = verification([index('orders', 'mismatch', 10, 9), ...many, index('.kibana_1', 'excluded', 1, null)]);
     const html = renderSummary(record(v), { maxBytes: 200_000 });
     expect(Buffer.byteLength(html)).toBeLessThanOrEqual(200_000);
@@ -152,7 +221,9 @@ describe('renderSummary', () => {
   });
 
   test('the default limit keeps a huge run under 1 MiB', () => {
-    const many = Array.from({ length: 60_000 }, (_, i) => index(`index-${i}`, i % 100 === 0 ? 'mismatch' : 'match', 5, i % 100 === 0 ? 4 : 5));
+    const many = Array.from({ length: 60_000 }, (_, i) =>
+      index(`index-${i}`, i % 100 === 0 ? 'mismatch' : 'match', 5, i % 100 === 0 ? 4 : 5),
+    );
     const html = renderSummary(record(verification(many)));
     expect(Buffer.byteLength(html)).toBeLessThanOrEqual(1_000_000);
     expect(html).toContain('<code>index-0</code>');
@@ -223,11 +294,25 @@ describe('formatting and progress', () => {
   });
 
   test('progress lines give shards, bytes, rate, elapsed and time left', () => {
-    expect(snapshotProgressLine({ shardsDone: 12, shardsTotal: 40, bytesDone: 1.2 * 1024 ** 3, bytesTotal: 4 * 1024 ** 3, elapsedMs: 27_000 })).toBe(
-      'snapshot: 30%, 12/40 shards, 1.2 GiB of 4.0 GiB, 46 MiB/s, 27.0 s elapsed, ~1 min 3 s left',
-    );
-    expect(recoveryProgressLine({ shardsDone: 0, shardsTotal: 8, bytesDone: 0, bytesTotal: 0, elapsedMs: 500, indicesDone: 0, indicesTotal: 2 })).toBe(
-      'restore: 0%, 0/8 shards, 0/2 indices, 500 ms elapsed',
-    );
+    expect(
+      snapshotProgressLine({
+        shardsDone: 12,
+        shardsTotal: 40,
+        bytesDone: 1.2 * 1024 ** 3,
+        bytesTotal: 4 * 1024 ** 3,
+        elapsedMs: 27_000,
+      }),
+    ).toBe('snapshot: 30%, 12/40 shards, 1.2 GiB of 4.0 GiB, 46 MiB/s, 27.0 s elapsed, ~1 min 3 s left');
+    expect(
+      recoveryProgressLine({
+        shardsDone: 0,
+        shardsTotal: 8,
+        bytesDone: 0,
+        bytesTotal: 0,
+        elapsedMs: 500,
+        indicesDone: 0,
+        indicesTotal: 2,
+      }),
+    ).toBe('restore: 0%, 0/8 shards, 0/2 indices, 500 ms elapsed');
   });
 });

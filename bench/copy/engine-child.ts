@@ -13,14 +13,27 @@ interface ChildConfig {
 }
 
 const config = JSON.parse(process.env.BENCH_CHILD ?? '{}') as ChildConfig;
-const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test' };
+const credentials = {
+  accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test',
+  secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
+};
 const client = (region: string) =>
-  createCopyClient({ region, endpoint: config.endpoint, forcePathStyle: true, credentials, concurrency: config.concurrency });
+  createCopyClient({
+    region,
+    endpoint: config.endpoint,
+    forcePathStyle: true,
+    credentials,
+    concurrency: config.concurrency,
+  });
 
 const started = process.hrtime.bigint();
 const result = await copyRepository({
   source: { client: client(config.source.region), bucket: config.source.bucket, prefix: config.source.prefix },
-  destination: { client: client(config.destination.region), bucket: config.destination.bucket, prefix: config.destination.prefix },
+  destination: {
+    client: client(config.destination.region),
+    bucket: config.destination.bucket,
+    prefix: config.destination.prefix,
+  },
   concurrency: config.concurrency,
   multipartThreshold: config.multipartThreshold,
   partSize: config.partSize,

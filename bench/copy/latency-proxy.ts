@@ -61,13 +61,25 @@ function stubAnswer(operation: string, bucket: string, key: string): Fault | und
   const now = new Date().toISOString();
   switch (operation) {
     case 'CopyObject':
-      return { status: 200, body: `${XML}<CopyObjectResult><LastModified>${now}</LastModified><ETag>${STUB_ETAG}</ETag></CopyObjectResult>` };
+      return {
+        status: 200,
+        body: `${XML}<CopyObjectResult><LastModified>${now}</LastModified><ETag>${STUB_ETAG}</ETag></CopyObjectResult>`,
+      };
     case 'UploadPartCopy':
-      return { status: 200, body: `${XML}<CopyPartResult><LastModified>${now}</LastModified><ETag>${STUB_ETAG}</ETag></CopyPartResult>` };
+      return {
+        status: 200,
+        body: `${XML}<CopyPartResult><LastModified>${now}</LastModified><ETag>${STUB_ETAG}</ETag></CopyPartResult>`,
+      };
     case 'CreateMultipartUpload':
-      return { status: 200, body: `${XML}<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${escapeXml(key)}</Key><UploadId>stub-${Math.random().toString(36).slice(2)}</UploadId></InitiateMultipartUploadResult>` };
+      return {
+        status: 200,
+        body: `${XML}<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${escapeXml(key)}</Key><UploadId>stub-${Math.random().toString(36).slice(2)}</UploadId></InitiateMultipartUploadResult>`,
+      };
     case 'CompleteMultipartUpload':
-      return { status: 200, body: `${XML}<CompleteMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${escapeXml(key)}</Key><ETag>"${'0'.repeat(32)}-2"</ETag></CompleteMultipartUploadResult>` };
+      return {
+        status: 200,
+        body: `${XML}<CompleteMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${escapeXml(key)}</Key><ETag>"${'0'.repeat(32)}-2"</ETag></CompleteMultipartUploadResult>`,
+      };
     case 'AbortMultipartUpload':
       return { status: 204 };
     default:
@@ -98,10 +110,21 @@ export interface LatencyProxy {
   close(): Promise<void>;
 }
 
-const emptyStats = (): ProxyStats => ({ requests: {}, requestBodyBytes: 0, responseBodyBytes: 0, objectPayloadBytes: 0 });
+const emptyStats = (): ProxyStats => ({
+  requests: {},
+  requestBodyBytes: 0,
+  responseBodyBytes: 0,
+  objectPayloadBytes: 0,
+});
 
 /** The S3 operation a path-style request stands for. */
-export function classify(method: string, bucket: string, key: string, query: URLSearchParams, headers: http.IncomingHttpHeaders): string {
+export function classify(
+  method: string,
+  bucket: string,
+  key: string,
+  query: URLSearchParams,
+  headers: http.IncomingHttpHeaders,
+): string {
   const copy = headers['x-amz-copy-source'] !== undefined;
   if (!bucket) return method === 'GET' ? 'ListBuckets' : `${method} /`;
   if (!key) {
@@ -113,7 +136,8 @@ export function classify(method: string, bucket: string, key: string, query: URL
     if (method === 'POST' && query.has('delete')) return 'DeleteObjects';
     return { PUT: 'CreateBucket', DELETE: 'DeleteBucket', HEAD: 'HeadBucket' }[method] ?? `${method} bucket`;
   }
-  if (query.has('tagging')) return method === 'GET' ? 'GetObjectTagging' : `${method === 'PUT' ? 'Put' : 'Delete'}ObjectTagging`;
+  if (query.has('tagging'))
+    return method === 'GET' ? 'GetObjectTagging' : `${method === 'PUT' ? 'Put' : 'Delete'}ObjectTagging`;
   switch (method) {
     case 'HEAD':
       return 'HeadObject';
@@ -153,14 +177,27 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   let stats = emptyStats();
 
   const forward = (req: http.IncomingMessage, path: string) =>
-    http.request({ host: target.hostname, port: target.port, method: req.method, path, headers: req.headers, agent: upstream });
+    http.request({
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path,
+      headers: req.headers,
+      agent: upstream,
+    });
 
   async function sourceSize(bucket: string, key: string): Promise<number> {
     const known = options.sizeOf?.(bucket, key) ?? sizes.get(`${bucket}/${key}`);
     if (known !== undefined) return known;
     const size = await new Promise<number>((resolve) => {
       const head = http.request(
-        { host: target.hostname, port: target.port, method: 'HEAD', path: `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`, agent: upstream },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: 'HEAD',
+          path: `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+          agent: upstream,
+        },
         (res) => {
           res.resume();
           resolve(Number(res.headers['content-length'] ?? 0));
@@ -208,15 +245,26 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     // Half the round trip on the way in, half (plus the copy time) on the way out.
     await sleep(rtt / 2);
     const fault =
-      options.fault?.({ method, operation, bucket: decodeURIComponent(bucket), key, query: url.searchParams, headers: req.headers }) ??
-      (options.answerCopies ? stubAnswer(operation, decodeURIComponent(bucket), key) : undefined);
+      options.fault?.({
+        method,
+        operation,
+        bucket: decodeURIComponent(bucket),
+        key,
+        query: url.searchParams,
+        headers: req.headers,
+      }) ?? (options.answerCopies ? stubAnswer(operation, decodeURIComponent(bucket), key) : undefined);
     if (fault) {
       req.on('data', countRequest);
       req.resume();
       await sleep(rtt / 2 + (await copyMs(operation, req.headers)));
       const body = Buffer.from(fault.body ?? '');
       countResponse(body);
-      res.writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': String(body.length), 'x-amz-request-id': 'proxy', ...fault.headers });
+      res.writeHead(fault.status, {
+        'content-type': 'application/xml',
+        'content-length': String(body.length),
+        'x-amz-request-id': 'proxy',
+        ...fault.headers,
+      });
       res.end(body);
       return;
     }

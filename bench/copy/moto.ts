@@ -56,7 +56,9 @@ export async function startMoto(port: number, existing?: string, server: MotoSer
   const endpoint = `http://127.0.0.1:${port}`;
   if (!(await portFree(port))) throw new Error(`port ${port} is taken; stop what runs there or set BENCH_MOTO_PORT`);
   const [command, args] =
-    server === 'stack' ? ['python3', [serveScript, '127.0.0.1', String(port)]] : ['moto_server', ['-H', '127.0.0.1', '-p', String(port)]];
+    server === 'stack'
+      ? ['python3', [serveScript, '127.0.0.1', String(port)]]
+      : ['moto_server', ['-H', '127.0.0.1', '-p', String(port)]];
   const child: ChildProcess = spawn(command, args, { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 30_000;

@@ -14,7 +14,15 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_CONCURRENCY } from '../../src/aws/copy/index.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import { startMoto, type Moto, type MotoServer } from './moto.js';
-import { countObjects, createBucket, dropBucket, planRepository, shapeFor, writeObjects, type RepositoryObject } from './repository.js';
+import {
+  countObjects,
+  createBucket,
+  dropBucket,
+  planRepository,
+  shapeFor,
+  writeObjects,
+  type RepositoryObject,
+} from './repository.js';
 import { mib, round, seconds, summarize, type Summary } from './stats.js';
 import { targets, type Target } from './targets.js';
 import { compileEngine, runCli, runEngine, type Side, type Tool, type ToolRun } from './tools.js';
@@ -43,7 +51,13 @@ let bucketSeq = 0;
 const bucketName = (what: string) => `bench-${what}-${stamp}-${bucketSeq++}`;
 
 function admin(endpoint: string, region: string): S3Client {
-  return new S3Client({ region, endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 5 });
+  return new S3Client({
+    region,
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 5,
+  });
 }
 
 interface Sample {
@@ -71,7 +85,7 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
   const copied = objects.filter((o) => !o.key.slice(PREFIX.length + 1).startsWith('tests-'));
   const expected = { objects: copied.length, bytes: copied.reduce((n, o) => n + o.size, 0) };
   const sourceBucket = bucketName('src');
-  let t = Date.now();
+  const t = Date.now();
   await createBucket(us, sourceBucket, SOURCE_REGION);
   await writeObjects(us, sourceBucket, objects);
   const sizes = new Map(objects.map((o) => [o.key, o.size]));
@@ -83,7 +97,9 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
     tensOfMiB: objects.filter((o) => o.size >= 8 * 2 ** 20 && o.size <= 64 * 2 ** 20).length,
     aboveThreshold: objects.filter((o) => o.size > 64 * 2 ** 20).length,
   };
-  log(`repository: ${shape.objects} objects, ${mib(shape.bytes)} (${shape.small} small, ${shape.tensOfMiB} of 8–64 MiB, ${shape.aboveThreshold} above 64 MiB) written in ${seconds(Date.now() - t)}`);
+  log(
+    `repository: ${shape.objects} objects, ${mib(shape.bytes)} (${shape.small} small, ${shape.tensOfMiB} of 8–64 MiB, ${shape.aboveThreshold} above 64 MiB) written in ${seconds(Date.now() - t)}`,
+  );
   const source: Side = { bucket: sourceBucket, prefix: PREFIX, region: SOURCE_REGION };
 
   const report: Record<string, unknown> = {};
@@ -106,7 +122,9 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
         const stats = path === 'straight' ? undefined : structuredClone(proxy.stats);
         const landed = path === 'ceiling' ? expected : await countObjects(eu, destination.bucket);
         if (landed.objects !== expected.objects || landed.bytes !== expected.bytes) {
-          throw new Error(`${tool} left ${landed.objects} objects / ${landed.bytes} bytes, expected ${expected.objects} / ${expected.bytes}`);
+          throw new Error(
+            `${tool} left ${landed.objects} objects / ${landed.bytes} bytes, expected ${expected.objects} / ${expected.bytes}`,
+          );
         }
         const sample: Sample = {
           tool,
@@ -121,12 +139,22 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
         };
         samples.push(sample);
         const busy = sample.motoCpuS === undefined ? '?' : round(sample.motoCpuS / (result.wallMs / 1000));
-        log(`[${path} ${run + 1}/${RUNS}] ${tool.padEnd(11)} ${seconds(result.wallMs).padStart(9)}  rss ${Math.round((result.maxRssKb ?? 0) / 1024)} MiB  cpu ${round(result.cpuS ?? NaN, 1)} s  moto cpu ${sample.motoCpuS ?? '?'} s (${busy} cores)  load ${round(os.loadavg()[0]!, 1)}`);
+        log(
+          `[${path} ${run + 1}/${RUNS}] ${tool.padEnd(11)} ${seconds(result.wallMs).padStart(9)}  rss ${Math.round((result.maxRssKb ?? 0) / 1024)} MiB  cpu ${round(result.cpuS ?? NaN, 1)} s  moto cpu ${sample.motoCpuS ?? '?'} s (${busy} cores)  load ${round(os.loadavg()[0]!, 1)}`,
+        );
         if (tool === 'engine' && path !== 'ceiling') {
           proxy.reset();
           const again = await runEngine(endpoint, source, destination, { concurrency: CONCURRENCY });
-          reruns.push({ tool, wallMs: again.wallMs, maxRssKb: again.maxRssKb, requests: path === 'proxy' ? structuredClone(proxy.stats.requests) : again.engine?.result.requests, engine: again.engine });
-          log(`[${path} ${run + 1}/${RUNS}] engine rerun ${seconds(again.engine!.result.durationMs)} in the engine (${seconds(again.wallMs)} as a process), ${again.engine!.result.copied} copied`);
+          reruns.push({
+            tool,
+            wallMs: again.wallMs,
+            maxRssKb: again.maxRssKb,
+            requests: path === 'proxy' ? structuredClone(proxy.stats.requests) : again.engine?.result.requests,
+            engine: again.engine,
+          });
+          log(
+            `[${path} ${run + 1}/${RUNS}] engine rerun ${seconds(again.engine!.result.durationMs)} in the engine (${seconds(again.wallMs)} as a process), ${again.engine!.result.copied} copied`,
+          );
         }
         if (tool === 'cli-default' && run === 0 && path !== 'ceiling') {
           cliRerunMs = (await runCli('cli-default', endpoint, source, destination, CONCURRENCY)).wallMs;
@@ -141,27 +169,69 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
   await dropBucket(us, sourceBucket);
   us.destroy();
   eu.destroy();
-  return { shape, rttMs: RTT_MS, copyFixedMs: COPY_FIXED_MS, copyMiBPerS: COPY_MIB_S, concurrency: CONCURRENCY, runs: RUNS, ...report };
+  return {
+    shape,
+    rttMs: RTT_MS,
+    copyFixedMs: COPY_FIXED_MS,
+    copyMiBPerS: COPY_MIB_S,
+    concurrency: CONCURRENCY,
+    runs: RUNS,
+    ...report,
+  };
 }
 
 function summarizePath(samples: Sample[], reruns: Sample[], cliRerunMs: number | undefined, objectBytes: number) {
   const of = (tool: Tool) => samples.filter((s) => s.tool === tool);
-  const wall: Record<Tool, Summary> = Object.fromEntries(TOOLS.map((tool) => [tool, summarize(of(tool).map((s) => s.wallMs))])) as Record<Tool, Summary>;
+  const wall: Record<Tool, Summary> = Object.fromEntries(
+    TOOLS.map((tool) => [tool, summarize(of(tool).map((s) => s.wallMs))]),
+  ) as Record<Tool, Summary>;
   const engineRuns = of('engine');
   const engineMs = summarize(engineRuns.map((s) => s.engine!.result.durationMs));
   const rerunMs = reruns.length ? summarize(reruns.map((s) => s.engine!.result.durationMs)) : undefined;
-  const rerunCopyRequests = Math.max(0, ...reruns.map((s) => ['CopyObject', 'UploadPartCopy', 'CreateMultipartUpload', 'PutObject'].reduce((n, k) => n + (s.requests?.[k] ?? 0), 0)));
+  const rerunCopyRequests = Math.max(
+    0,
+    ...reruns.map((s) =>
+      ['CopyObject', 'UploadPartCopy', 'CreateMultipartUpload', 'PutObject'].reduce(
+        (n, k) => n + (s.requests?.[k] ?? 0),
+        0,
+      ),
+    ),
+  );
   return {
-    wallMs: Object.fromEntries(TOOLS.map((tool) => [tool, { median: round(wall[tool].median, 0), min: round(wall[tool].min, 0), max: round(wall[tool].max, 0), spreadPct: wall[tool].spreadPct }])),
-    ratio: { vsDefault: round(wall['cli-default'].median / wall.engine.median), vsTuned: round(wall['cli-tuned'].median / wall.engine.median) },
+    wallMs: Object.fromEntries(
+      TOOLS.map((tool) => [
+        tool,
+        {
+          median: round(wall[tool].median, 0),
+          min: round(wall[tool].min, 0),
+          max: round(wall[tool].max, 0),
+          spreadPct: wall[tool].spreadPct,
+        },
+      ]),
+    ),
+    ratio: {
+      vsDefault: round(wall['cli-default'].median / wall.engine.median),
+      vsTuned: round(wall['cli-tuned'].median / wall.engine.median),
+    },
     engineInternalMs: round(engineMs.median, 0),
     requests: Object.fromEntries(TOOLS.map((tool) => [tool, of(tool)[0]?.requests ?? {}])),
-    peakRssMiB: Object.fromEntries(TOOLS.map((tool) => [tool, round(Math.max(...of(tool).map((s) => s.maxRssKb ?? 0)) / 1024, 1)])),
-    cpuS: Object.fromEntries(TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => s.cpuS ?? NaN)).median, 1)])),
-    motoCpuS: Object.fromEntries(TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => s.motoCpuS ?? NaN)).median, 1)])),
+    peakRssMiB: Object.fromEntries(
+      TOOLS.map((tool) => [tool, round(Math.max(...of(tool).map((s) => s.maxRssKb ?? 0)) / 1024, 1)]),
+    ),
+    cpuS: Object.fromEntries(
+      TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => s.cpuS ?? NaN)).median, 1)]),
+    ),
+    motoCpuS: Object.fromEntries(
+      TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => s.motoCpuS ?? NaN)).median, 1)]),
+    ),
     // moto's CPU seconds per second of the tool's run: near 1.0 (one core, its GIL's limit) means moto,
     // not the tool, set the pace.
-    motoBusyCores: Object.fromEntries(TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => (s.motoCpuS ?? NaN) / (s.wallMs / 1000))).median)])),
+    motoBusyCores: Object.fromEntries(
+      TOOLS.map((tool) => [
+        tool,
+        round(summarize(of(tool).map((s) => (s.motoCpuS ?? NaN) / (s.wallMs / 1000))).median),
+      ]),
+    ),
     bytesThroughRunner: engineRuns[0]?.bytesThroughRunner,
     objectPayloadThroughRunner: engineRuns[0]?.objectPayloadBytes,
     objectBytes,
@@ -183,10 +253,13 @@ async function memory(moto: Moto) {
   const destination: Side = { bucket: bucketName('mem-dst'), prefix: PREFIX, region: DESTINATION_REGION };
   await createBucket(us, source.bucket, SOURCE_REGION);
   await createBucket(eu, destination.bucket, DESTINATION_REGION);
-  let t = Date.now();
+  const t = Date.now();
   function* tiny(): Generator<RepositoryObject> {
     for (let i = 0; i < MEMORY_OBJECTS - 3; i++) {
-      yield { key: `${PREFIX}/indices/idx${String(i % 50).padStart(2, '0')}/${i % 5}/__${i.toString(36).padStart(8, '0')}`, size: 64 };
+      yield {
+        key: `${PREFIX}/indices/idx${String(i % 50).padStart(2, '0')}/${i % 5}/__${i.toString(36).padStart(8, '0')}`,
+        size: 64,
+      };
     }
     yield { key: `${PREFIX}/index-0`, size: 64 };
     yield { key: `${PREFIX}/snap-a.dat`, size: 64 };
@@ -196,8 +269,9 @@ async function memory(moto: Moto) {
   log(`memory: ${MEMORY_OBJECTS} objects written in ${seconds(Date.now() - t)}`);
   const run = await runEngine(moto.endpoint, source, destination, { concurrency: CONCURRENCY });
   const result = run.engine!.result;
-  log(`memory: copied ${result.copied} objects in ${seconds(run.wallMs)}, peak RSS ${Math.round((run.maxRssKb ?? 0) / 1024)} MiB, manifest ${result.manifest.ok ? 'ok' : 'NOT ok'}`);
-  t = Date.now();
+  log(
+    `memory: copied ${result.copied} objects in ${seconds(run.wallMs)}, peak RSS ${Math.round((run.maxRssKb ?? 0) / 1024)} MiB, manifest ${result.manifest.ok ? 'ok' : 'NOT ok'}`,
+  );
   await dropBucket(eu, destination.bucket);
   await dropBucket(us, source.bucket);
   us.destroy();
@@ -218,7 +292,9 @@ let proxySizes: ((bucket: string, key: string) => number | undefined) | undefine
 function machine() {
   const version = (cmd: string, args: string[]) => {
     try {
-      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n')[0];
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        .trim()
+        .split('\n')[0];
     } catch {
       return undefined;
     }
@@ -250,8 +326,15 @@ async function main() {
       void Promise.allSettled([proxy.close(), moto.stop()]).then(() => process.exit(130));
     });
   }
-  const figures: Record<string, unknown> = { machine: machine(), mode: MODE, motoServer: env.BENCH_ENDPOINT ? 'external' : MOTO_SERVER, loadAverageAtStart: round(os.loadavg()[0]!, 1) };
-  log(`moto ${moto.endpoint}, latency proxy ${proxy.url} (${RTT_MS} ms round trip; copies +${COPY_FIXED_MS} ms and ${COPY_MIB_S} MiB/s each), engine concurrency ${CONCURRENCY}`);
+  const figures: Record<string, unknown> = {
+    machine: machine(),
+    mode: MODE,
+    motoServer: env.BENCH_ENDPOINT ? 'external' : MOTO_SERVER,
+    loadAverageAtStart: round(os.loadavg()[0]!, 1),
+  };
+  log(
+    `moto ${moto.endpoint}, latency proxy ${proxy.url} (${RTT_MS} ms round trip; copies +${COPY_FIXED_MS} ms and ${COPY_MIB_S} MiB/s each), engine concurrency ${CONCURRENCY}`,
+  );
   try {
     if (MODE === 'all' || MODE === 'compare') figures.compare = await compare(moto, proxy);
     if (MODE === 'all' || MODE === 'memory') figures.memory = await memory(moto);
@@ -279,20 +362,34 @@ function printSummary(figures: Record<string, unknown>) {
       log(`\n${titles[path]}:`);
       for (const tool of TOOLS) {
         const w = p.wallMs[tool];
-        log(`  ${tool.padEnd(11)} median ${seconds(w.median).padStart(9)}  (min ${seconds(w.min)}, max ${seconds(w.max)}, spread ${w.spreadPct}%)  peak RSS ${p.peakRssMiB[tool]} MiB  cpu ${p.cpuS[tool]} s  moto cpu ${p.motoCpuS[tool]} s (${p.motoBusyCores[tool]} cores)`);
+        log(
+          `  ${tool.padEnd(11)} median ${seconds(w.median).padStart(9)}  (min ${seconds(w.min)}, max ${seconds(w.max)}, spread ${w.spreadPct}%)  peak RSS ${p.peakRssMiB[tool]} MiB  cpu ${p.cpuS[tool]} s  moto cpu ${p.motoCpuS[tool]} s (${p.motoBusyCores[tool]} cores)`,
+        );
         log(`              requests ${JSON.stringify(p.requests[tool])}`);
       }
-      log(`  engine is ${p.ratio.vsDefault}× faster than aws s3 sync (defaults), ${p.ratio.vsTuned}× than tuned (${CONCURRENCY} concurrent requests)`);
-      if (p.rerun) log(`  rerun on the unchanged repository: ${seconds(p.rerun.engineMs)} (${p.rerun.ofFirstCopyPct}% of the first copy), ${p.rerun.copyRequests} copy requests; aws s3 sync rerun ${p.rerun.cliDefaultMs === undefined ? '?' : seconds(p.rerun.cliDefaultMs)}`);
-      if (p.bytesThroughRunner !== undefined) log(`  bytes through the runner: ${p.bytesThroughRunner} (listing and result XML), object payload ${p.objectPayloadThroughRunner}, of ${mib(p.objectBytes)} copied`);
+      log(
+        `  engine is ${p.ratio.vsDefault}× faster than aws s3 sync (defaults), ${p.ratio.vsTuned}× than tuned (${CONCURRENCY} concurrent requests)`,
+      );
+      if (p.rerun)
+        log(
+          `  rerun on the unchanged repository: ${seconds(p.rerun.engineMs)} (${p.rerun.ofFirstCopyPct}% of the first copy), ${p.rerun.copyRequests} copy requests; aws s3 sync rerun ${p.rerun.cliDefaultMs === undefined ? '?' : seconds(p.rerun.cliDefaultMs)}`,
+        );
+      if (p.bytesThroughRunner !== undefined)
+        log(
+          `  bytes through the runner: ${p.bytesThroughRunner} (listing and result XML), object payload ${p.objectPayloadThroughRunner}, of ${mib(p.objectBytes)} copied`,
+        );
     }
   }
   const m = figures.memory as Record<string, any> | undefined;
-  if (m) log(`\nmemory: ${m.objects} objects copied in ${seconds(m.wallMs)}, peak RSS ${m.peakRssMiB} MiB, manifest ${m.manifestOk ? 'ok' : 'NOT ok'}`);
+  if (m)
+    log(
+      `\nmemory: ${m.objects} objects copied in ${seconds(m.wallMs)}, peak RSS ${m.peakRssMiB} MiB, manifest ${m.manifestOk ? 'ok' : 'NOT ok'}`,
+    );
   const t = figures.targets as Target[];
   if (t.length) {
     log('\ntargets (bench/README.md):');
-    for (const target of t) log(`  ${target.met ? 'met   ' : 'MISSED'} ${target.name}: ${target.measured} (target ${target.target})`);
+    for (const target of t)
+      log(`  ${target.met ? 'met   ' : 'MISSED'} ${target.name}: ${target.measured} (target ${target.target})`);
   }
 }
 

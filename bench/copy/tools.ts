@@ -29,9 +29,18 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
 /** Inside node_modules so the compiled child still resolves the project's packages. */
 const compiled = join(root, 'node_modules', '.cache', 'bench-copy');
-const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+const credentials = {
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
 
-async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ wallMs: number; maxRssKb?: number; cpuS?: number; stdout: string }> {
+async function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ wallMs: number; maxRssKb?: number; cpuS?: number; stdout: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-time-'));
   const timeFile = join(dir, 'time');
   const withTime = existsSync(TIME);
@@ -44,7 +53,10 @@ async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): P
   child.stderr.on('data', (d) => (stderr += d));
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const measured = withTime && existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [];
+  const measured =
+    withTime && existsSync(timeFile)
+      ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number)
+      : [];
   rmSync(dir, { recursive: true, force: true });
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}:\n${stderr.slice(-2000)}`);
   const [maxRssKb, user, system] = measured;
@@ -65,16 +77,39 @@ export async function compileEngine(): Promise<void> {
   rmSync(compiled, { recursive: true, force: true });
   await timed(
     join(root, 'node_modules', '.bin', 'tsc'),
-    [join(here, 'engine-child.ts'), '--outDir', compiled, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--esModuleInterop', '--types', 'node'],
+    [
+      join(here, 'engine-child.ts'),
+      '--outDir',
+      compiled,
+      '--rootDir',
+      root,
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      '--esModuleInterop',
+      '--types',
+      'node',
+    ],
     process.env,
   );
   writeFileSync(join(compiled, 'package.json'), '{"type":"module"}\n');
 }
 
-export async function runEngine(endpoint: string, source: Side, destination: Side, settings: EngineSettings = {}): Promise<ToolRun> {
+export async function runEngine(
+  endpoint: string,
+  source: Side,
+  destination: Side,
+  settings: EngineSettings = {},
+): Promise<ToolRun> {
   const config = JSON.stringify({ endpoint, source, destination, ...settings });
   const child = existsSync(join(compiled, 'bench', 'copy', 'engine-child.js'));
-  const args = child ? [join(compiled, 'bench', 'copy', 'engine-child.js')] : ['--import', 'tsx', join(here, 'engine-child.ts')];
+  const args = child
+    ? [join(compiled, 'bench', 'copy', 'engine-child.js')]
+    : ['--import', 'tsx', join(here, 'engine-child.ts')];
   const run = await timed(process.execPath, args, {
     ...process.env,
     ...credentials,
@@ -97,19 +132,30 @@ async function cliConfig(dir: string, concurrency?: number): Promise<string> {
   return file;
 }
 
-export async function runCli(tool: Exclude<Tool, 'engine'>, endpoint: string, source: Side, destination: Side, concurrency: number): Promise<ToolRun> {
+export async function runCli(
+  tool: Exclude<Tool, 'engine'>,
+  endpoint: string,
+  source: Side,
+  destination: Side,
+  concurrency: number,
+): Promise<ToolRun> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-aws-'));
   try {
     const config = await cliConfig(dir, tool === 'cli-tuned' ? concurrency : undefined);
     const run = await timed(
       'aws',
       [
-        '--endpoint-url', endpoint,
-        's3', 'sync',
-        `s3://${source.bucket}/${source.prefix}`, `s3://${destination.bucket}/${destination.prefix}`,
+        '--endpoint-url',
+        endpoint,
+        's3',
+        'sync',
+        `s3://${source.bucket}/${source.prefix}`,
+        `s3://${destination.bucket}/${destination.prefix}`,
         // Not --source-region: the CLI builds the source client without --endpoint-url then.
-        '--region', destination.region,
-        '--exclude', 'tests-*', // our engine leaves repository-verification leftovers behind too
+        '--region',
+        destination.region,
+        '--exclude',
+        'tests-*', // our engine leaves repository-verification leftovers behind too
         '--only-show-errors',
       ],
       { ...process.env, ...credentials, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') },

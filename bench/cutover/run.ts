@@ -65,7 +65,11 @@ async function cloneSeeded(client: Client, indices: string[], prefix: string, co
     for (let copy = 0; copy < copies; copy++) {
       for (const index of indices) {
         const clone = `${prefix}-c${copy}-${index}`;
-        await client.indices.clone({ index, target: clone, body: { settings: { 'index.blocks.write': null, 'index.number_of_replicas': 0 } } as any });
+        await client.indices.clone({
+          index,
+          target: clone,
+          body: { settings: { 'index.blocks.write': null, 'index.number_of_replicas': 0 } } as any,
+        });
         clones.push(clone);
       }
     }
@@ -86,7 +90,10 @@ async function lostWrites(target: Client, acknowledged: Map<string, number>): Pr
   let lost = 0;
   for (let start = 0; start < entries.length; start += 1000) {
     const slice = entries.slice(start, start + 1000);
-    const docs = slice.map(([key]) => ({ _index: key.slice(0, key.indexOf('/')), _id: key.slice(key.indexOf('/') + 1) }));
+    const docs = slice.map(([key]) => ({
+      _index: key.slice(0, key.indexOf('/')),
+      _id: key.slice(key.indexOf('/') + 1),
+    }));
     const res = await target.mget({ body: { docs } });
     res.body.docs.forEach((d: any, i: number) => {
       if (!d.found || d._source?.touched !== slice[i]![1]) lost++;
@@ -95,10 +102,20 @@ async function lostWrites(target: Client, acknowledged: Map<string, number>): Pr
   return lost;
 }
 
-async function runOnce(mode: Mode, profile: Profile, n: number, seeded: string[], source: Client, target: Client): Promise<Sample> {
+async function runOnce(
+  mode: Mode,
+  profile: Profile,
+  n: number,
+  seeded: string[],
+  source: Client,
+  target: Client,
+): Promise<Sample> {
   const prefix = `bench-${stamp}-${mode === 'one-phase' ? '1p' : '2p'}-${profile}-${n}`;
   const clones = await cloneSeeded(source, seeded, prefix, SCALE);
-  const written = profile === 'append' ? clones.filter((c) => c.startsWith(`${prefix}-c0-`) && CURRENT_INDICES.some((i) => c.endsWith(`-${i}`))) : clones;
+  const written =
+    profile === 'append'
+      ? clones.filter((c) => c.startsWith(`${prefix}-c0-`) && CURRENT_INDICES.some((i) => c.endsWith(`-${i}`)))
+      : clones;
   const existingIds = new Map<string, string[]>();
   if (profile !== 'append') for (const c of clones) existingIds.set(c, await idsOf(source, c, 2000));
   const documents = (await source.count({ index: `${prefix}-*` })).body.count as number;
@@ -127,7 +144,14 @@ async function runOnce(mode: Mode, profile: Profile, n: number, seeded: string[]
   );
   const runMs = Date.now() - started;
   const writes: WriterReport = await writer.stop();
-  if (run.code !== 0) throw new Error(`${mode} ${profile} run ${n} failed:\n${run.log.split('\n').filter((l) => !l.startsWith('::add-mask')).slice(-25).join('\n')}`);
+  if (run.code !== 0)
+    throw new Error(
+      `${mode} ${profile} run ${n} failed:\n${run.log
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask'))
+        .slice(-25)
+        .join('\n')}`,
+    );
   await target.indices.refresh({ index: `${prefix}-*` });
   const lost = await lostWrites(target, writes.acknowledged);
   const changed = /(\d+) of \d+ indices changed since phase 1/.exec(run.log)?.[1];
@@ -155,13 +179,25 @@ async function main(): Promise<void> {
     const source = new Client({ node: env.STACK_SOURCE_NODE });
     const target = new Client({ node: env.STACK_TARGET_NODE });
     const docs = seeded.reduce((n, s) => n + s.documents, 0) * SCALE;
-    log(`data: ${seeded.length * SCALE} indices, ${docs} documents (seeded data × ${SCALE}); writer ${OPS_PER_SECOND} operations/s until blocked; ${RUNS} runs per mode and profile; poll ${POLL_SECONDS} s`);
+    log(
+      `data: ${seeded.length * SCALE} indices, ${docs} documents (seeded data × ${SCALE}); writer ${OPS_PER_SECOND} operations/s until blocked; ${RUNS} runs per mode and profile; poll ${POLL_SECONDS} s`,
+    );
     const samples: Sample[] = [];
-    const plan: Array<[Mode, Profile]> = PROFILES.flatMap((p) => [['one-phase', p] as [Mode, Profile], ['two-phase', p] as [Mode, Profile]]);
+    const plan: Array<[Mode, Profile]> = PROFILES.flatMap((p) => [
+      ['one-phase', p] as [Mode, Profile],
+      ['two-phase', p] as [Mode, Profile],
+    ]);
     for (let n = 0; n < RUNS; n++) {
       // Alternate the order so no mode always runs on a warmer stack.
       for (const [mode, profile] of n % 2 === 0 ? plan : [...plan].reverse()) {
-        const s = await runOnce(mode, profile, n, seeded.map((x) => x.index), source, target);
+        const s = await runOnce(
+          mode,
+          profile,
+          n,
+          seeded.map((x) => x.index),
+          source,
+          target,
+        );
         samples.push(s);
         log(
           `[${n + 1}/${RUNS}] ${profile.padEnd(6)} ${mode.padEnd(9)} window ${(s.windowMs / 1000).toFixed(3).padStart(7)} s  run ${(s.runMs / 1000).toFixed(1).padStart(5)} s  ` +
@@ -170,13 +206,20 @@ async function main(): Promise<void> {
         );
       }
     }
-    const windowOf = (mode: Mode, profile: Profile) => median(samples.filter((s) => s.mode === mode && s.profile === profile).map((s) => s.windowMs));
+    const windowOf = (mode: Mode, profile: Profile) =>
+      median(samples.filter((s) => s.mode === mode && s.profile === profile).map((s) => s.windowMs));
     const figures: Record<string, { onePhaseWindowMs: number; twoPhaseWindowMs: number; ratio: number }> = {};
     for (const profile of PROFILES) {
       const one = windowOf('one-phase', profile);
       const two = windowOf('two-phase', profile);
-      figures[profile] = { onePhaseWindowMs: Math.round(one), twoPhaseWindowMs: Math.round(two), ratio: Math.round((two / one) * 1000) / 1000 };
-      log(`${profile}: write-blocked window, median of ${RUNS}: one-phase ${(one / 1000).toFixed(3)} s, two-phase ${(two / 1000).toFixed(3)} s, two-phase / one-phase = ${((two / one) * 100).toFixed(1)}% (target ≤ 10%)`);
+      figures[profile] = {
+        onePhaseWindowMs: Math.round(one),
+        twoPhaseWindowMs: Math.round(two),
+        ratio: Math.round((two / one) * 1000) / 1000,
+      };
+      log(
+        `${profile}: write-blocked window, median of ${RUNS}: one-phase ${(one / 1000).toFixed(3)} s, two-phase ${(two / 1000).toFixed(3)} s, two-phase / one-phase = ${((two / one) * 100).toFixed(1)}% (target ≤ 10%)`,
+      );
     }
     log(
       JSON.stringify({
@@ -188,7 +231,16 @@ async function main(): Promise<void> {
         ...figures,
         lostWrites: samples.reduce((n, s) => n + s.lost, 0),
         allVerified: samples.every((s) => s.verified),
-        samples: samples.map((s) => ({ mode: s.mode, profile: s.profile, windowMs: Math.round(s.windowMs), runMs: s.runMs, acknowledged: s.acknowledged, lost: s.lost, passes: s.passes, changed: s.changed })),
+        samples: samples.map((s) => ({
+          mode: s.mode,
+          profile: s.profile,
+          windowMs: Math.round(s.windowMs),
+          runMs: s.runMs,
+          acknowledged: s.acknowledged,
+          lost: s.lost,
+          passes: s.passes,
+          changed: s.changed,
+        })),
       }),
     );
   } finally {

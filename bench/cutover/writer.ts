@@ -48,7 +48,8 @@ export interface Writer {
 export const DELETED = -1;
 
 const isWriteBlock = (error: any) =>
-  error?.type === 'cluster_block_exception' || /blocked by: \[FORBIDDEN\/\d+\/index write/.test(String(error?.reason ?? ''));
+  error?.type === 'cluster_block_exception' ||
+  /blocked by: \[FORBIDDEN\/\d+\/index write/.test(String(error?.reason ?? ''));
 
 export function startWriter(client: Client, options: WriterOptions): Writer {
   const batch = options.batch ?? 50;
@@ -60,10 +61,16 @@ export function startWriter(client: Client, options: WriterOptions): Writer {
   let seq = 0;
   let created = 0;
   // Each existing document is deleted at most once; the ones left may still be updated.
-  const alive = new Map([...(options.existingIds ?? new Map<string, string[]>())].map(([index, ids]) => [index, [...ids]]));
+  const alive = new Map(
+    [...(options.existingIds ?? new Map<string, string[]>())].map(([index, ids]) => [index, [...ids]]),
+  );
 
   const loop = async (): Promise<WriterReport> => {
-    while (!stopping && report.blockedAt === undefined && report.acknowledged.size < (options.maxOperations ?? Infinity)) {
+    while (
+      !stopping &&
+      report.blockedAt === undefined &&
+      report.acknowledged.size < (options.maxOperations ?? Infinity)
+    ) {
       const body: object[] = [];
       const keys: Array<{ key: string; value: number }> = [];
       for (let i = 0; i < batch; i++) {

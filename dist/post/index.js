@@ -103607,13 +103607,20 @@ function bucket(p, name, raw) {
         const example = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(inside) ? inside : 'my-snapshots';
         return void p.add(name, `${q(raw)} is a URI or ARN`, `write only the bucket name, without s3:// or a path, e.g. ${example}`);
     }
-    const why = raw.length < 3 || raw.length > 63 ? 'is not 3-63 characters long'
-        : /[^a-z0-9.-]/.test(raw) ? 'has characters other than lowercase letters, digits, dots and hyphens'
-            : !/^[a-z0-9].*[a-z0-9]$/.test(raw) ? 'does not start and end with a letter or digit'
-                : raw.includes('..') ? 'has two adjacent dots'
-                    : /^\d+\.\d+\.\d+\.\d+$/.test(raw) ? 'is formatted as an IP address'
-                        : /^(xn--|sthree-|amzn-s3-demo-)/.test(raw) ? 'starts with a prefix S3 reserves'
-                            : /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(raw) ? 'ends with a suffix S3 reserves'
+    const why = raw.length < 3 || raw.length > 63
+        ? 'is not 3-63 characters long'
+        : /[^a-z0-9.-]/.test(raw)
+            ? 'has characters other than lowercase letters, digits, dots and hyphens'
+            : !/^[a-z0-9].*[a-z0-9]$/.test(raw)
+                ? 'does not start and end with a letter or digit'
+                : raw.includes('..')
+                    ? 'has two adjacent dots'
+                    : /^\d+\.\d+\.\d+\.\d+$/.test(raw)
+                        ? 'is formatted as an IP address'
+                        : /^(xn--|sthree-|amzn-s3-demo-)/.test(raw)
+                            ? 'starts with a prefix S3 reserves'
+                            : /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(raw)
+                                ? 'ends with a suffix S3 reserves'
                                 : undefined;
     return why ? void p.add(name, `${q(raw)} ${why}`, fix) : raw;
 }
@@ -103634,12 +103641,18 @@ function basePath(p, name, raw) {
 const BAD_NAME_CHARS = /[\\/*?"<>| ,#:]/;
 function resourceName(p, name, raw, kind) {
     const fix = `write a lowercase ${kind} name without spaces or any of \\ / * ? " < > | , # :, e.g. ${kind === 'repository' ? Defaults.repository : 'migrate-1234'}`;
-    const why = raw !== raw.toLowerCase() ? 'has uppercase letters'
-        : BAD_NAME_CHARS.test(raw) ? `has a character OpenSearch refuses (${q(BAD_NAME_CHARS.exec(raw)[0])})`
-            : /^[_\-+]/.test(raw) ? 'starts with _, - or +'
-                : raw === '.' || raw === '..' ? 'is . or ..'
-                    : Buffer.byteLength(raw) > 255 ? 'is longer than 255 bytes'
-                        : kind === 'repository' && RESERVED_REPOSITORIES.includes(raw) ? "is reserved for Amazon OpenSearch Service's automated snapshots"
+    const why = raw !== raw.toLowerCase()
+        ? 'has uppercase letters'
+        : BAD_NAME_CHARS.test(raw)
+            ? `has a character OpenSearch refuses (${q(BAD_NAME_CHARS.exec(raw)[0])})`
+            : /^[_\-+]/.test(raw)
+                ? 'starts with _, - or +'
+                : raw === '.' || raw === '..'
+                    ? 'is . or ..'
+                    : Buffer.byteLength(raw) > 255
+                        ? 'is longer than 255 bytes'
+                        : kind === 'repository' && RESERVED_REPOSITORIES.includes(raw)
+                            ? "is reserved for Amazon OpenSearch Service's automated snapshots"
                             : undefined;
     return why ? void p.add(name, `${q(raw)} ${why}`, fix) : raw;
 }
@@ -103651,7 +103664,11 @@ function roleArn(p, name, raw, region) {
     const fix = 'write an IAM role ARN: arn:aws:iam::123456789012:role/NAME';
     const m = ROLE_ARN.exec(raw);
     if (!m) {
-        const why = /:assumed-role\//.test(raw) ? 'is a session ARN' : raw.startsWith('arn:') ? 'is not an IAM role ARN' : 'is not an ARN';
+        const why = /:assumed-role\//.test(raw)
+            ? 'is a session ARN'
+            : raw.startsWith('arn:')
+                ? 'is not an IAM role ARN'
+                : 'is not an ARN';
         return void p.add(name, `${q(raw)} ${why}`, fix);
     }
     if (region && partitionOf(region) !== m[1]) {
@@ -103668,13 +103685,20 @@ function indexPatterns(p, entries) {
     for (const entry of entries) {
         const negated = entry.startsWith('-');
         const pattern = negated ? entry.slice(1).trim() : entry;
-        const why = pattern === '' ? 'is an exclusion with nothing after the -'
-            : pattern !== pattern.toLowerCase() ? 'has uppercase letters; index names are lowercase'
-                : /[\\/?"<>| #:]/.test(pattern) ? 'has a character index names cannot contain (\\ / ? " < > | space # :)'
-                    : /^[_+]/.test(pattern) ? 'starts with _ or +'
-                        : !negated && isSystemIndex(pattern) ? 'can only match system indices, which are never migrated'
-                            : negated && pattern.replace(/\*+/g, '*') === '*' ? 'excludes every index'
-                                : Buffer.byteLength(pattern) > 255 ? 'is longer than 255 bytes'
+        const why = pattern === ''
+            ? 'is an exclusion with nothing after the -'
+            : pattern !== pattern.toLowerCase()
+                ? 'has uppercase letters; index names are lowercase'
+                : /[\\/?"<>| #:]/.test(pattern)
+                    ? 'has a character index names cannot contain (\\ / ? " < > | space # :)'
+                    : /^[_+]/.test(pattern)
+                        ? 'starts with _ or +'
+                        : !negated && isSystemIndex(pattern)
+                            ? 'can only match system indices, which are never migrated'
+                            : negated && pattern.replace(/\*+/g, '*') === '*'
+                                ? 'excludes every index'
+                                : Buffer.byteLength(pattern) > 255
+                                    ? 'is longer than 255 bytes'
                                     : undefined;
         if (why) {
             p.add(name, `${q(entry)} ${why}`, 'write comma- or newline-separated patterns like logs-*, orders, -logs-debug-* (default *)');
@@ -103750,10 +103774,21 @@ function inputs_rename(p, pattern, replacement) {
 }
 // RestoreService refuses to change these (index_settings) or to drop them (ignore_index_settings).
 const UNMODIFIABLE_SETTINGS = [
-    'index.number_of_shards', 'index.version.created', 'index.uuid', 'index.creation_date', 'index.history.uuid',
-    'index.remote_store.enabled', 'index.remote_store.segment.repository', 'index.remote_store.translog.repository',
+    'index.number_of_shards',
+    'index.version.created',
+    'index.uuid',
+    'index.creation_date',
+    'index.history.uuid',
+    'index.remote_store.enabled',
+    'index.remote_store.segment.repository',
+    'index.remote_store.translog.repository',
 ];
-const UNREMOVABLE_SETTINGS = [...UNMODIFIABLE_SETTINGS, 'index.number_of_replicas', 'index.auto_expand_replicas', 'index.version.upgraded'];
+const UNREMOVABLE_SETTINGS = [
+    ...UNMODIFIABLE_SETTINGS,
+    'index.number_of_replicas',
+    'index.auto_expand_replicas',
+    'index.version.upgraded',
+];
 /** OpenSearch reads a restore's setting names with an implied `index.` prefix; do the same so checks see the real key. */
 const withIndexPrefix = (key) => (key.startsWith('index.') ? key : `index.${key}`);
 function indexSettings(p, raw) {
@@ -103869,7 +103904,12 @@ function runSuffix(env = process.env, now = new Date()) {
     const runId = env['GITHUB_RUN_ID']?.trim();
     if (runId)
         return runId;
-    return now.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-').toLowerCase();
+    return now
+        .toISOString()
+        .replace(/\.\d+Z$/, '')
+        .replace(/[-:]/g, '')
+        .replace('T', '-')
+        .toLowerCase();
 }
 // --- the one entry point -------------------------------------------------------------------------------
 function readInputs() {
@@ -103888,7 +103928,11 @@ function readInputs() {
     const snapshotRoleRaw = str(Inputs.SnapshotRoleArn);
     const targetSnapshotRoleRaw = str(Inputs.TargetSnapshotRoleArn);
     const source = readSide(p, 'source', { basePath: Defaults.basePath, repository: Defaults.repository }, { input: Inputs.SnapshotRoleArn, value: snapshotRoleRaw });
-    const target = readSide(p, 'target', { bucket: str(SideInputs.source.Bucket) === '' ? undefined : source.bucket, basePath: source.basePath, repository: source.repository }, targetSnapshotRoleRaw
+    const target = readSide(p, 'target', {
+        bucket: str(SideInputs.source.Bucket) === '' ? undefined : source.bucket,
+        basePath: source.basePath,
+        repository: source.repository,
+    }, targetSnapshotRoleRaw
         ? { input: Inputs.TargetSnapshotRoleArn, value: targetSnapshotRoleRaw }
         : { input: Inputs.SnapshotRoleArn, value: snapshotRoleRaw });
     const snapshot = resourceName(p, Inputs.Snapshot, str(Inputs.Snapshot) || `${Defaults.snapshotPrefix}-${suffix}`, 'snapshot') ?? '';
@@ -103940,13 +103984,16 @@ function readInputs() {
         failOnMismatch: bool(p, Inputs.FailOnMismatch, Defaults.failOnMismatch),
         copy: {
             concurrency: numberIn(p, Inputs.CopyConcurrency, Defaults.copyConcurrency, Bounds.copyConcurrency, true),
-            multipartThresholdBytes: numberIn(p, Inputs.MultipartThresholdMb, Defaults.multipartThresholdMb, Bounds.multipartThresholdMb, true) * 1024 * 1024,
+            multipartThresholdBytes: numberIn(p, Inputs.MultipartThresholdMb, Defaults.multipartThresholdMb, Bounds.multipartThresholdMb, true) *
+                1024 *
+                1024,
         },
         timeouts: {
             snapshotMs: snapshotMin * 60_000,
             restoreMs: restoreMin * 60_000,
             totalMs: totalMin * 60_000,
-            requestMs: numberIn(p, Inputs.RequestTimeoutSeconds, Defaults.requestTimeoutSeconds, Bounds.requestTimeoutSeconds, false) * 1000,
+            requestMs: numberIn(p, Inputs.RequestTimeoutSeconds, Defaults.requestTimeoutSeconds, Bounds.requestTimeoutSeconds, false) *
+                1000,
         },
         pollIntervalMs: Math.round(numberIn(p, Inputs.PollIntervalSeconds, Defaults.pollIntervalSeconds, Bounds.pollIntervalSeconds, false) * 1000),
     };
@@ -104023,7 +104070,9 @@ function stsClient(region, requestTimeoutMs, credentials) {
         region,
         maxAttempts: 5,
         ...(credentials ? { credentials } : {}),
-        ...(requestTimeoutMs ? { requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs } } : {}),
+        ...(requestTimeoutMs
+            ? { requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs } }
+            : {}),
     }), 'STS');
 }
 class CredentialsError extends Error {
@@ -104038,7 +104087,12 @@ function maskCredentials(c) {
 function fromSts(c, what) {
     if (!c?.AccessKeyId || !c.SecretAccessKey)
         throw new CredentialsError(`${what} returned no credentials`);
-    const identity = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    const identity = {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+    };
     maskCredentials(identity);
     return identity;
 }
@@ -104111,7 +104165,11 @@ function chainedCredentials(base, roleArn, p) {
     const sts = stsClient(p.region, p.requestTimeoutMs, base);
     return refreshing(async () => {
         try {
-            const res = await sts.send(new client_sts_dist_cjs/* AssumeRoleCommand */.QL({ RoleArn: roleArn, RoleSessionName: p.sessionName, DurationSeconds: Math.min(p.durationSeconds, 3600) }));
+            const res = await sts.send(new client_sts_dist_cjs/* AssumeRoleCommand */.QL({
+                RoleArn: roleArn,
+                RoleSessionName: p.sessionName,
+                DurationSeconds: Math.min(p.durationSeconds, 3600),
+            }));
             return fromSts(res.Credentials, 'AssumeRole');
         }
         catch (err) {
@@ -104347,13 +104405,20 @@ class Domain {
         try {
             return await this.call('PUT', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, {
                 query: { wait_for_completion: false },
-                body: { indices: body.indices.join(','), include_global_state: body.includeGlobalState, ignore_unavailable: false },
+                body: {
+                    indices: body.indices.join(','),
+                    include_global_state: body.includeGlobalState,
+                    ignore_unavailable: false,
+                },
             });
         }
         catch (err) {
             // A repeat of a request whose answer was lost (a 504, a timeout, a dropped connection) finds the
             // snapshot its first attempt started: that is success, not a name clash.
-            if (err instanceof DomainError && err.retried > 0 && err.type === 'invalid_snapshot_name_exception' && /same name (already exists|is already in-progress)/.test(err.message)) {
+            if (err instanceof DomainError &&
+                err.retried > 0 &&
+                err.type === 'invalid_snapshot_name_exception' &&
+                /same name (already exists|is already in-progress)/.test(err.message)) {
                 return { accepted: true };
             }
             throw err;
@@ -104369,7 +104434,11 @@ class Domain {
         const incremental = stats.incremental?.size_in_bytes ?? total;
         return {
             state: String(s.state ?? 'UNKNOWN'),
-            shardsStats: { done: s.shards_stats?.done ?? 0, total: s.shards_stats?.total ?? 0, failed: s.shards_stats?.failed ?? 0 },
+            shardsStats: {
+                done: s.shards_stats?.done ?? 0,
+                total: s.shards_stats?.total ?? 0,
+                failed: s.shards_stats?.failed ?? 0,
+            },
             bytesDone: processed,
             bytesTotal: incremental,
         };
@@ -104379,12 +104448,18 @@ class Domain {
     }
     async restoreSnapshot(repository, snapshot, body) {
         try {
-            return await this.call('POST', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_restore`, { body, query: { wait_for_completion: false } });
+            return await this.call('POST', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_restore`, {
+                body,
+                query: { wait_for_completion: false },
+            });
         }
         catch (err) {
             // As for createSnapshot: the repeat of a restore whose answer was lost meets the indices the first
             // attempt created (the caller checked just before that none of them existed).
-            if (err instanceof DomainError && err.retried > 0 && err.type === 'snapshot_restore_exception' && /open index with same name already exists/.test(err.message)) {
+            if (err instanceof DomainError &&
+                err.retried > 0 &&
+                err.type === 'snapshot_restore_exception' &&
+                /open index with same name already exists/.test(err.message)) {
                 return { accepted: true };
             }
             throw err;
@@ -104403,11 +104478,16 @@ class Domain {
         const indices = new Map();
         for (const i of b?.indices ?? [])
             indices.set(i.name, !(i.attributes ?? []).includes('closed'));
-        const viaAlias = (b?.aliases ?? []).flatMap((a) => a.indices ?? []).filter((name) => !indices.has(name));
+        const viaAlias = (b?.aliases ?? [])
+            .flatMap((a) => a.indices ?? [])
+            .filter((name) => !indices.has(name));
         if (viaAlias.length)
             for (const row of await this.existingIndices(viaAlias))
                 indices.set(row.index, row.status !== 'close');
-        return { indices: [...indices].map(([index, open]) => ({ index, open })), aliases: (b?.aliases ?? []).map((a) => a.name) };
+        return {
+            indices: [...indices].map(([index, open]) => ({ index, open })),
+            aliases: (b?.aliases ?? []).map((a) => a.name),
+        };
     }
     /** Which of these indices exist, with their state. One listing of all indices, filtered here. */
     async existingIndices(names) {
@@ -104437,7 +104517,9 @@ class Domain {
         const out = new Map();
         if (names.length === 0)
             return out;
-        const b = await this.call('GET', `/${domain_list(names)}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } });
+        const b = await this.call('GET', `/${domain_list(names)}/_stats/docs`, {
+            query: { level: 'shards', ignore_unavailable: true },
+        });
         for (const [index, v] of Object.entries(b?.indices ?? {})) {
             const maxSeqNo = [];
             const processed = [];
@@ -104470,18 +104552,29 @@ class Domain {
                 ...(searchAfter !== undefined ? { search_after: [searchAfter] } : {}),
             },
         });
-        return (b?.hits?.hits ?? []).map((h) => ({ id: h._id, seqNo: h._seq_no, source: h._source, ...(h._routing !== undefined ? { routing: h._routing } : {}) }));
+        return (b?.hits?.hits ?? []).map((h) => ({
+            id: h._id,
+            seqNo: h._seq_no,
+            source: h._source,
+            ...(h._routing !== undefined ? { routing: h._routing } : {}),
+        }));
     }
     /** Indexes whole documents (create or replace) in one bulk request; returns the per-item errors. */
     async bulkIndex(index, docs) {
         if (docs.length === 0)
             return [];
         // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
-        const lines = docs.flatMap((d) => [{ index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) } }, d.source]);
+        const lines = docs.flatMap((d) => [
+            { index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) } },
+            d.source,
+        ]);
         const b = await this.call('POST', '/_bulk', { body: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n` });
         if (!b?.errors)
             return [];
-        return (b.items ?? []).map((i) => i.index?.error).filter(Boolean).map((e) => `${e.type}: ${e.reason}`);
+        return (b.items ?? [])
+            .map((i) => i.index?.error)
+            .filter(Boolean)
+            .map((e) => `${e.type}: ${e.reason}`);
     }
     refresh(names) {
         return this.call('POST', `/${domain_list(names)}/_refresh`, { query: { ignore_unavailable: true } });
@@ -104529,12 +104622,16 @@ class Domain {
     }
     setWriteBlock(names, blocked) {
         // null removes the setting rather than writing `false`, leaving the index as it was before the run.
-        return this.call('PUT', `/${domain_list(names)}/_settings`, { body: { index: { 'blocks.write': blocked ? true : null } } });
+        return this.call('PUT', `/${domain_list(names)}/_settings`, {
+            body: { index: { 'blocks.write': blocked ? true : null } },
+        });
     }
     async writeBlocked(names) {
         if (names.length === 0)
             return [];
-        const b = await this.call('GET', `/${domain_list(names)}/_settings/index.blocks.write`, { query: { ignore_unavailable: true } });
+        const b = await this.call('GET', `/${domain_list(names)}/_settings/index.blocks.write`, {
+            query: { ignore_unavailable: true },
+        });
         return Object.entries(b ?? {})
             .filter(([, v]) => String(v?.settings?.index?.blocks?.write) === 'true')
             .map(([k]) => k);
@@ -104542,7 +104639,9 @@ class Domain {
     // ---- preflight reads (GET only: a plan changes nothing) ------------------------------------
     /** Every node: name, real version (the main response may say 7.10.2 in compatibility mode), roles, attributes. */
     async nodes() {
-        const b = await this.call('GET', '/_nodes', { query: { filter_path: 'nodes.*.name,nodes.*.version,nodes.*.roles,nodes.*.attributes,nodes.*.host,nodes.*.ip' } });
+        const b = await this.call('GET', '/_nodes', {
+            query: { filter_path: 'nodes.*.name,nodes.*.version,nodes.*.roles,nodes.*.attributes,nodes.*.host,nodes.*.ip' },
+        });
         return Object.entries(b?.nodes ?? {}).map(([id, n]) => ({
             id,
             name: String(n?.name ?? id),
@@ -104571,7 +104670,11 @@ class Domain {
     /** Per index: store size of the primaries and of all copies, segments in the primaries. */
     async indexSizes(patterns) {
         const b = await this.call('GET', `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_stats/store,segments`, {
-            query: { level: 'indices', expand_wildcards: 'open', filter_path: 'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count' },
+            query: {
+                level: 'indices',
+                expand_wildcards: 'open',
+                filter_path: 'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count',
+            },
         });
         const out = new Map();
         for (const [index, v] of Object.entries(b?.indices ?? {})) {
@@ -104596,7 +104699,9 @@ class Domain {
     }
     /** Every alias on the domain: alias → its indices. */
     async allAliases() {
-        const rows = await this.call('GET', '/_cat/aliases', { query: { format: 'json', h: 'alias,index', expand_wildcards: 'all' } });
+        const rows = await this.call('GET', '/_cat/aliases', {
+            query: { format: 'json', h: 'alias,index', expand_wildcards: 'all' },
+        });
         const out = new Map();
         for (const r of rows ?? [])
             out.set(r.alias, [...(out.get(r.alias) ?? []), r.index]);
@@ -104606,7 +104711,10 @@ class Domain {
     async allocationSettings() {
         // Nested, not flat_settings: filter_path cannot select flat keys that contain dots.
         const b = await this.call('GET', '/_cluster/settings', {
-            query: { include_defaults: true, filter_path: '*.cluster.routing.allocation.awareness,*.cluster.routing.allocation.disk' },
+            query: {
+                include_defaults: true,
+                filter_path: '*.cluster.routing.allocation.awareness,*.cluster.routing.allocation.disk',
+            },
         });
         const out = {};
         const flatten = (value, key) => {
@@ -104622,10 +104730,17 @@ class Domain {
     }
     /** Disk per data node, in bytes. */
     async diskAllocation() {
-        const rows = await this.call('GET', '/_cat/allocation', { query: { format: 'json', bytes: 'b', h: 'node,disk.total,disk.used,disk.avail' } });
+        const rows = await this.call('GET', '/_cat/allocation', {
+            query: { format: 'json', bytes: 'b', h: 'node,disk.total,disk.used,disk.avail' },
+        });
         return (rows ?? [])
             .filter((r) => r.node !== 'UNASSIGNED' && r['disk.total'] != null)
-            .map((r) => ({ node: String(r.node), total: Number(r['disk.total']), used: Number(r['disk.used']), avail: Number(r['disk.avail']) }));
+            .map((r) => ({
+            node: String(r.node),
+            total: Number(r['disk.total']),
+            used: Number(r['disk.used']),
+            avail: Number(r['disk.avail']),
+        }));
     }
     /**
      * The caller as the security plugin sees it (fine-grained access control), or undefined when the
@@ -104634,7 +104749,11 @@ class Domain {
     async securityAccount() {
         try {
             const b = await this.call('GET', '/_plugins/_security/api/account');
-            return { user: String(b?.user_name ?? ''), backendRoles: (b?.backend_roles ?? []).map(String), roles: (b?.roles ?? []).map(String) };
+            return {
+                user: String(b?.user_name ?? ''),
+                backendRoles: (b?.backend_roles ?? []).map(String),
+                roles: (b?.roles ?? []).map(String),
+            };
         }
         catch (err) {
             if (err instanceof DomainError && (err.status === 404 || (err.status === 400 && /no handler/i.test(err.message))))
@@ -104703,7 +104822,10 @@ async function credentialsPhase(config) {
     const source = side('source', config.source, providerFor(config.source), requestTimeoutMs, config.copy.concurrency);
     const target = side('target', config.target, providerFor(config.target), requestTimeoutMs, config.copy.concurrency);
     const details = [`credentials from ${base.origin}`];
-    for (const [label, s] of [['source', source], ['target', target]]) {
+    for (const [label, s] of [
+        ['source', source],
+        ['target', target],
+    ]) {
         const me = await stsClient(s.config.region, requestTimeoutMs, s.credentials).send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
         details.push(`${label}: ${me.Arn} (account ${me.Account})`);
     }
@@ -104758,7 +104880,7 @@ function keepWriteBlock(facts) {
 
 async function post() {
     const saved = loadWriteBlock();
-    if (!saved || saved.state !== 'active' && saved.state !== 'left')
+    if (!saved || (saved.state !== 'active' && saved.state !== 'left'))
         return;
     try {
         const config = readInputs();

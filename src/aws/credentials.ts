@@ -17,13 +17,19 @@ const REFRESH_MARGIN_MS = 5 * 60_000;
  * so an answer that never comes is retried instead of holding the run until its budget runs out, and every
  * retry counted for the summary.
  */
-export function stsClient(region: string, requestTimeoutMs?: number, credentials?: AwsCredentialIdentityProvider): STSClient {
+export function stsClient(
+  region: string,
+  requestTimeoutMs?: number,
+  credentials?: AwsCredentialIdentityProvider,
+): STSClient {
   return countRetries(
     new STSClient({
       region,
       maxAttempts: 5,
       ...(credentials ? { credentials } : {}),
-      ...(requestTimeoutMs ? { requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs } } : {}),
+      ...(requestTimeoutMs
+        ? { requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs } }
+        : {}),
     }),
     'STS',
   );
@@ -41,7 +47,12 @@ export function maskCredentials(c: AwsCredentialIdentity): void {
 
 function fromSts(c: Credentials | undefined, what: string): AwsCredentialIdentity {
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new CredentialsError(`${what} returned no credentials`);
-  const identity = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  const identity = {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    expiration: c.Expiration,
+  };
   maskCredentials(identity);
   return identity;
 }
@@ -70,7 +81,9 @@ async function idToken(audience: string): Promise<string> {
     core.setSecret(token);
     return token;
   } catch (err) {
-    throw new CredentialsError(`could not get the GitHub OIDC token for audience ${audience}: ${(err as Error).message}`);
+    throw new CredentialsError(
+      `could not get the GitHub OIDC token for audience ${audience}: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -131,7 +144,11 @@ export function chainedCredentials(
   return refreshing(async () => {
     try {
       const res = await sts.send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: p.sessionName, DurationSeconds: Math.min(p.durationSeconds, 3600) }),
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: p.sessionName,
+          DurationSeconds: Math.min(p.durationSeconds, 3600),
+        }),
       );
       return fromSts(res.Credentials, 'AssumeRole');
     } catch (err) {

@@ -24,7 +24,12 @@ export function partitionOf(arn: string): string {
 }
 
 /** Trust policy of the role a workflow assumes with its OIDC token: this repository, this ref or environment only. */
-export function oidcTrustPolicy(p: { accountId: string; subject: string; audience?: string; partition?: string }): PolicyDocument {
+export function oidcTrustPolicy(p: {
+  accountId: string;
+  subject: string;
+  audience?: string;
+  partition?: string;
+}): PolicyDocument {
   const partition = p.partition ?? 'aws';
   return doc({
     Sid: 'GitHubActionsOidc',
@@ -33,8 +38,16 @@ export function oidcTrustPolicy(p: { accountId: string; subject: string; audienc
     Action: 'sts:AssumeRoleWithWebIdentity',
     // An exact subject is compared exactly; a pattern (repo:org/repo:*) needs StringLike.
     Condition: /[*?]/.test(p.subject)
-      ? { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: p.audience ?? 'sts.amazonaws.com' }, StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: p.subject } }
-      : { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: p.audience ?? 'sts.amazonaws.com', [`${GITHUB_OIDC_HOST}:sub`]: p.subject } },
+      ? {
+          StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: p.audience ?? 'sts.amazonaws.com' },
+          StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: p.subject },
+        }
+      : {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: p.audience ?? 'sts.amazonaws.com',
+            [`${GITHUB_OIDC_HOST}:sub`]: p.subject,
+          },
+        },
   });
 }
 
@@ -50,7 +63,12 @@ export function snapshotRoleTrustPolicy(): PolicyDocument {
 
 /** Trust policy of a role chained into from another role (source or target account). */
 export function chainedRoleTrustPolicy(callerRoleArn: string): PolicyDocument {
-  return doc({ Sid: 'ChainFromMigrationRole', Effect: 'Allow', Principal: { AWS: callerRoleArn }, Action: 'sts:AssumeRole' });
+  return doc({
+    Sid: 'ChainFromMigrationRole',
+    Effect: 'Allow',
+    Principal: { AWS: callerRoleArn },
+    Action: 'sts:AssumeRole',
+  });
 }
 
 const bucketArn = (bucket: string, partition = 'aws') => `arn:${partition}:s3:::${bucket}`;
@@ -58,7 +76,12 @@ const bucketArn = (bucket: string, partition = 'aws') => `arn:${partition}:s3:::
 /** What the snapshot role may do: the repository's reads and writes in each bucket. */
 export function snapshotRolePolicy(p: { buckets: string[]; partition?: string }): PolicyDocument {
   return doc(
-    { Sid: 'ListSnapshotBuckets', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: p.buckets.map((b) => bucketArn(b, p.partition)) },
+    {
+      Sid: 'ListSnapshotBuckets',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: p.buckets.map((b) => bucketArn(b, p.partition)),
+    },
     {
       Sid: 'ReadWriteSnapshotObjects',
       Effect: 'Allow',
@@ -98,12 +121,23 @@ export function migrationCallerPolicy(p: {
     {
       Sid: 'CopyRepositoryObjects',
       Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      Action: [
+        's3:GetObject',
+        's3:GetObjectTagging',
+        's3:PutObject',
+        's3:AbortMultipartUpload',
+        's3:ListMultipartUploadParts',
+      ],
       Resource: [...new Set(p.buckets)].map((b) => `${bucketArn(b, p.partition)}/*`),
     },
   ];
   if (p.chainRoleArns?.length) {
-    statements.push({ Sid: 'ChainIntoAccountRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: p.chainRoleArns });
+    statements.push({
+      Sid: 'ChainIntoAccountRoles',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: p.chainRoleArns,
+    });
   }
   if (p.selfCheckArns?.length) statements.push(...selfCheckStatements(p.selfCheckArns, p.snapshotRoleArns));
   return doc(...statements);
@@ -116,7 +150,12 @@ export function migrationCallerPolicy(p: {
 export function selfCheckStatements(principalArns: string[], snapshotRoleArns: string[]): PolicyStatement[] {
   const roles = [...new Set(snapshotRoleArns)];
   return [
-    { Sid: SELF_CHECK_SID, Effect: 'Allow', Action: ['iam:SimulatePrincipalPolicy'], Resource: [...new Set([...principalArns, ...roles])] },
+    {
+      Sid: SELF_CHECK_SID,
+      Effect: 'Allow',
+      Action: ['iam:SimulatePrincipalPolicy'],
+      Resource: [...new Set([...principalArns, ...roles])],
+    },
     { Sid: READ_SNAPSHOT_ROLE_SID, Effect: 'Allow', Action: ['iam:GetRole'], Resource: roles },
   ];
 }
@@ -130,7 +169,8 @@ export function policyDocumentProblems(document: unknown, kind: 'identity' | 'tr
   const d = document as Partial<PolicyDocument> | undefined;
   if (!d || typeof d !== 'object') return ['not a JSON object'];
   if (d.Version !== '2012-10-17') problems.push('Version must be "2012-10-17"');
-  if (!Array.isArray(d.Statement) || d.Statement.length === 0) return [...problems, 'Statement must be a non-empty array'];
+  if (!Array.isArray(d.Statement) || d.Statement.length === 0)
+    return [...problems, 'Statement must be a non-empty array'];
   const sids = new Set<string>();
   d.Statement.forEach((s, i) => {
     const at = `Statement[${i}]${s.Sid ? ` (${s.Sid})` : ''}`;
@@ -142,24 +182,31 @@ export function policyDocumentProblems(document: unknown, kind: 'identity' | 'tr
     if (s.Effect !== 'Allow' && s.Effect !== 'Deny') problems.push(`${at}: Effect must be Allow or Deny`);
     const actions = ([] as string[]).concat(s.Action ?? []);
     if (actions.length === 0) problems.push(`${at}: Action is empty`);
-    for (const a of actions) if (!/^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/.test(a)) problems.push(`${at}: "${a}" is not service:Action`);
+    for (const a of actions)
+      if (!/^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/.test(a)) problems.push(`${at}: "${a}" is not service:Action`);
     const resources = ([] as string[]).concat(s.Resource ?? []);
     if (kind === 'identity') {
       if (s.Principal) problems.push(`${at}: an identity policy has no Principal`);
       if (resources.length === 0) problems.push(`${at}: Resource is empty`);
-      for (const r of resources) if (r !== '*' && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|\*)?:.+/.test(r)) problems.push(`${at}: "${r}" is not an ARN`);
+      for (const r of resources)
+        if (r !== '*' && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|\*)?:.+/.test(r))
+          problems.push(`${at}: "${r}" is not an ARN`);
     } else {
-      if (!s.Principal || Object.keys(s.Principal).length === 0) problems.push(`${at}: a trust policy needs a Principal`);
+      if (!s.Principal || Object.keys(s.Principal).length === 0)
+        problems.push(`${at}: a trust policy needs a Principal`);
       if (resources.length) problems.push(`${at}: a trust policy has no Resource`);
     }
     for (const [op, entries] of Object.entries(s.Condition ?? {})) {
-      if (!/^(String|Arn|Bool|Numeric|Date|IpAddress|Null)/.test(op)) problems.push(`${at}: unknown condition operator ${op}`);
+      if (!/^(String|Arn|Bool|Numeric|Date|IpAddress|Null)/.test(op))
+        problems.push(`${at}: unknown condition operator ${op}`);
       for (const [key, value] of Object.entries(entries)) {
         if (!/^[a-z0-9.-]+:[A-Za-z0-9_/:.-]+$/i.test(key)) problems.push(`${at}: condition key "${key}" is malformed`);
-        if (([] as string[]).concat(value).some((v) => typeof v !== 'string' || v === '')) problems.push(`${at}: condition ${key} needs non-empty strings`);
+        if (([] as string[]).concat(value).some((v) => typeof v !== 'string' || v === ''))
+          problems.push(`${at}: condition ${key} needs non-empty strings`);
       }
     }
   });
-  if (Buffer.byteLength(JSON.stringify(d)) > (kind === 'trust' ? 2048 : 10240)) problems.push(`longer than IAM's ${kind === 'trust' ? '2,048' : '10,240'} characters`);
+  if (Buffer.byteLength(JSON.stringify(d)) > (kind === 'trust' ? 2048 : 10240))
+    problems.push(`longer than IAM's ${kind === 'trust' ? '2,048' : '10,240'} characters`);
   return problems;
 }

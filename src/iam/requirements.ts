@@ -56,7 +56,8 @@ export interface IamFacts {
 
 const ES_HTTP = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPut', 'es:ESHttpPost', 'es:ESHttpDelete'];
 
-export const accountOf = (arn: string | undefined): string | undefined => /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1];
+export const accountOf = (arn: string | undefined): string | undefined =>
+  /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1];
 export const partitionOfRegion = (region: string): string =>
   region.startsWith('cn-') ? 'aws-cn' : region.includes('-gov-') ? 'aws-us-gov' : 'aws';
 
@@ -104,7 +105,10 @@ function sideRequirements(config: MigrationConfig, label: 'source' | 'target', f
     });
   }
   if (side.auth.kind === 'sigv4') {
-    const account = facts.domains?.[label]?.account ?? accountOf(facts.callers?.[label]) ?? accountOf(side.roleToAssume ?? config.credentials.roleToAssume);
+    const account =
+      facts.domains?.[label]?.account ??
+      accountOf(facts.callers?.[label]) ??
+      accountOf(side.roleToAssume ?? config.credentials.roleToAssume);
     const arn = domainArn(side, facts.domains?.[label], account);
     out.push({
       sid: 'CallDomainApis',
@@ -157,14 +161,21 @@ function mergeRequirements(lists: Requirement[][]): Requirement[] {
 export function principalsForRun(config: MigrationConfig, facts: IamFacts): PrincipalNeeds[] {
   const workflowRole = config.credentials.roleToAssume;
   const partition = partitionOfRegion(config.source.region);
-  const fromSts = (label: 'source' | 'target') => (facts.callers?.[label] ? principalArnOf(facts.callers[label]!) : undefined);
-  const base = workflowRole ?? fromSts('source') ?? fromSts('target') ?? '<the identity behind the runner’s AWS credentials>';
+  const fromSts = (label: 'source' | 'target') =>
+    facts.callers?.[label] ? principalArnOf(facts.callers[label]!) : undefined;
+  const base =
+    workflowRole ?? fromSts('source') ?? fromSts('target') ?? '<the identity behind the runner’s AWS credentials>';
   const principalOf = (label: 'source' | 'target') => config[label].roleToAssume ?? base;
 
   const groups = new Map<string, Array<'source' | 'target'>>();
-  for (const label of ['source', 'target'] as const) groups.set(principalOf(label), [...(groups.get(principalOf(label)) ?? []), label]);
-  const chainRoles = [...new Set([config.source.roleToAssume, config.target.roleToAssume].filter((r): r is string => !!r))];
-  const snapshotRoles = [...new Set([config.source.snapshotRoleArn, config.target.snapshotRoleArn].filter((r): r is string => !!r))];
+  for (const label of ['source', 'target'] as const)
+    groups.set(principalOf(label), [...(groups.get(principalOf(label)) ?? []), label]);
+  const chainRoles = [
+    ...new Set([config.source.roleToAssume, config.target.roleToAssume].filter((r): r is string => !!r)),
+  ];
+  const snapshotRoles = [
+    ...new Set([config.source.snapshotRoleArn, config.target.snapshotRoleArn].filter((r): r is string => !!r)),
+  ];
 
   const out: PrincipalNeeds[] = [];
   const selfCheck = (principal: string): Requirement[] =>
@@ -178,7 +189,15 @@ export function principalsForRun(config: MigrationConfig, facts: IamFacts): Prin
             optional: true,
           },
           ...(snapshotRoles.length
-            ? [{ sid: READ_SNAPSHOT_ROLE_SID, actions: ['iam:GetRole'], resources: snapshotRoles, why: "the preflight reading the snapshot role's trust relationship", optional: true }]
+            ? [
+                {
+                  sid: READ_SNAPSHOT_ROLE_SID,
+                  actions: ['iam:GetRole'],
+                  resources: snapshotRoles,
+                  why: "the preflight reading the snapshot role's trust relationship",
+                  optional: true,
+                },
+              ]
             : []),
         ]
       : [];
@@ -186,7 +205,13 @@ export function principalsForRun(config: MigrationConfig, facts: IamFacts): Prin
   // The base identity: the OIDC role (or the runner's own credentials) — it signs the sides without a chained role.
   const baseSides = groups.get(base) ?? [];
   const baseNeeds = mergeRequirements(baseSides.map((label) => sideRequirements(config, label, facts)));
-  if (chainRoles.length) baseNeeds.push({ sid: 'ChainIntoAccountRoles', actions: ['sts:AssumeRole'], resources: chainRoles, why: 'chaining into the per-account roles' });
+  if (chainRoles.length)
+    baseNeeds.push({
+      sid: 'ChainIntoAccountRoles',
+      actions: ['sts:AssumeRole'],
+      resources: chainRoles,
+      why: 'chaining into the per-account roles',
+    });
   out.push({
     kind: workflowRole ? 'workflow-role' : 'caller',
     principal: base,
@@ -194,7 +219,16 @@ export function principalsForRun(config: MigrationConfig, facts: IamFacts): Prin
       ? 'the role the workflow assumes with its GitHub OIDC token (role-to-assume)'
       : 'the identity of the credentials the runner already has (no role-to-assume)',
     sides: baseSides,
-    ...(workflowRole ? { trustPolicy: oidcTrustPolicy({ accountId: accountOf(workflowRole)!, subject: facts.subject, audience: config.credentials.audience, partition }) } : {}),
+    ...(workflowRole
+      ? {
+          trustPolicy: oidcTrustPolicy({
+            accountId: accountOf(workflowRole)!,
+            subject: facts.subject,
+            audience: config.credentials.audience,
+            partition,
+          }),
+        }
+      : {}),
     requirements: [...baseNeeds, ...(baseSides.length ? selfCheck(base) : [])],
   });
 
@@ -205,8 +239,13 @@ export function principalsForRun(config: MigrationConfig, facts: IamFacts): Prin
       principal: role,
       purpose: `the role chained into for the ${sides.join(' and ')} account (${sides.map((s) => `${s}-role-to-assume`).join(', ')})`,
       sides,
-      trustPolicy: chainedRoleTrustPolicy(base.startsWith('arn:') ? base : `arn:${partition}:iam::${accountOf(role)}:root`),
-      requirements: [...mergeRequirements(sides.map((label) => sideRequirements(config, label, facts))), ...selfCheck(role)],
+      trustPolicy: chainedRoleTrustPolicy(
+        base.startsWith('arn:') ? base : `arn:${partition}:iam::${accountOf(role)}:root`,
+      ),
+      requirements: [
+        ...mergeRequirements(sides.map((label) => sideRequirements(config, label, facts))),
+        ...selfCheck(role),
+      ],
     });
   }
 
@@ -214,7 +253,12 @@ export function principalsForRun(config: MigrationConfig, facts: IamFacts): Prin
     const requirements: Requirement[] = [];
     const usedBy = (['source', 'target'] as const).filter((label) => config[label].snapshotRoleArn === role);
     const listed = usedBy.map((label) => bucketArn(config[label]));
-    requirements.push({ sid: 'ListSnapshotBuckets', actions: ['s3:ListBucket'], resources: [...new Set(listed)], why: 'the domain listing its repository' });
+    requirements.push({
+      sid: 'ListSnapshotBuckets',
+      actions: ['s3:ListBucket'],
+      resources: [...new Set(listed)],
+      why: 'the domain listing its repository',
+    });
     if (usedBy.includes('source')) {
       requirements.push({
         sid: 'WriteSourceRepository',

@@ -45,7 +45,10 @@ export function tokenClaims(token: string): Record<string, unknown> | undefined 
  * `environment:` and any custom subject template of the repository); without `id-token: write` it is
  * rebuilt from the run's variables, which cannot see an environment.
  */
-export async function githubSubject(config: MigrationConfig, env: NodeJS.ProcessEnv = process.env): Promise<GithubSubject> {
+export async function githubSubject(
+  config: MigrationConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<GithubSubject> {
   if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
     try {
       const token = await core.getIDToken(config.credentials.audience);
@@ -59,7 +62,8 @@ export async function githubSubject(config: MigrationConfig, env: NodeJS.Process
   const repository = env.GITHUB_REPOSITORY || 'OWNER/REPOSITORY';
   const notes = [
     'The `sub` was rebuilt from GITHUB_REPOSITORY and GITHUB_REF because no OIDC token was available; a job with `environment: NAME` gets `repo:' +
-      `${repository}:environment:NAME` + '` instead.',
+      `${repository}:environment:NAME` +
+      '` instead.',
   ];
   if (env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target') {
     return { subject: `repo:${repository}:pull_request`, from: 'environment', notes };
@@ -67,14 +71,26 @@ export async function githubSubject(config: MigrationConfig, env: NodeJS.Process
   return { subject: `repo:${repository}:ref:${env.GITHUB_REF || 'refs/heads/main'}`, from: 'environment', notes };
 }
 
-export function iamDocumentSet(config: MigrationConfig, subject: GithubSubject, facts: Omit<IamFacts, 'subject'> = {}): IamDocumentSet {
+export function iamDocumentSet(
+  config: MigrationConfig,
+  subject: GithubSubject,
+  facts: Omit<IamFacts, 'subject'> = {},
+): IamDocumentSet {
   const principals = principalsForRun(config, { ...facts, subject: subject.subject });
   const notes = [...subject.notes];
-  if (principals.some((p) => p.requirements.some((r) => r.resources.some((x) => x.includes(':*:') || x.endsWith('domain/*/*'))))) {
-    notes.push('A domain ARN has `*` where the account or domain name could not be read yet (run with credentials that reach the domain to fill it in).');
+  if (
+    principals.some((p) =>
+      p.requirements.some((r) => r.resources.some((x) => x.includes(':*:') || x.endsWith('domain/*/*'))),
+    )
+  ) {
+    notes.push(
+      'A domain ARN has `*` where the account or domain name could not be read yet (run with credentials that reach the domain to fill it in).',
+    );
   }
   if (config.source.auth.kind === 'basic' || config.target.auth.kind === 'basic') {
-    notes.push('A side with basic auth is judged by fine-grained access control, not IAM: map its user to the manage_snapshots role.');
+    notes.push(
+      'A side with basic auth is judged by fine-grained access control, not IAM: map its user to the manage_snapshots role.',
+    );
   }
   return {
     subject: subject.subject,

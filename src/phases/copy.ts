@@ -14,7 +14,18 @@ export async function copyPhase(ctx: RunContext): Promise<{ facts: CopyFacts; de
   if (source.config.bucket === target.config.bucket && source.config.basePath === target.config.basePath) {
     const reason = `source and target use s3://${source.config.bucket}/${source.config.basePath}: nothing to copy`;
     return {
-      facts: { skipped: true, reason, listed: 0, copied: 0, reusedObjects: 0, bytesCopied: 0, bytesTotal: 0, multipart: 0, retries: 0, manifestOk: true },
+      facts: {
+        skipped: true,
+        reason,
+        listed: 0,
+        copied: 0,
+        reusedObjects: 0,
+        bytesCopied: 0,
+        bytesTotal: 0,
+        multipart: 0,
+        retries: 0,
+        manifestOk: true,
+      },
       details: [reason],
     };
   }

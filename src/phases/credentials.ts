@@ -19,11 +19,20 @@ export interface CredentialsOutcome {
   details: string[];
 }
 
-function side(label: 'source' | 'target', cfg: SideConfig, credentials: AwsCredentialIdentityProvider, requestTimeoutMs: number, copyConcurrency: number): Side {
+function side(
+  label: 'source' | 'target',
+  cfg: SideConfig,
+  credentials: AwsCredentialIdentityProvider,
+  requestTimeoutMs: number,
+  copyConcurrency: number,
+): Side {
   return {
     config: cfg,
     credentials,
-    domain: new Domain(createDomainClient({ endpoint: cfg.endpoint, region: cfg.region, auth: cfg.auth, credentials, requestTimeoutMs }), label),
+    domain: new Domain(
+      createDomainClient({ endpoint: cfg.endpoint, region: cfg.region, auth: cfg.auth, credentials, requestTimeoutMs }),
+      label,
+    ),
     s3: countRetries(
       new S3Client({
         region: cfg.region,
@@ -60,7 +69,10 @@ export async function credentialsPhase(config: MigrationConfig): Promise<Credent
   const target = side('target', config.target, providerFor(config.target), requestTimeoutMs, config.copy.concurrency);
 
   const details = [`credentials from ${base.origin}`];
-  for (const [label, s] of [['source', source], ['target', target]] as const) {
+  for (const [label, s] of [
+    ['source', source],
+    ['target', target],
+  ] as const) {
     const me = await stsClient(s.config.region, requestTimeoutMs, s.credentials).send(new GetCallerIdentityCommand({}));
     details.push(`${label}: ${me.Arn} (account ${me.Account})`);
   }

@@ -20,7 +20,11 @@ const sum = (xs: number[]) => xs.reduce((n, x) => n + (x ?? 0), 0);
 const sameShards = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Why this index must be restored again, or undefined when the target already holds what the source holds. */
-export function whyChanged(source: IndexSeqNos | undefined, target: IndexSeqNos | undefined, baseline?: IndexSeqNos): string | undefined {
+export function whyChanged(
+  source: IndexSeqNos | undefined,
+  target: IndexSeqNos | undefined,
+  baseline?: IndexSeqNos,
+): string | undefined {
   if (!source) return 'not readable on the source';
   if (!target) return 'not open on the target';
   if (!sameShards(source.maxSeqNo, target.maxSeqNo)) {

@@ -47,7 +47,8 @@ export async function replayChanges(
     const to = stats.source.get(e.source)?.maxSeqNo;
     const copy = stats.target.get(e.target);
     if (!from || !to) out.restore.push({ ...e, why: 'no record of what its target copy holds' });
-    else if (!copy || copy.maxSeqNo.length !== to.length || from.length !== to.length) out.restore.push({ ...e, why: 'its target copy is not open' });
+    else if (!copy || copy.maxSeqNo.length !== to.length || from.length !== to.length)
+      out.restore.push({ ...e, why: 'its target copy is not open' });
     else candidates.push({ ...e, from, to });
   }
   if (candidates.length === 0) return out;
@@ -88,7 +89,12 @@ export async function replayChanges(
   await eachLimited(written, async (w) => {
     const [s, t] = await Promise.all([source.domain.count(w.source), target.domain.count(w.target)]);
     if (s === t) out.replayed.push(w);
-    else out.restore.push({ source: w.source, target: w.target, why: `documents were deleted since its target copy (source ${s}, target ${t} after the replay)` });
+    else
+      out.restore.push({
+        source: w.source,
+        target: w.target,
+        why: `documents were deleted since its target copy (source ${s}, target ${t} after the replay)`,
+      });
   });
   return out;
 }

@@ -16,7 +16,13 @@ import { copyPhase } from './copy.js';
 import { changesSincePhaseOne, type IndexChanges, type SeqNoStats } from './cutover-changes.js';
 import { replayChanges } from './cutover-replay.js';
 import { restoreIndices } from './restore.js';
-import { MAX_CATCH_UP_PASSES, catchUpSnapshotName, finalSnapshotName, runSnapshotNames, takeSnapshot } from './snapshot.js';
+import {
+  MAX_CATCH_UP_PASSES,
+  catchUpSnapshotName,
+  finalSnapshotName,
+  runSnapshotNames,
+  takeSnapshot,
+} from './snapshot.js';
 
 /**
  * First poll interval of the cut-over's waits (it grows from there, see util/poll.ts): inside the window
@@ -38,9 +44,16 @@ type Entry = { source: string; target: string };
 type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
 /** One move of some indices: an incremental snapshot of them, the copy of its new objects, a restore over the target copies. */
-async function move(ctx: RunContext, snapshot: string, entries: Entry[], step: Step): Promise<{ snapshot: SnapshotFacts; copy: CopyFacts }> {
+async function move(
+  ctx: RunContext,
+  snapshot: string,
+  entries: Entry[],
+  step: Step,
+): Promise<{ snapshot: SnapshotFacts; copy: CopyFacts }> {
   const intervalMs = Math.min(CUTOVER_POLL_MS, ctx.config.pollIntervalMs);
-  const taken = await step(`snapshot ${snapshot}`, () => takeSnapshot(ctx, { name: snapshot, indices: entries.map((e) => e.source), intervalMs, repositoryReady: true }));
+  const taken = await step(`snapshot ${snapshot}`, () =>
+    takeSnapshot(ctx, { name: snapshot, indices: entries.map((e) => e.source), intervalMs, repositoryReady: true }),
+  );
   const copied = await step('copy of new objects', () => copyPhase(ctx));
   await step(`restore of ${entries.length} ${entries.length === 1 ? 'index' : 'indices'}`, () =>
     restoreIndices(ctx, { snapshot, entries, replace: true, intervalMs, repositoryReady: true }),
@@ -69,7 +82,10 @@ function settledSourceStats(ctx: RunContext, indices: string[]): Promise<SeqNoSt
   );
 }
 
-export async function cutoverPhase(ctx: RunContext, input: CutoverInput): Promise<{ facts: CutoverFacts; details: string[] }> {
+export async function cutoverPhase(
+  ctx: RunContext,
+  input: CutoverInput,
+): Promise<{ facts: CutoverFacts; details: string[] }> {
   const { config, source, target, log } = ctx;
   const plan = ctx.plan!.migrate;
   const sources = plan.map((m) => m.source);
@@ -107,18 +123,28 @@ export async function cutoverPhase(ctx: RunContext, input: CutoverInput): Promis
   const passes: CatchUpPass[] = [];
   for (let pass = 1; pass <= MAX_CATCH_UP_PASSES; pass++) {
     const started = Date.now();
-    const [sourceNow, targetNow] = await Promise.all([source.domain.seqNoStats(sources), target.domain.seqNoStats(targets)]);
+    const [sourceNow, targetNow] = await Promise.all([
+      source.domain.seqNoStats(sources),
+      target.domain.seqNoStats(targets),
+    ]);
     const changes = changesSincePhaseOne(plan, { source: sourceNow, target: targetNow, baseline });
     if (changes.changed.length === 0) break;
     const name = catchUpSnapshotName(config.snapshot, pass);
-    log.info(`catch-up ${pass}: ${changes.changed.map((c) => c.source).join(', ')} moved on; moving ${changes.changed.length === 1 ? 'it' : 'them'} again while writes go on`);
+    log.info(
+      `catch-up ${pass}: ${changes.changed.map((c) => c.source).join(', ')} moved on; moving ${changes.changed.length === 1 ? 'it' : 'them'} again while writes go on`,
+    );
     const entries = changedEntries(changes);
     const moved = await move(ctx, name, entries, logged);
     for (const e of entries) {
       const seen = sourceNow.get(e.source);
       if (seen) (baseline ??= new Map()).set(e.source, seen);
     }
-    passes.push({ snapshot: name, changed: entries.map((e) => e.source), copiedObjects: moved.copy.copied, ms: Date.now() - started });
+    passes.push({
+      snapshot: name,
+      changed: entries.map((e) => e.source),
+      copiedObjects: moved.copy.copied,
+      ms: Date.now() - started,
+    });
     // A pass moves what was written during the one before. Once passes stop getting shorter, the backlog
     // is down to what one pass costs anyway, and another pass would not shorten the window.
     const before = passes.at(-2);
@@ -134,33 +160,49 @@ export async function cutoverPhase(ctx: RunContext, input: CutoverInput): Promis
   facts.unchanged = changes.unchanged;
   for (const c of changes.changed) log.info(`changed since phase 1: ${c.source} (${c.reason})`);
   if (changes.unchanged.length) log.info(`unchanged since phase 1: ${changes.unchanged.join(', ')}`);
-  if (!baseline) log.info('no phase-1 baseline (its snapshot came from an earlier attempt): indices compared with the target only');
+  if (!baseline)
+    log.info('no phase-1 baseline (its snapshot came from an earlier attempt): indices compared with the target only');
 
   const finalName = finalSnapshotName(config.snapshot);
   if (changes.changed.length) {
     const replay = await windowStep('replay of changed documents', () =>
-      replayChanges(ctx, changedEntries(changes), { source: sourceStats, target: targetStats, ...(baseline ? { copyTakenAt: baseline } : {}) }),
+      replayChanges(ctx, changedEntries(changes), {
+        source: sourceStats,
+        target: targetStats,
+        ...(baseline ? { copyTakenAt: baseline } : {}),
+      }),
     );
     for (const r of replay.replayed) log.info(`replayed ${r.documents} documents into ${r.target}`);
     for (const r of replay.restore) log.info(`restoring ${r.source} from ${finalName} instead: ${r.why}`);
-    if (replay.replayed.length) facts.replayed = replay.replayed.map((r) => ({ source: r.source, documents: r.documents }));
+    if (replay.replayed.length)
+      facts.replayed = replay.replayed.map((r) => ({ source: r.source, documents: r.documents }));
     if (replay.restore.length) {
       facts.restoredInWindow = replay.restore.map((r) => ({ source: r.source, why: r.why }));
-      const moved = await move(ctx, finalName, replay.restore.map(({ source: s, target: t }) => ({ source: s, target: t })), windowStep);
+      const moved = await move(
+        ctx,
+        finalName,
+        replay.restore.map(({ source: s, target: t }) => ({ source: s, target: t })),
+        windowStep,
+      );
       facts.snapshot = moved.snapshot;
       facts.copy = moved.copy;
     }
   }
 
   const details: string[] = [];
-  if (passes.length) details.push(`${passes.length} catch-up ${passes.length === 1 ? 'pass' : 'passes'} before the write block: ${passes.map((p) => `${p.changed.length} indices in ${formatDuration(p.ms)}`).join(', ')}`);
+  if (passes.length)
+    details.push(
+      `${passes.length} catch-up ${passes.length === 1 ? 'pass' : 'passes'} before the write block: ${passes.map((p) => `${p.changed.length} indices in ${formatDuration(p.ms)}`).join(', ')}`,
+    );
   details.push(
     changes.changed.length
       ? `${changes.changed.length} of ${plan.length} indices changed since phase 1: ${facts.replayed?.length ?? 0} replayed (${(facts.replayed ?? []).reduce((n, r) => n + r.documents, 0)} documents), ${facts.restoredInWindow?.length ?? 0} restored from ${finalName}`
       : `none of ${plan.length} indices changed since phase 1: nothing to move`,
   );
-  if (facts.copy && !facts.copy.skipped) details.push(`${facts.copy.copied} new objects copied, ${facts.copy.reusedObjects} already there`);
-  if (facts.staleSnapshotsDeleted) details.push(`stale snapshots of an earlier attempt taken again: ${facts.staleSnapshotsDeleted.join(', ')}`);
+  if (facts.copy && !facts.copy.skipped)
+    details.push(`${facts.copy.copied} new objects copied, ${facts.copy.reusedObjects} already there`);
+  if (facts.staleSnapshotsDeleted)
+    details.push(`stale snapshots of an earlier attempt taken again: ${facts.staleSnapshotsDeleted.join(', ')}`);
   details.push(`inside the write block: ${facts.steps.map((s) => `${s.step} ${formatDuration(s.ms)}`).join(', ')}`);
   return { facts, details };
 }

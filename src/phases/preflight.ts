@@ -10,13 +10,25 @@ import { principalsForRun } from '../iam/requirements.js';
 import { planIndices, renameCollisions, type IndexPlan } from '../indices.js';
 import { bucketCheck, registrationCheck, repositoryPathCheck } from '../preflight/buckets.js';
 import { Checks } from '../preflight/checks.js';
-import { compatibilityCheck, decodeCreatedVersion, parseVersion, versionText, type EngineVersion } from '../preflight/compatibility.js';
+import {
+  compatibilityCheck,
+  decodeCreatedVersion,
+  parseVersion,
+  versionText,
+  type EngineVersion,
+} from '../preflight/compatibility.js';
 import { explainDomainError, inspectDomain, type DomainFacts, type SideLabel } from '../preflight/domains.js';
 import { forecast } from '../preflight/forecast.js';
 import { identityCheck, type Identity } from '../preflight/identity.js';
 import { accessControlCheck, permissionChecks } from '../preflight/passrole.js';
 import { snapshotsCheck } from '../preflight/snapshots.js';
-import { capacityCheck, collisionCheck, restoreSettingsCheck, settingsChecks, type SourceIndex } from '../preflight/target.js';
+import {
+  capacityCheck,
+  collisionCheck,
+  restoreSettingsCheck,
+  settingsChecks,
+  type SourceIndex,
+} from '../preflight/target.js';
 import { formatBytes, formatCount, formatDuration, plural } from '../report/format.js';
 import { runSnapshotNames } from './snapshot.js';
 
@@ -30,7 +42,14 @@ export interface PreflightOutcome {
 }
 
 /** Settings the checks read from each source index (names or wildcards of `GET <index>/_settings/<names>`). */
-const SETTINGS_READ = ['index.version.created', 'index.number_of_shards', 'index.number_of_replicas', 'index.auto_expand_replicas', 'index.routing.allocation.*', 'index.analysis.*'];
+const SETTINGS_READ = [
+  'index.version.created',
+  'index.number_of_shards',
+  'index.number_of_replicas',
+  'index.auto_expand_replicas',
+  'index.routing.allocation.*',
+  'index.analysis.*',
+];
 
 /** Runs checks side by side but keeps their rows in the order given, so the table reads the same every run. */
 async function together<T>(checks: Checks, ...fns: Array<(c: Checks) => Promise<T>>): Promise<T[]> {
@@ -40,10 +59,14 @@ async function together<T>(checks: Checks, ...fns: Array<(c: Checks) => Promise<
   return results;
 }
 
-const principalFor = (ctx: RunContext, label: SideLabel) => ctx[label].config.roleToAssume ?? ctx.config.credentials.roleToAssume ?? `the ${label} credentials`;
+const principalFor = (ctx: RunContext, label: SideLabel) =>
+  ctx[label].config.roleToAssume ?? ctx.config.credentials.roleToAssume ?? `the ${label} credentials`;
 
 /** Which indices move: the existing rules (user indices only, names must exist, open, distinct after renaming). */
-async function indexSelection(ctx: RunContext, checks: Checks): Promise<{ plan: IndexPlan; aliases: string[] } | undefined> {
+async function indexSelection(
+  ctx: RunContext,
+  checks: Checks,
+): Promise<{ plan: IndexPlan; aliases: string[] } | undefined> {
   const { config, source } = ctx;
   const id = 'source.indices';
   const check = 'Indices to migrate';
@@ -64,19 +87,32 @@ async function indexSelection(ctx: RunContext, checks: Checks): Promise<{ plan: 
     checks.fail(
       id,
       check,
-      `\`indices\` (${config.indices.join(',')}) matches no user index on the source` + (plan.excluded.length ? ` (only system indices, which are never migrated: ${plan.excluded.join(', ')})` : ''),
+      `\`indices\` (${config.indices.join(',')}) matches no user index on the source` +
+        (plan.excluded.length ? ` (only system indices, which are never migrated: ${plan.excluded.join(', ')})` : ''),
       'List the indices or patterns to migrate, e.g. `indices: "orders-*,products"`.',
     );
     return undefined;
   }
-  const missing = config.indices.filter((p) => !p.startsWith('-') && !p.includes('*') && !resolved.some((r) => r.index === p) && !aliases.includes(p));
+  const missing = config.indices.filter(
+    (p) => !p.startsWith('-') && !p.includes('*') && !resolved.some((r) => r.index === p) && !aliases.includes(p),
+  );
   if (missing.length) {
-    checks.fail(id, check, `\`indices\` names ${missing.join(', ')}, which the source does not have (neither an index nor an alias)`, 'Fix the name or use a pattern.');
+    checks.fail(
+      id,
+      check,
+      `\`indices\` names ${missing.join(', ')}, which the source does not have (neither an index nor an alias)`,
+      'Fix the name or use a pattern.',
+    );
     return undefined;
   }
   const closed = resolved.filter((r) => !r.open && !plan.excluded.includes(r.index));
   if (closed.length) {
-    checks.fail(id, check, `closed source indices cannot be snapshotted: ${closed.map((c) => c.index).join(', ')}`, `Open them or exclude them in \`indices\` (e.g. "-${closed[0]!.index}").`);
+    checks.fail(
+      id,
+      check,
+      `closed source indices cannot be snapshotted: ${closed.map((c) => c.index).join(', ')}`,
+      `Open them or exclude them in \`indices\` (e.g. "-${closed[0]!.index}").`,
+    );
     return undefined;
   }
   const collisions = renameCollisions(plan);
@@ -117,7 +153,10 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
     (c) => identityCheck(source, 'source', sd!, c),
     (c) => identityCheck(target, 'target', td!, c),
   );
-  for (const [label, facts] of [['source', sd!], ['target', td!]] as const) {
+  for (const [label, facts] of [
+    ['source', sd!],
+    ['target', td!],
+  ] as const) {
     if (facts.info) {
       record[label].engine = facts.info.engine;
       record[label].version = facts.version;
@@ -126,7 +165,11 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
 
   // The IAM documents again, now with the accounts, domain names and caller identities just found.
   const subject = record.iamDocuments
-    ? { subject: record.iamDocuments.subject, from: record.iamDocuments.subjectFrom, notes: record.iamDocuments.notes.filter((n) => n.startsWith('The `sub`')) }
+    ? {
+        subject: record.iamDocuments.subject,
+        from: record.iamDocuments.subjectFrom,
+        notes: record.iamDocuments.notes.filter((n) => n.startsWith('The `sub`')),
+      }
     : await githubSubject(config);
   const iamFacts = {
     callers: { ...(sourceId ? { source: sourceId.arn } : {}), ...(targetId ? { target: targetId.arn } : {}) },
@@ -159,7 +202,10 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
     const writer = engineVersion(sd!);
     const reader = engineVersion(td!);
     if (writer && reader && indices.length) {
-      const versions = indices.map((i) => ({ index: i.index, created: decodeCreatedVersion(Number(i.settings['index.version.created'])) }));
+      const versions = indices.map((i) => ({
+        index: i.index,
+        created: decodeCreatedVersion(Number(i.settings['index.version.created'])),
+      }));
       for (const v of versions) if (v.created) created.set(v.index, versionText(v.created));
       compatibilityCheck(checks, writer, reader, versions);
     } else if (indices.length) {
@@ -182,7 +228,14 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
   );
 
   // Permissions: IAM's simulation of every statement this run needs, the snapshot role's trust, FGAC.
-  await checks.guard('iam', 'IAM permissions', () => permissionChecks(ctx, principalsForRun(config, { ...iamFacts, subject: subject.subject }), { source: sourceId, target: targetId }, checks));
+  await checks.guard('iam', 'IAM permissions', () =>
+    permissionChecks(
+      ctx,
+      principalsForRun(config, { ...iamFacts, subject: subject.subject }),
+      { source: sourceId, target: targetId },
+      checks,
+    ),
+  );
   await together(
     checks,
     (c) => (sd!.reachable ? accessControlCheck(source, 'source', sourceId, c) : Promise.resolve()),
@@ -202,18 +255,34 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
     const clusterSettings = await target.domain.allocationSettings().catch(() => ({}) as Record<string, string>);
     settingsChecks(config, indices, td!.nodes ?? [], clusterSettings, checks);
     await checks.guard('target.capacity', 'Target storage for the restored indices', async () => {
-      capacity = await capacityCheck(config, indices, target.domain, td!.nodes ?? [], clusterSettings, replaces, checks);
+      capacity = await capacityCheck(
+        config,
+        indices,
+        target.domain,
+        td!.nodes ?? [],
+        clusterSettings,
+        replaces,
+        checks,
+      );
     });
   }
 
   if (selection && indices.length) {
-    record.plan = forecast(config, indices, { reuses, replaces, bytesNeeded: capacity.needed, ...(capacity.free !== undefined ? { bytesFree: capacity.free } : {}), created });
+    record.plan = forecast(config, indices, {
+      reuses,
+      replaces,
+      bytesNeeded: capacity.needed,
+      ...(capacity.free !== undefined ? { bytesFree: capacity.free } : {}),
+      created,
+    });
   }
 
   const failed = checks.failed;
   if (failed.length || !selection) {
     const list = failed.map((f) => `  - ${f.check}: ${f.found}${f.fix ? ` → ${f.fix}` : ''}`).join('\n');
-    throw new PreflightError(`${failed.length} preflight check${failed.length === 1 ? '' : 's'} failed; nothing was changed:\n${list}`);
+    throw new PreflightError(
+      `${failed.length} preflight check${failed.length === 1 ? '' : 's'} failed; nothing was changed:\n${list}`,
+    );
   }
   const warned = checks.rows.filter((r) => r.result === 'warn').length;
   const p = record.plan;
@@ -223,7 +292,9 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
     `${selection.plan.migrate.length} indices to migrate${selection.plan.excluded.length ? `, ${selection.plan.excluded.length} system indices excluded` : ''}` +
       (p ? ` (${formatCount(p.snapshot.documents)} documents, ${formatBytes(p.snapshot.primaryBytes)})` : ''),
   ];
-  if (p && !p.copy.skipped) details.push(`copy ≈ ${formatCount(p.copy.objectsEstimate)} objects, ${formatBytes(p.copy.bytesEstimate)}, ~${formatDuration(p.copy.estimatedMs)}`);
+  if (p && !p.copy.skipped)
+    details.push(
+      `copy ≈ ${formatCount(p.copy.objectsEstimate)} objects, ${formatBytes(p.copy.bytesEstimate)}, ~${formatDuration(p.copy.estimatedMs)}`,
+    );
   return { plan: selection.plan, details };
 }
-

@@ -22,7 +22,10 @@ type Entry = { source: string; target: string };
  * closes target indices, right after copying such a snapshot, so an attempt killed between the close and
  * the restore leaves exactly this behind (a closed index's recovery no longer names the snapshot).
  */
-async function ownedByThisRun(ctx: RunContext, targets: Array<{ index: string; status: string }>): Promise<{ ours: string[]; foreign: string[] }> {
+async function ownedByThisRun(
+  ctx: RunContext,
+  targets: Array<{ index: string; status: string }>,
+): Promise<{ ours: string[]; foreign: string[] }> {
   const { config, target } = ctx;
   const ourSnapshots = runSnapshotNames(config.snapshot);
   const ours: string[] = [];
@@ -31,7 +34,9 @@ async function ownedByThisRun(ctx: RunContext, targets: Array<{ index: string; s
   for (const t of targets) {
     const b = await target.domain.call('GET', `/${encodeURIComponent(t.index)}/_recovery`).catch(() => undefined);
     const shards: any[] = b?.[t.index]?.shards ?? [];
-    let mine = shards.length > 0 && shards.every((s) => !s.primary || (s.type === 'SNAPSHOT' && ourSnapshots.includes(s.source?.snapshot)));
+    let mine =
+      shards.length > 0 &&
+      shards.every((s) => !s.primary || (s.type === 'SNAPSHOT' && ourSnapshots.includes(s.source?.snapshot)));
     if (!mine && t.status === 'close') {
       cutoverCopied ??= await seesCutoverSnapshot(ctx);
       mine = cutoverCopied;
@@ -67,18 +72,30 @@ export interface RestoreRequest {
   repositoryReady?: boolean;
 }
 
-export async function restoreIndices(ctx: RunContext, request: RestoreRequest): Promise<{ facts: RestoreFacts; details: string[] }> {
+export async function restoreIndices(
+  ctx: RunContext,
+  request: RestoreRequest,
+): Promise<{ facts: RestoreFacts; details: string[] }> {
   const { config, target, log } = ctx;
   const repository = target.config.repository;
   const { snapshot, entries } = request;
-  const wait = { intervalMs: request.intervalMs ?? config.pollIntervalMs, timeoutMs: config.timeouts.restoreMs, timeoutInput: 'restore-timeout-minutes', signal: ctx.signal };
+  const wait = {
+    intervalMs: request.intervalMs ?? config.pollIntervalMs,
+    timeoutMs: config.timeouts.restoreMs,
+    timeoutInput: 'restore-timeout-minutes',
+    signal: ctx.signal,
+  };
 
   if (!request.repositoryReady) {
     const registration = await ensureRepository(target.domain, repository, target.config, true);
-    log.info(`repository ${repository} ${registration} read-only and verified on the target (s3://${target.config.bucket}/${target.config.basePath})`);
+    log.info(
+      `repository ${repository} ${registration} read-only and verified on the target (s3://${target.config.bucket}/${target.config.basePath})`,
+    );
   }
   if (!(await target.domain.getSnapshot(repository, snapshot))) {
-    throw new RestoreError(`the target cannot see snapshot ${snapshot} in repository ${repository}; was the copy to s3://${target.config.bucket}/${target.config.basePath} complete?`);
+    throw new RestoreError(
+      `the target cannot see snapshot ${snapshot} in repository ${repository}; was the copy to s3://${target.config.bucket}/${target.config.basePath} complete?`,
+    );
   }
 
   // Existing target indices: ours from an earlier attempt are kept (or, in phase 2, replaced); others
@@ -97,7 +114,10 @@ export async function restoreIndices(ctx: RunContext, request: RestoreRequest): 
     // Closed rather than deleted: a restore over a closed index reuses its identical files, so only the
     // segments written since phase 1 travel; and an attempt killed here leaves the index, not a gap.
     const open = existing.filter((e) => e.status !== 'close').map((e) => e.index);
-    if (foreign.length) log.warning(`replacing target indices this run did not restore (overwrite-existing-indices): ${foreign.join(', ')}`);
+    if (foreign.length)
+      log.warning(
+        `replacing target indices this run did not restore (overwrite-existing-indices): ${foreign.join(', ')}`,
+      );
     if (open.length) await target.domain.closeIndices(open);
     toRestore = entries;
   } else {
@@ -141,11 +161,13 @@ export async function restoreIndices(ctx: RunContext, request: RestoreRequest): 
     async () => {
       const present = await target.domain.existingIndices(names);
       // A closed index is not restored yet (phase 2 closes them just before its restore).
-      if (present.length < names.length || (request.replace && present.some((p) => p.status === 'close'))) return undefined;
+      if (present.length < names.length || (request.replace && present.some((p) => p.status === 'close')))
+        return undefined;
       const [health, recovery] = await Promise.all([target.domain.health(names), target.domain.recovery(names)]);
       log.info(recoveryProgressLine({ ...recovery, elapsedMs: Date.now() - started }));
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
-      if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal) return undefined;
+      if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal)
+        return undefined;
       // Phase 2: the recovery shown must be this restore's, not the one phase 1 finished.
       return request.replace && !(await restoredFrom(ctx, names, snapshot)) ? undefined : true;
     },
@@ -153,7 +175,12 @@ export async function restoreIndices(ctx: RunContext, request: RestoreRequest): 
   );
 
   return {
-    facts: { repository, restored: entries.map((m) => ({ source: m.source, target: m.target })), deletedBeforeRestore: foreign, kept },
+    facts: {
+      repository,
+      restored: entries.map((m) => ({ source: m.source, target: m.target })),
+      deletedBeforeRestore: foreign,
+      kept,
+    },
     details: [
       request.replace
         ? `${toRestore.length} indices restored from ${snapshot} over their phase-1 copies`
@@ -167,6 +194,8 @@ async function restoredFrom(ctx: RunContext, names: string[], snapshot: string):
   const b = await ctx.target.domain.call('GET', `/${names.map(encodeURIComponent).join(',')}/_recovery`);
   return names.every((n) => {
     const shards: any[] = b?.[n]?.shards ?? [];
-    return shards.length > 0 && shards.every((s) => !s.primary || (s.type === 'SNAPSHOT' && s.source?.snapshot === snapshot));
+    return (
+      shards.length > 0 && shards.every((s) => !s.primary || (s.type === 'SNAPSHOT' && s.source?.snapshot === snapshot))
+    );
   });
 }

@@ -15,7 +15,8 @@ export class SnapshotError extends Error {
 }
 
 const isConcurrentSnapshot = (err: unknown) =>
-  err instanceof DomainError && (err.type === 'concurrent_snapshot_execution_exception' || /concurrent snapshot/i.test(err.message));
+  err instanceof DomainError &&
+  (err.type === 'concurrent_snapshot_execution_exception' || /concurrent snapshot/i.test(err.message));
 
 export function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotFacts; details: string[] }> {
   return takeSnapshot(ctx, { name: ctx.config.snapshot, indices: ctx.plan!.migrate.map((m) => m.source) });
@@ -30,15 +31,25 @@ export interface SnapshotRequest {
   repositoryReady?: boolean;
 }
 
-export async function takeSnapshot(ctx: RunContext, request: SnapshotRequest): Promise<{ facts: SnapshotFacts; details: string[] }> {
+export async function takeSnapshot(
+  ctx: RunContext,
+  request: SnapshotRequest,
+): Promise<{ facts: SnapshotFacts; details: string[] }> {
   const { config, source, log } = ctx;
   const repository = source.config.repository;
   const { name, indices } = request;
-  const wait = { intervalMs: request.intervalMs ?? config.pollIntervalMs, timeoutMs: config.timeouts.snapshotMs, timeoutInput: 'snapshot-timeout-minutes', signal: ctx.signal };
+  const wait = {
+    intervalMs: request.intervalMs ?? config.pollIntervalMs,
+    timeoutMs: config.timeouts.snapshotMs,
+    timeoutInput: 'snapshot-timeout-minutes',
+    signal: ctx.signal,
+  };
 
   if (!request.repositoryReady) {
     const registration = await ensureRepository(source.domain, repository, source.config, false);
-    log.info(`repository ${repository} ${registration} and verified on the source (s3://${source.config.bucket}/${source.config.basePath})`);
+    log.info(
+      `repository ${repository} ${registration} and verified on the source (s3://${source.config.bucket}/${source.config.basePath})`,
+    );
   }
 
   let info = await source.domain.getSnapshot(repository, name);
@@ -58,11 +69,14 @@ export async function takeSnapshot(ctx: RunContext, request: SnapshotRequest): P
             // Another snapshot started between our look and our request: wait for it like the others.
             if (isConcurrentSnapshot(err)) return undefined;
             // A 504 from the domain's front end: the request may still have been accepted. Look.
-            if (err instanceof DomainError && err.status === 504 && (await source.domain.getSnapshot(repository, name))) return true;
+            if (err instanceof DomainError && err.status === 504 && (await source.domain.getSnapshot(repository, name)))
+              return true;
             throw err;
           }
         }
-        log.info(`waiting: snapshot ${running.map((r) => `${r.repository}/${r.snapshot} (${r.state})`).join(', ')} is running on the source`);
+        log.info(
+          `waiting: snapshot ${running.map((r) => `${r.repository}/${r.snapshot} (${r.state})`).join(', ')} is running on the source`,
+        );
         return undefined;
       },
       { ...wait, what: 'other snapshots on the source to finish' },
@@ -74,7 +88,8 @@ export async function takeSnapshot(ctx: RunContext, request: SnapshotRequest): P
   info = await poll<SnapshotInfo>(
     async () => {
       const current = await source.domain.getSnapshot(repository, name);
-      if (!current) throw new SnapshotError(`snapshot ${name} disappeared from repository ${repository} while it was running`);
+      if (!current)
+        throw new SnapshotError(`snapshot ${name} disappeared from repository ${repository} while it was running`);
       if (current.state !== 'IN_PROGRESS' && current.state !== 'STARTED') return current;
       const status = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
       if (status) {
@@ -103,11 +118,24 @@ export async function takeSnapshot(ctx: RunContext, request: SnapshotRequest): P
   }
   const missing = indices.filter((i) => !info!.indices.includes(i));
   if (missing.length) {
-    throw new SnapshotError(`snapshot ${name} does not contain ${missing.join(', ')} (it was taken before these existed); use a new \`snapshot\` name`);
+    throw new SnapshotError(
+      `snapshot ${name} does not contain ${missing.join(', ')} (it was taken before these existed); use a new \`snapshot\` name`,
+    );
   }
   return {
-    facts: { repository, snapshot: name, state: info.state, indices: info.indices, shardsTotal: shards.total, shardsFailed: shards.failed, reused, ...(foundState ? { foundState } : {}) },
-    details: [`${name}: ${info.state}, ${shards.total} shards, ${info.indices.length} indices${reused ? ' (reused from an earlier attempt)' : ''}`],
+    facts: {
+      repository,
+      snapshot: name,
+      state: info.state,
+      indices: info.indices,
+      shardsTotal: shards.total,
+      shardsFailed: shards.failed,
+      reused,
+      ...(foundState ? { foundState } : {}),
+    },
+    details: [
+      `${name}: ${info.state}, ${shards.total} shards, ${info.indices.length} indices${reused ? ' (reused from an earlier attempt)' : ''}`,
+    ],
   };
 }
 

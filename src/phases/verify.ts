@@ -28,8 +28,14 @@ export async function verifyPhase(ctx: RunContext): Promise<{ facts: Verificatio
   const targets = plan.migrate.map((m) => m.target);
   const presentOnTarget = new Set((await target.domain.existingIndices(targets)).map((r) => r.index));
 
-  await Promise.all([source.domain.refresh(sources), presentOnTarget.size ? target.domain.refresh([...presentOnTarget]) : undefined]);
-  const [sourceAliases, targetAliases] = await Promise.all([source.domain.aliases(sources), target.domain.aliases([...presentOnTarget])]);
+  await Promise.all([
+    source.domain.refresh(sources),
+    presentOnTarget.size ? target.domain.refresh([...presentOnTarget]) : undefined,
+  ]);
+  const [sourceAliases, targetAliases] = await Promise.all([
+    source.domain.aliases(sources),
+    target.domain.aliases([...presentOnTarget]),
+  ]);
 
   const rows = await mapLimit(plan.migrate, COUNT_CONCURRENCY, async (m): Promise<IndexComparison> => {
     const onTarget = presentOnTarget.has(m.target);
@@ -42,7 +48,11 @@ export async function verifyPhase(ctx: RunContext): Promise<{ facts: Verificatio
     // Without include-aliases the target is expected to have none of the source's aliases.
     const expectedAliases = config.includeAliases ? sa : [];
     const aliasesMatch = onTarget && JSON.stringify(expectedAliases) === JSON.stringify(ta);
-    const status = !onTarget ? 'missing' : sourceCount !== null && sourceCount === targetCount && aliasesMatch ? 'match' : 'mismatch';
+    const status = !onTarget
+      ? 'missing'
+      : sourceCount !== null && sourceCount === targetCount && aliasesMatch
+        ? 'match'
+        : 'mismatch';
     return {
       sourceIndex: m.source,
       targetIndex: m.target,
@@ -52,7 +62,11 @@ export async function verifyPhase(ctx: RunContext): Promise<{ facts: Verificatio
       sourceAliases: sa,
       targetAliases: ta,
       aliasesMatch,
-      note: !onTarget ? 'not on the target' : !aliasesMatch ? `aliases differ: source [${expectedAliases.join(', ')}], target [${ta.join(', ')}]` : undefined,
+      note: !onTarget
+        ? 'not on the target'
+        : !aliasesMatch
+          ? `aliases differ: source [${expectedAliases.join(', ')}], target [${ta.join(', ')}]`
+          : undefined,
     };
   });
   for (const index of plan.excluded) {

@@ -2,7 +2,12 @@
 // and these credentials reach them; what already lies at each repository path (a destination holding
 // someone else's repository would be overwritten by the copy); and whether a repository of that name is
 // already registered on a domain for another place.
-import { GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  GetBucketLocationCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
 import type { MigrationConfig } from '../config.js';
 import { retryTally } from '../retry-tally.js';
 import type { Side } from '../context.js';
@@ -27,11 +32,26 @@ export async function bucketCheck(side: Side, label: SideLabel, principal: strin
   } catch (err) {
     const status = awsStatus(err);
     if (status === 404 || awsErrorName(err) === 'NotFound' || awsErrorName(err) === 'NoSuchBucket') {
-      checks.fail(id, check, `${bucket} does not exist`, `Create bucket ${bucket} in ${side.config.region} (or fix ${label}-bucket).`);
+      checks.fail(
+        id,
+        check,
+        `${bucket} does not exist`,
+        `Create bucket ${bucket} in ${side.config.region} (or fix ${label}-bucket).`,
+      );
     } else if (status === 301 || awsErrorName(err) === 'PermanentRedirect') {
-      checks.fail(id, check, `${bucket} is not in ${side.config.region}`, `A domain registers only a bucket in its own Region: use a bucket in ${side.config.region} for ${label}-bucket.`);
+      checks.fail(
+        id,
+        check,
+        `${bucket} is not in ${side.config.region}`,
+        `A domain registers only a bucket in its own Region: use a bucket in ${side.config.region} for ${label}-bucket.`,
+      );
     } else if (status === 403) {
-      checks.fail(id, check, `${principal} may not read ${bucket} (403)`, `Add statement ListRepositoryBuckets of the IAM documents (s3:ListBucket, s3:GetBucketLocation on arn:aws:s3:::${bucket}) to ${principal}, and check the bucket policy.`);
+      checks.fail(
+        id,
+        check,
+        `${principal} may not read ${bucket} (403)`,
+        `Add statement ListRepositoryBuckets of the IAM documents (s3:ListBucket, s3:GetBucketLocation on arn:aws:s3:::${bucket}) to ${principal}, and check the bucket policy.`,
+      );
     } else {
       checks.fail(id, check, `${bucket}: ${errorText(err)}`, 'Check that S3 is reachable from the runner.');
     }
@@ -41,11 +61,21 @@ export async function bucketCheck(side: Side, label: SideLabel, principal: strin
     const location = await side.s3.send(new GetBucketLocationCommand({ Bucket: bucket }));
     const region = regionFromLocation(location.LocationConstraint);
     if (region !== side.config.region) {
-      checks.fail(id, check, `${bucket} is in ${region}, not ${side.config.region}`, `A domain registers only a bucket in its own Region: use a bucket in ${side.config.region} for ${label}-bucket.`);
+      checks.fail(
+        id,
+        check,
+        `${bucket} is in ${region}, not ${side.config.region}`,
+        `A domain registers only a bucket in its own Region: use a bucket in ${side.config.region} for ${label}-bucket.`,
+      );
       return false;
     }
   } catch (err) {
-    checks.warn(id, check, `${bucket} exists; its Region is unreadable: ${errorText(err)}`, `Add s3:GetBucketLocation on arn:aws:s3:::${bucket} (statement ListRepositoryBuckets).`);
+    checks.warn(
+      id,
+      check,
+      `${bucket} exists; its Region is unreadable: ${errorText(err)}`,
+      `Add s3:GetBucketLocation on arn:aws:s3:::${bucket} (statement ListRepositoryBuckets).`,
+    );
     return true;
   }
   checks.pass(id, check, `${bucket} (${side.config.region}) is reachable`);
@@ -59,15 +89,22 @@ interface RepositoryAtPath {
 
 /** The repository a bucket path holds: its latest generation's snapshot list, or undefined when empty. */
 async function repositoryAt(side: Side, bucket: string, basePath: string): Promise<RepositoryAtPath | undefined> {
-  const listed = await side.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefixOf(basePath)}index`, MaxKeys: 50 }));
+  const listed = await side.s3.send(
+    new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefixOf(basePath)}index`, MaxKeys: 50 }),
+  );
   const keys = (listed.Contents ?? []).map((o) => o.Key ?? '');
   if (keys.length === 0) return undefined;
-  const generations = keys.map((k) => /\/?index-(\d+)$/.exec(k)?.[1]).filter((g): g is string => g !== undefined).map(Number);
+  const generations = keys
+    .map((k) => /\/?index-(\d+)$/.exec(k)?.[1])
+    .filter((g): g is string => g !== undefined)
+    .map(Number);
   const generation = generations.length ? Math.max(...generations) : undefined;
   if (generation === undefined) return { snapshots: [] };
   // The body streams in after the status, outside the SDK's retries: a connection lost mid-body is read again.
   const read = async () => {
-    const object = await side.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefixOf(basePath)}index-${generation}` }));
+    const object = await side.s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: `${prefixOf(basePath)}index-${generation}` }),
+    );
     return (await object.Body?.transformToString()) ?? '{}';
   };
   const text = await read().catch(() => {
@@ -75,11 +112,19 @@ async function repositoryAt(side: Side, bucket: string, basePath: string): Promi
     return read();
   });
   const json = JSON.parse(text) as { snapshots?: Array<{ name?: string; uuid?: string }> };
-  return { generation, snapshots: (json.snapshots ?? []).map((s) => ({ name: String(s.name ?? ''), uuid: String(s.uuid ?? '') })) };
+  return {
+    generation,
+    snapshots: (json.snapshots ?? []).map((s) => ({ name: String(s.name ?? ''), uuid: String(s.uuid ?? '') })),
+  };
 }
 
 /** What lies at the repository paths: the source's is used as it is; the destination may only hold an earlier copy of it. */
-export async function repositoryPathCheck(config: MigrationConfig, source: Side, target: Side, checks: Checks): Promise<void> {
+export async function repositoryPathCheck(
+  config: MigrationConfig,
+  source: Side,
+  target: Side,
+  checks: Checks,
+): Promise<void> {
   const samePlace = config.source.bucket === config.target.bucket && config.source.basePath === config.target.basePath;
   let sourceRepo: RepositoryAtPath | undefined;
   await checks.guard('source.repository-path', 'Source repository path', async () => {
@@ -101,7 +146,11 @@ export async function repositoryPathCheck(config: MigrationConfig, source: Side,
     const known = new Set((sourceRepo?.snapshots ?? []).map((s) => s.uuid));
     const foreign = dest.snapshots.filter((s) => !known.has(s.uuid));
     if (foreign.length === 0) {
-      return checks.pass(id, check, `${where(target)} holds an earlier copy of the source repository (${dest.snapshots.length} snapshots): only what changed is copied`);
+      return checks.pass(
+        id,
+        check,
+        `${where(target)} holds an earlier copy of the source repository (${dest.snapshots.length} snapshots): only what changed is copied`,
+      );
     }
     checks.fail(
       id,
@@ -122,9 +171,15 @@ export async function registrationCheck(side: Side, label: SideLabel, checks: Ch
   const check = `${label === 'source' ? 'Source' : 'Target'} repository name ${name}`;
   await checks.guard(id, check, async () => {
     const existing = await side.domain.getRepository(name);
-    if (!existing) return checks.pass(id, check, `not registered yet: registered by the ${label === 'source' ? 'snapshot' : 'restore'} phase${label === 'target' ? ' (read-only)' : ''}`);
+    if (!existing)
+      return checks.pass(
+        id,
+        check,
+        `not registered yet: registered by the ${label === 'source' ? 'snapshot' : 'restore'} phase${label === 'target' ? ' (read-only)' : ''}`,
+      );
     const s = existing.settings ?? {};
-    const same = existing.type === 's3' && s.bucket === side.config.bucket && String(s.base_path ?? '') === side.config.basePath;
+    const same =
+      existing.type === 's3' && s.bucket === side.config.bucket && String(s.base_path ?? '') === side.config.basePath;
     if (same) return checks.pass(id, check, `already registered for ${where(side)}: reused`);
     checks.fail(
       id,

@@ -30,7 +30,12 @@ export class Checks {
   }
 
   /** Runs a check; if it throws, records the error as its failed row. */
-  async guard(id: string, check: string, fn: () => Promise<void>, fix = 'See the error; run again once it is fixed.'): Promise<void> {
+  async guard(
+    id: string,
+    check: string,
+    fn: () => Promise<void>,
+    fix = 'See the error; run again once it is fixed.',
+  ): Promise<void> {
     try {
       await fn();
     } catch (err) {
@@ -47,5 +52,7 @@ export function errorText(err: unknown): string {
 }
 
 /** The AWS SDK's error name (AccessDenied, NoSuchEntity, NotFound...). */
-export const awsErrorName = (err: unknown): string => String((err as { name?: string; Code?: string })?.name ?? (err as { Code?: string })?.Code ?? '');
-export const awsStatus = (err: unknown): number | undefined => (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+export const awsErrorName = (err: unknown): string =>
+  String((err as { name?: string; Code?: string })?.name ?? (err as { Code?: string })?.Code ?? '');
+export const awsStatus = (err: unknown): number | undefined =>
+  (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;

@@ -32,7 +32,12 @@ export function decodeCreatedVersion(id: number): EngineVersion | undefined {
   if (!Number.isInteger(id) || id <= 0) return undefined;
   const opensearch = (id & OPENSEARCH_MASK) !== 0;
   const raw = opensearch ? id ^ OPENSEARCH_MASK : id;
-  return { engine: opensearch ? 'OpenSearch' : 'Elasticsearch', major: Math.floor(raw / 1_000_000), minor: Math.floor(raw / 10_000) % 100, patch: Math.floor(raw / 100) % 100 };
+  return {
+    engine: opensearch ? 'OpenSearch' : 'Elasticsearch',
+    major: Math.floor(raw / 1_000_000),
+    minor: Math.floor(raw / 10_000) % 100,
+    patch: Math.floor(raw / 100) % 100,
+  };
 }
 
 /** One ordering across both engines: every OpenSearch version is newer than every Elasticsearch one. */
@@ -45,10 +50,27 @@ export const versionText = (v: EngineVersion): string => `${v.engine} ${v.major}
 
 /** The (engine, major) pairs whose indices a target of this version can read. */
 export function readableMajors(target: EngineVersion): Array<{ engine: Engine; major: number }> {
-  if (target.engine === 'Elasticsearch') return [{ engine: 'Elasticsearch', major: target.major - 1 }, { engine: 'Elasticsearch', major: target.major }];
-  if (target.major === 1) return [{ engine: 'Elasticsearch', major: 6 }, { engine: 'Elasticsearch', major: 7 }, { engine: 'OpenSearch', major: 1 }];
-  if (target.major === 2) return [{ engine: 'Elasticsearch', major: 7 }, { engine: 'OpenSearch', major: 1 }, { engine: 'OpenSearch', major: 2 }];
-  return [{ engine: 'OpenSearch', major: target.major - 1 }, { engine: 'OpenSearch', major: target.major }];
+  if (target.engine === 'Elasticsearch')
+    return [
+      { engine: 'Elasticsearch', major: target.major - 1 },
+      { engine: 'Elasticsearch', major: target.major },
+    ];
+  if (target.major === 1)
+    return [
+      { engine: 'Elasticsearch', major: 6 },
+      { engine: 'Elasticsearch', major: 7 },
+      { engine: 'OpenSearch', major: 1 },
+    ];
+  if (target.major === 2)
+    return [
+      { engine: 'Elasticsearch', major: 7 },
+      { engine: 'OpenSearch', major: 1 },
+      { engine: 'OpenSearch', major: 2 },
+    ];
+  return [
+    { engine: 'OpenSearch', major: target.major - 1 },
+    { engine: 'OpenSearch', major: target.major },
+  ];
 }
 
 const majorsText = (target: EngineVersion) =>
@@ -67,7 +89,11 @@ export function clusterVerdict(writer: EngineVersion, target: EngineVersion): Ve
       fix: `Create the target with ${writer.engine} ${writer.major}.${writer.minor} or later (or upgrade it), then run again.`,
     };
   }
-  if (writer.engine === 'Elasticsearch' && target.engine === 'OpenSearch' && orderOf(writer) > orderOf({ engine: 'Elasticsearch', major: 7, minor: 10, patch: 2 })) {
+  if (
+    writer.engine === 'Elasticsearch' &&
+    target.engine === 'OpenSearch' &&
+    orderOf(writer) > orderOf({ engine: 'Elasticsearch', major: 7, minor: 10, patch: 2 })
+  ) {
     return {
       ok: false,
       why: `${versionText(writer)} is newer than Elasticsearch 7.10.2, which OpenSearch was forked from: OpenSearch cannot read its snapshots`,
@@ -80,13 +106,30 @@ export function clusterVerdict(writer: EngineVersion, target: EngineVersion): Ve
 /** May an index created by `created` be restored on `target`? */
 export function indexVerdict(created: EngineVersion, target: EngineVersion): Verdict {
   if (orderOf(created) > orderOf(target)) {
-    return { ok: false, why: `created by ${versionText(created)}, newer than the target`, fix: `Use a target running ${versionText(created)} or later.` };
+    return {
+      ok: false,
+      why: `created by ${versionText(created)}, newer than the target`,
+      fix: `Use a target running ${versionText(created)} or later.`,
+    };
   }
   if (created.engine === 'OpenSearch' && target.engine === 'Elasticsearch') {
-    return { ok: false, why: 'created by OpenSearch, which Elasticsearch cannot read', fix: 'Choose an OpenSearch target.' };
+    return {
+      ok: false,
+      why: 'created by OpenSearch, which Elasticsearch cannot read',
+      fix: 'Choose an OpenSearch target.',
+    };
   }
-  if (created.engine === 'Elasticsearch' && target.engine === 'OpenSearch' && created.major === 7 && created.minor > 10) {
-    return { ok: false, why: `created by ${versionText(created)}; OpenSearch reads Elasticsearch indices up to 7.10`, fix: 'Reindex it into OpenSearch (remote reindex) instead of restoring it.' };
+  if (
+    created.engine === 'Elasticsearch' &&
+    target.engine === 'OpenSearch' &&
+    created.major === 7 &&
+    created.minor > 10
+  ) {
+    return {
+      ok: false,
+      why: `created by ${versionText(created)}; OpenSearch reads Elasticsearch indices up to 7.10`,
+      fix: 'Reindex it into OpenSearch (remote reindex) instead of restoring it.',
+    };
   }
   if (!readableMajors(target).some((m) => m.engine === created.engine && m.major === created.major)) {
     const via =
@@ -120,11 +163,22 @@ export function compatibilityCheck(
   });
   if (refused.length) {
     const shown = refused.slice(0, 10).map((r) => `${r.index} (${r.verdict.ok ? '' : r.verdict.why})`);
-    const fix = [...new Set(refused.map((r) => (r.verdict.ok ? '' : r.verdict.fix)))].join(' ').replace('-<name>', `-${refused[0]!.index}`);
-    return checks.fail(id, check, `${refused.length} of ${plural(created.length, 'index', 'indices')} cannot be restored on ${versionText(target)}: ${shown.join('; ')}${refused.length > 10 ? '; …' : ''}`, fix);
+    const fix = [...new Set(refused.map((r) => (r.verdict.ok ? '' : r.verdict.fix)))]
+      .join(' ')
+      .replace('-<name>', `-${refused[0]!.index}`);
+    return checks.fail(
+      id,
+      check,
+      `${refused.length} of ${plural(created.length, 'index', 'indices')} cannot be restored on ${versionText(target)}: ${shown.join('; ')}${refused.length > 10 ? '; …' : ''}`,
+      fix,
+    );
   }
   const unknown = created.filter((c) => !c.created).length;
-  const createdBy = [...new Set(created.filter((c) => c.created).map((c) => `${c.created!.engine} ${c.created!.major}.${c.created!.minor}`))].join(', ');
+  const createdBy = [
+    ...new Set(
+      created.filter((c) => c.created).map((c) => `${c.created!.engine} ${c.created!.major}.${c.created!.minor}`),
+    ),
+  ].join(', ');
   checks.pass(
     id,
     check,

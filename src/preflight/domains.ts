@@ -20,7 +20,12 @@ export interface DomainFacts {
 }
 
 /** Why a request to a domain failed, and what the user does about it. */
-export function explainDomainError(err: unknown, side: Side, label: SideLabel, principal: string): { found: string; fix: string } {
+export function explainDomainError(
+  err: unknown,
+  side: Side,
+  label: SideLabel,
+  principal: string,
+): { found: string; fix: string } {
   const found = errorText(err);
   const endpointInput = `${label}-endpoint`;
   if (!(err instanceof DomainError) || err.status === undefined) {
@@ -42,15 +47,25 @@ export function explainDomainError(err: unknown, side: Side, label: SideLabel, p
     };
   }
   if (err.status === 403 && /security token|signature/i.test(found)) {
-    return { found, fix: 'The credentials are not valid for this domain: check role-to-assume (and the side role to chain into), and that the runner clock is right.' };
+    return {
+      found,
+      fix: 'The credentials are not valid for this domain: check role-to-assume (and the side role to chain into), and that the runner clock is right.',
+    };
   }
   if (err.status === 403 && /scoped to a valid region/.test(found)) {
     return { found, fix: `Set ${label}-region to the domain's Region (the one in its endpoint).` };
   }
   if (err.status === 401) {
-    return { found, fix: `Check ${label}-username and ${label}-password (the internal user of fine-grained access control).` };
+    return {
+      found,
+      fix: `Check ${label}-username and ${label}-password (the internal user of fine-grained access control).`,
+    };
   }
-  if (err.status >= 500) return { found, fix: 'The domain is not serving requests: check its health in the console (red cluster, blocked writes, processing) and run again.' };
+  if (err.status >= 500)
+    return {
+      found,
+      fix: 'The domain is not serving requests: check its health in the console (red cluster, blocked writes, processing) and run again.',
+    };
   return { found, fix: `Check ${endpointInput} and the credentials for the ${label} domain.` };
 }
 
@@ -61,11 +76,15 @@ function realVersion(info: ClusterInfo, nodes: NodeFacts[]): string {
   return versions.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))[0]!;
 }
 
-export async function inspectDomain(side: Side, label: SideLabel, principal: string, checks: Checks): Promise<DomainFacts> {
+export async function inspectDomain(
+  side: Side,
+  label: SideLabel,
+  principal: string,
+  checks: Checks,
+): Promise<DomainFacts> {
   const check = `${label === 'source' ? 'Source' : 'Target'} domain reachable and healthy`;
   const id = `${label}.domain`;
   let info: ClusterInfo;
-  let nodes: NodeFacts[] = [];
   try {
     info = await side.domain.info();
   } catch (err) {
@@ -74,18 +93,31 @@ export async function inspectDomain(side: Side, label: SideLabel, principal: str
     return { label, reachable: false, ref: { name: domainNameFromEndpoint(side.config.endpoint) } };
   }
   const ref = domainFromClusterName(info.clusterName) ?? { name: domainNameFromEndpoint(side.config.endpoint) };
-  nodes = await side.domain.nodes().catch(() => []);
+  const nodes: NodeFacts[] = await side.domain.nodes().catch(() => []);
   const version = realVersion(info, nodes);
-  const health = await side.domain.clusterHealth().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  const health = await side.domain
+    .clusterHealth()
+    .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
   const where = `${info.engine} ${version}${version !== info.version ? ` (answers ${info.version}: compatibility mode)` : ''}, ${nodes.filter((n) => n.roles.includes('data')).length || '?'} data node(s)`;
   if (health instanceof Error) {
-    checks.warn(id, check, `${where}; cluster health unreadable: ${errorText(health)}`, 'Let the principal read GET _cluster/health (es:ESHttpGet).');
+    checks.warn(
+      id,
+      check,
+      `${where}; cluster health unreadable: ${errorText(health)}`,
+      'Let the principal read GET _cluster/health (es:ESHttpGet).',
+    );
   } else if (health.status === 'red') {
     const fix =
       label === 'source'
         ? 'Some primary shards are unassigned: a snapshot of a red index ends PARTIAL. Fix the red indices (or exclude them in `indices`) first.'
         : 'The target is red: restored indices may not be allocated. Fix its unassigned primaries (GET _cluster/allocation/explain) first.';
-    checks.add(id, check, label === 'source' ? 'warn' : 'fail', `${where}; cluster health red (${health.unassigned_shards} unassigned shards)`, fix);
+    checks.add(
+      id,
+      check,
+      label === 'source' ? 'warn' : 'fail',
+      `${where}; cluster health red (${health.unassigned_shards} unassigned shards)`,
+      fix,
+    );
   } else {
     checks.pass(id, check, `${where}; cluster health ${health.status}`);
   }

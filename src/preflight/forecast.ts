@@ -38,10 +38,21 @@ export function forecast(
   const documents = rows.reduce((n, r) => n + r.documents, 0);
   const primaryBytes = rows.reduce((n, r) => n + r.primaryBytes, 0);
   const skipped = config.source.bucket === config.target.bucket && config.source.basePath === config.target.basePath;
-  const objects = skipped ? 0 : estimateObjects(indices.map((i) => ({ segments: i.segments, shards: Number(i.settings['index.number_of_shards'] ?? 1) })));
+  const objects = skipped
+    ? 0
+    : estimateObjects(
+        indices.map((i) => ({ segments: i.segments, shards: Number(i.settings['index.number_of_shards'] ?? 1) })),
+      );
   const bytes = skipped ? 0 : primaryBytes;
   return {
-    snapshot: { repository: config.source.repository, snapshot: config.snapshot, indices: rows, documents, primaryBytes, reuses: p.reuses },
+    snapshot: {
+      repository: config.source.repository,
+      snapshot: config.snapshot,
+      indices: rows,
+      documents,
+      primaryBytes,
+      reuses: p.reuses,
+    },
     copy: {
       skipped,
       from: `s3://${config.source.bucket}/${config.source.basePath}`,
@@ -60,6 +71,10 @@ export function forecast(
       bytesNeeded: p.bytesNeeded,
       ...(p.bytesFree !== undefined ? { bytesFree: p.bytesFree } : {}),
     },
-    verify: { indices: indices.length, documents, aliases: config.includeAliases ? new Set(indices.flatMap((i) => i.aliases)).size : 0 },
+    verify: {
+      indices: indices.length,
+      documents,
+      aliases: config.includeAliases ? new Set(indices.flatMap((i) => i.aliases)).size : 0,
+    },
   };
 }

@@ -24,14 +24,24 @@ export async function callerIdentity(side: Side): Promise<Identity> {
   }
 }
 
-export async function identityCheck(side: Side, label: SideLabel, domain: DomainFacts, checks: Checks): Promise<Identity | undefined> {
+export async function identityCheck(
+  side: Side,
+  label: SideLabel,
+  domain: DomainFacts,
+  checks: Checks,
+): Promise<Identity | undefined> {
   const id = `${label}.identity`;
   const check = `${label === 'source' ? 'Source' : 'Target'} credentials and account`;
   let me: Identity;
   try {
     me = await callerIdentity(side);
   } catch (err) {
-    checks.fail(id, check, errorText(err), `The ${label} credentials do not work: check role-to-assume${side.config.roleToAssume ? ` and ${label}-role-to-assume` : ''}.`);
+    checks.fail(
+      id,
+      check,
+      errorText(err),
+      `The ${label} credentials do not work: check role-to-assume${side.config.roleToAssume ? ` and ${label}-role-to-assume` : ''}.`,
+    );
     return undefined;
   }
   const problems: string[] = [];
@@ -51,7 +61,9 @@ export async function identityCheck(side: Side, label: SideLabel, domain: Domain
   if (owner && owner !== me.account) {
     if (result === 'pass') result = 'warn';
     problems.push(`the ${label} domain belongs to account ${owner}`);
-    fixes.push(`Set ${label}-role-to-assume to a role in ${owner}, or make the domain's access policy name ${me.arn.replace(/:assumed-role\/([^/]+)\/.*/, ':role/$1').replace(':sts:', ':iam:')}.`);
+    fixes.push(
+      `Set ${label}-role-to-assume to a role in ${owner}, or make the domain's access policy name ${me.arn.replace(/:assumed-role\/([^/]+)\/.*/, ':role/$1').replace(':sts:', ':iam:')}.`,
+    );
   }
   const found = `${me.arn} (account ${me.account})${problems.length ? `; but ${problems.join(' and ')}` : owner ? `, the account that owns the ${label} domain` : ''}`;
   checks.add(id, check, result, found, fixes.join(' ') || undefined);

@@ -31,7 +31,10 @@ interface Denial {
 function decisions(result: EvaluationResult): Array<{ resource: string; decision: string }> {
   // Several resources: AWS answers per resource inside ResourceSpecificResults; one: on the result itself.
   if (result.ResourceSpecificResults?.length) {
-    return result.ResourceSpecificResults.map((r) => ({ resource: r.EvalResourceName ?? '*', decision: r.EvalResourceDecision ?? 'implicitDeny' }));
+    return result.ResourceSpecificResults.map((r) => ({
+      resource: r.EvalResourceName ?? '*',
+      decision: r.EvalResourceDecision ?? 'implicitDeny',
+    }));
   }
   return [{ resource: result.EvalResourceName ?? '*', decision: result.EvalDecision ?? 'implicitDeny' }];
 }
@@ -45,12 +48,22 @@ async function simulate(iam: IAMClient, principal: string, requirements: Require
         PolicySourceArn: principal,
         ActionNames: requirement.actions,
         ResourceArns: requirement.resources,
-        ContextEntries: Object.entries(requirement.context ?? {}).map(([ContextKeyName, value]) => ({ ContextKeyName, ContextKeyValues: [value], ContextKeyType: 'string' })),
+        ContextEntries: Object.entries(requirement.context ?? {}).map(([ContextKeyName, value]) => ({
+          ContextKeyName,
+          ContextKeyValues: [value],
+          ContextKeyType: 'string',
+        })),
       }),
     );
     for (const result of res.EvaluationResults ?? []) {
       for (const d of decisions(result)) {
-        if (d.decision !== 'allowed') denials.push({ requirement, action: result.EvalActionName ?? '?', resource: d.resource, decision: d.decision });
+        if (d.decision !== 'allowed')
+          denials.push({
+            requirement,
+            action: result.EvalActionName ?? '?',
+            resource: d.resource,
+            decision: d.decision,
+          });
       }
     }
   }
@@ -62,10 +75,23 @@ function sideFor(p: PrincipalNeeds): SideLabel {
   return p.sides[0] ?? 'source';
 }
 
-export async function permissionChecks(ctx: RunContext, principals: PrincipalNeeds[], identities: Partial<Record<SideLabel, Identity>>, checks: Checks): Promise<void> {
+export async function permissionChecks(
+  ctx: RunContext,
+  principals: PrincipalNeeds[],
+  identities: Partial<Record<SideLabel, Identity>>,
+  checks: Checks,
+): Promise<void> {
   const clients = new Map<SideLabel, IAMClient>();
   const iamFor = (label: SideLabel) => {
-    if (!clients.has(label)) clients.set(label, new IAMClient({ region: iamRegion(ctx[label].config.region), credentials: ctx[label].credentials, maxAttempts: 3 }));
+    if (!clients.has(label))
+      clients.set(
+        label,
+        new IAMClient({
+          region: iamRegion(ctx[label].config.region),
+          credentials: ctx[label].credentials,
+          maxAttempts: 3,
+        }),
+      );
     return clients.get(label)!;
   };
   try {
@@ -74,7 +100,10 @@ export async function permissionChecks(ctx: RunContext, principals: PrincipalNee
       if (!p.principal.startsWith('arn:') || p.sides.length === 0) continue;
       const label = sideFor(p);
       const id = `iam.${p.kind}${i ? `.${i}` : ''}`;
-      const check = p.kind === 'snapshot-role' ? `Snapshot role ${roleName(p.principal)}: S3 access` : `IAM permissions of ${roleName(p.principal)}`;
+      const check =
+        p.kind === 'snapshot-role'
+          ? `Snapshot role ${roleName(p.principal)}: S3 access`
+          : `IAM permissions of ${roleName(p.principal)}`;
       const caller = identities[label]?.arn ?? p.principal;
       if (p.kind === 'snapshot-role') await trustCheck(iamFor(label), p.principal, checks, caller);
       let denials: Denial[];
@@ -90,9 +119,20 @@ export async function permissionChecks(ctx: RunContext, principals: PrincipalNee
             `Optional: add statement ${SELF_CHECK_SID} of the IAM documents to ${principalOfCaller(caller)} so a plan can see missing permissions; otherwise the domain reports them when the run registers the repository.`,
           );
         } else if (name === 'NoSuchEntity' || name === 'NoSuchEntityException') {
-          checks.add(id, check, p.kind === 'snapshot-role' ? 'fail' : 'warn', `${p.principal} does not exist in IAM`, `Create ${p.principal} with the trust relationship and permissions policy of the IAM documents.`);
+          checks.add(
+            id,
+            check,
+            p.kind === 'snapshot-role' ? 'fail' : 'warn',
+            `${p.principal} does not exist in IAM`,
+            `Create ${p.principal} with the trust relationship and permissions policy of the IAM documents.`,
+          );
         } else {
-          checks.warn(id, check, `IAM policy simulation failed: ${errorText(err)}`, 'Run again; the domain reports missing permissions when the run registers the repository.');
+          checks.warn(
+            id,
+            check,
+            `IAM policy simulation failed: ${errorText(err)}`,
+            'Run again; the domain reports missing permissions when the run registers the repository.',
+          );
         }
         continue;
       }
@@ -102,15 +142,37 @@ export async function permissionChecks(ctx: RunContext, principals: PrincipalNee
       const lines = (list: Denial[]) =>
         list
           .slice(0, 6)
-          .map((d) => `${d.requirement.sid}: ${p.kind === 'snapshot-role' ? p.principal : caller} is not authorized to perform: ${d.action} on resource: ${d.resource} (${d.decision}; needed for ${d.requirement.why})`)
+          .map(
+            (d) =>
+              `${d.requirement.sid}: ${p.kind === 'snapshot-role' ? p.principal : caller} is not authorized to perform: ${d.action} on resource: ${d.resource} (${d.decision}; needed for ${d.requirement.why})`,
+          )
           .join('; ') + (list.length > 6 ? '; …' : '');
       if (required.length) {
-        checks.fail(id, check, lines(required), `Add statement${sids(required).length > 1 ? 's' : ''} ${sids(required).join(', ')} of the IAM documents (iam-documents output) to ${p.principal}${required.some((d) => d.decision === 'explicitDeny') ? ', and remove the Deny that matches' : ''}.`);
+        checks.fail(
+          id,
+          check,
+          lines(required),
+          `Add statement${sids(required).length > 1 ? 's' : ''} ${sids(required).join(', ')} of the IAM documents (iam-documents output) to ${p.principal}${required.some((d) => d.decision === 'explicitDeny') ? ', and remove the Deny that matches' : ''}.`,
+        );
       } else if (optional.length) {
-        checks.warn(id, check, `everything the run needs is allowed; not allowed: ${lines(optional)}`, `Optional: add ${sids(optional).join(', ')} so the preflight can check ${sids(optional).includes(READ_SNAPSHOT_ROLE_SID) ? "the snapshot role's trust" : 'permissions'}.`);
+        checks.warn(
+          id,
+          check,
+          `everything the run needs is allowed; not allowed: ${lines(optional)}`,
+          `Optional: add ${sids(optional).join(', ')} so the preflight can check ${sids(optional).includes(READ_SNAPSHOT_ROLE_SID) ? "the snapshot role's trust" : 'permissions'}.`,
+        );
       } else {
         const unresolved = p.requirements.filter((r) => r.unresolved).map((r) => r.sid);
-        checks.pass(id, check, `allowed: ${p.requirements.filter((r) => !r.unresolved).map((r) => r.sid).join(', ')}${unresolved.length ? ` (${unresolved.join(', ')} not simulated: the domain's ARN is not known; its own answer above counts)` : ''}`);
+        checks.pass(
+          id,
+          check,
+          `allowed: ${p.requirements
+            .filter((r) => !r.unresolved)
+            .map((r) => r.sid)
+            .join(
+              ', ',
+            )}${unresolved.length ? ` (${unresolved.join(', ')} not simulated: the domain's ARN is not known; its own answer above counts)` : ''}`,
+        );
       }
     }
   } finally {
@@ -130,25 +192,51 @@ async function trustCheck(iam: IAMClient, roleArn: string, checks: Checks, calle
   try {
     const res = await iam.send(new GetRoleCommand({ RoleName: roleName(roleArn) }));
     if (res.Role?.Arn && res.Role.Arn !== roleArn) {
-      return checks.fail(id, check, `the role named ${roleName(roleArn)} is ${res.Role.Arn}`, `Fix snapshot-role-arn: it must be ${res.Role.Arn} (its path is part of the ARN).`);
+      return checks.fail(
+        id,
+        check,
+        `the role named ${roleName(roleArn)} is ${res.Role.Arn}`,
+        `Fix snapshot-role-arn: it must be ${res.Role.Arn} (its path is part of the ARN).`,
+      );
     }
     document = res.Role?.AssumeRolePolicyDocument;
   } catch (err) {
     const name = awsErrorName(err);
     if (name === 'NoSuchEntity' || name === 'NoSuchEntityException') {
-      return checks.fail(id, check, `${roleArn} does not exist`, `Create it with the snapshot role's trust relationship and S3 policy from the IAM documents.`);
+      return checks.fail(
+        id,
+        check,
+        `${roleArn} does not exist`,
+        `Create it with the snapshot role's trust relationship and S3 policy from the IAM documents.`,
+      );
     }
     if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-      return checks.warn(id, check, `not checked: ${caller} may not call iam:GetRole on ${roleArn}`, `Optional: add statement ${READ_SNAPSHOT_ROLE_SID} of the IAM documents.`);
+      return checks.warn(
+        id,
+        check,
+        `not checked: ${caller} may not call iam:GetRole on ${roleArn}`,
+        `Optional: add statement ${READ_SNAPSHOT_ROLE_SID} of the IAM documents.`,
+      );
     }
     return checks.warn(id, check, `not checked: ${errorText(err)}`, 'Run again.');
   }
   const trust = JSON.parse(decodeURIComponent(document ?? '%7B%7D')) as { Statement?: unknown };
-  const statements = ([] as Array<{ Effect?: string; Action?: string | string[]; Principal?: { Service?: string | string[] } | string }>).concat((trust.Statement as never) ?? []);
+  const statements = (
+    [] as Array<{ Effect?: string; Action?: string | string[]; Principal?: { Service?: string | string[] } | string }>
+  ).concat((trust.Statement as never) ?? []);
   const trusts = statements.some((s) => {
     const actions = ([] as string[]).concat(s.Action ?? []);
-    const services = typeof s.Principal === 'object' ? ([] as string[]).concat(s.Principal?.Service ?? []) : s.Principal === '*' ? ['*'] : [];
-    return s.Effect === 'Allow' && actions.some((a) => ['sts:AssumeRole', 'sts:*', '*'].includes(a)) && services.some((x) => ['es.amazonaws.com', 'opensearchservice.amazonaws.com', '*'].includes(x));
+    const services =
+      typeof s.Principal === 'object'
+        ? ([] as string[]).concat(s.Principal?.Service ?? [])
+        : s.Principal === '*'
+          ? ['*']
+          : [];
+    return (
+      s.Effect === 'Allow' &&
+      actions.some((a) => ['sts:AssumeRole', 'sts:*', '*'].includes(a)) &&
+      services.some((x) => ['es.amazonaws.com', 'opensearchservice.amazonaws.com', '*'].includes(x))
+    );
   });
   if (trusts) return checks.pass(id, check, `${roleArn} trusts es.amazonaws.com`);
   checks.fail(
@@ -160,7 +248,12 @@ async function trustCheck(iam: IAMClient, roleArn: string, checks: Checks, calle
 }
 
 /** Fine-grained access control: the caller must be mapped to all_access or manage_snapshots on each domain. */
-export async function accessControlCheck(side: Side, label: SideLabel, identity: Identity | undefined, checks: Checks): Promise<void> {
+export async function accessControlCheck(
+  side: Side,
+  label: SideLabel,
+  identity: Identity | undefined,
+  checks: Checks,
+): Promise<void> {
   const id = `${label}.access-control`;
   const check = `${label === 'source' ? 'Source' : 'Target'} fine-grained access control`;
   await checks.guard(id, check, async () => {
@@ -168,7 +261,8 @@ export async function accessControlCheck(side: Side, label: SideLabel, identity:
     if (!account) return checks.pass(id, check, 'not enabled: IAM alone decides');
     const allowed = account.roles.filter((r) => r === 'all_access' || r === 'manage_snapshots');
     if (allowed.length) return checks.pass(id, check, `${account.user} is mapped to ${allowed.join(', ')}`);
-    const who = side.config.auth.kind === 'basic' ? side.config.auth.username : principalOfCaller(identity?.arn ?? account.user);
+    const who =
+      side.config.auth.kind === 'basic' ? side.config.auth.username : principalOfCaller(identity?.arn ?? account.user);
     checks.fail(
       id,
       check,

@@ -16,8 +16,12 @@ export async function snapshotsCheck(ctx: RunContext, checks: Checks): Promise<{
       ? await source.domain.getSnapshot(source.config.repository, config.snapshot).catch(() => undefined)
       : undefined;
     reuses = existing !== undefined;
-    const reuse = existing ? `; snapshot ${config.snapshot} already exists (${existing.state}): an earlier attempt's, reused` : '';
-    const others = running.filter((r) => !(r.repository === source.config.repository && r.snapshot === config.snapshot));
+    const reuse = existing
+      ? `; snapshot ${config.snapshot} already exists (${existing.state}): an earlier attempt's, reused`
+      : '';
+    const others = running.filter(
+      (r) => !(r.repository === source.config.repository && r.snapshot === config.snapshot),
+    );
     if (others.length) {
       return checks.warn(
         id,

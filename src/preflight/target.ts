@@ -19,12 +19,22 @@ export interface SourceIndex {
   aliases: string[];
 }
 
-const simpleMatch = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
+const simpleMatch = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(value);
 
 /** The settings an index will have on the target: the source's, minus ignore-index-settings, plus index-settings. */
-export function restoredSettings(source: Record<string, string>, config: Pick<MigrationConfig, 'indexSettings' | 'ignoreIndexSettings'>): Record<string, string> {
+export function restoredSettings(
+  source: Record<string, string>,
+  config: Pick<MigrationConfig, 'indexSettings' | 'ignoreIndexSettings'>,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(source)) if (!config.ignoreIndexSettings.some((p) => simpleMatch(p, k))) out[k] = v;
+  for (const [k, v] of Object.entries(source))
+    if (!config.ignoreIndexSettings.some((p) => simpleMatch(p, k))) out[k] = v;
   // inputs.ts already flattened index-settings to `index.*` keys and refused the ones a restore cannot change.
   for (const [k, v] of Object.entries(config.indexSettings)) {
     if (v === null) delete out[k];
@@ -62,12 +72,18 @@ export async function collisionCheck(
   const fixes: string[] = [];
   const asAlias = names.filter((n) => aliases.has(n));
   if (asAlias.length) {
-    problems.push(`${asAlias.join(', ')} ${asAlias.length === 1 ? 'is an alias' : 'are aliases'} on the target (of ${asAlias.map((a) => aliases.get(a)!.join(', ')).join('; ')})`);
-    fixes.push('Restore under other names with rename-pattern/rename-replacement, or remove those aliases from the target.');
+    problems.push(
+      `${asAlias.join(', ')} ${asAlias.length === 1 ? 'is an alias' : 'are aliases'} on the target (of ${asAlias.map((a) => aliases.get(a)!.join(', ')).join('; ')})`,
+    );
+    fixes.push(
+      'Restore under other names with rename-pattern/rename-replacement, or remove those aliases from the target.',
+    );
   }
   const existingNames = new Set(existing.map((e) => e.index));
   const aliasClash = config.includeAliases
-    ? [...new Set(indices.flatMap((i) => i.aliases))].filter((a) => existingNames.has(a) && !(config.overwriteExisting && names.includes(a)))
+    ? [...new Set(indices.flatMap((i) => i.aliases))].filter(
+        (a) => existingNames.has(a) && !(config.overwriteExisting && names.includes(a)),
+      )
     : [];
   if (aliasClash.length) {
     problems.push(`source aliases ${aliasClash.join(', ')} are index names on the target`);
@@ -75,7 +91,9 @@ export async function collisionCheck(
   }
   if (foreign.length && !config.overwriteExisting) {
     problems.push(`the target already has ${foreign.join(', ')}`);
-    fixes.push('Set overwrite-existing-indices: true to replace them, or restore under other names with rename-pattern/rename-replacement (e.g. (.+) and migrated-$1).');
+    fixes.push(
+      'Set overwrite-existing-indices: true to replace them, or restore under other names with rename-pattern/rename-replacement (e.g. (.+) and migrated-$1).',
+    );
   }
   if (problems.length) {
     checks.fail(id, check, `${problems.join('; ')}.`, fixes.join(' '));
@@ -83,10 +101,22 @@ export async function collisionCheck(
   }
   const notes = [
     ours.length ? `${ours.length} restored by an earlier attempt of this run (kept)` : '',
-    closed.length ? `${closed.length} closed (${closed.slice(0, 5).join(', ')}): replaced only if an interrupted cut-over of this run closed them` : '',
-    foreign.length ? `${foreign.length} existing replaced (overwrite-existing-indices): ${foreign.slice(0, 10).join(', ')}` : '',
+    closed.length
+      ? `${closed.length} closed (${closed.slice(0, 5).join(', ')}): replaced only if an interrupted cut-over of this run closed them`
+      : '',
+    foreign.length
+      ? `${foreign.length} existing replaced (overwrite-existing-indices): ${foreign.slice(0, 10).join(', ')}`
+      : '',
   ].filter(Boolean);
-  if (foreign.length || closed.length) checks.warn(id, check, notes.join('; '), closed.length ? 'If those closed indices are not this run’s, delete them or rename the restore.' : 'These target indices are deleted before the restore.');
+  if (foreign.length || closed.length)
+    checks.warn(
+      id,
+      check,
+      notes.join('; '),
+      closed.length
+        ? 'If those closed indices are not this run’s, delete them or rename the restore.'
+        : 'These target indices are deleted before the restore.',
+    );
   else checks.pass(id, check, `${plural(names.length, 'name')} free${notes.length ? `; ${notes.join('; ')}` : ''}`);
   return foreign;
 }
@@ -114,19 +144,43 @@ export function allocatable(settings: Record<string, string>, nodes: NodeFacts[]
       const matches = value !== undefined && values.some((p) => simpleMatch(p, value));
       return kind === 'exclude' ? !matches : matches; // require/include with one attribute each: a match
     });
-  return { ok: nodes.filter((n) => n.roles.includes('data')).some(fits), filters: filters.map(([k, v]) => `${k}=${v}`) };
+  return {
+    ok: nodes.filter((n) => n.roles.includes('data')).some(fits),
+    filters: filters.map(([k, v]) => `${k}=${v}`),
+  };
 }
 
 /** Awareness as the target enforces it: attributes, forced values, and whether copies must balance over zones. */
-function zoneLayout(settings: Record<string, string>, nodes: NodeFacts[]): { attribute?: string; zones: number; balance: boolean } {
-  const attribute = (settings['cluster.routing.allocation.awareness.attributes'] ?? '').split(',')[0]?.trim() || undefined;
+function zoneLayout(
+  settings: Record<string, string>,
+  nodes: NodeFacts[],
+): { attribute?: string; zones: number; balance: boolean } {
+  const attribute =
+    (settings['cluster.routing.allocation.awareness.attributes'] ?? '').split(',')[0]?.trim() || undefined;
   if (!attribute) return { zones: 1, balance: false };
-  const forced = (settings[`cluster.routing.allocation.awareness.force.${attribute}.values`] ?? '').split(',').filter(Boolean);
-  const seen = new Set(nodes.filter((n) => n.roles.includes('data')).map((n) => n.attributes[attribute]).filter(Boolean));
-  return { attribute, zones: Math.max(forced.length, seen.size, 1), balance: settings['cluster.routing.allocation.awareness.balance'] === 'true' };
+  const forced = (settings[`cluster.routing.allocation.awareness.force.${attribute}.values`] ?? '')
+    .split(',')
+    .filter(Boolean);
+  const seen = new Set(
+    nodes
+      .filter((n) => n.roles.includes('data'))
+      .map((n) => n.attributes[attribute])
+      .filter(Boolean),
+  );
+  return {
+    attribute,
+    zones: Math.max(forced.length, seen.size, 1),
+    balance: settings['cluster.routing.allocation.awareness.balance'] === 'true',
+  };
 }
 
-export function settingsChecks(config: MigrationConfig, indices: SourceIndex[], nodes: NodeFacts[], clusterSettings: Record<string, string>, checks: Checks): void {
+export function settingsChecks(
+  config: MigrationConfig,
+  indices: SourceIndex[],
+  nodes: NodeFacts[],
+  clusterSettings: Record<string, string>,
+  checks: Checks,
+): void {
   const restored = indices.map((i) => ({ ...i, after: restoredSettings(i.settings, config) }));
   const dataNodes = nodes.filter((n) => n.roles.includes('data')).length;
 
@@ -145,7 +199,11 @@ export function settingsChecks(config: MigrationConfig, indices: SourceIndex[], 
     );
   } else {
     const filtered = restored.filter((i) => Object.keys(i.after).some((k) => ALLOCATION.test(k))).length;
-    checks.pass('target.allocation', 'Allocation filters fit the target nodes', filtered ? `${plural(filtered, 'index', 'indices')} with filters, all placeable` : 'no allocation filters');
+    checks.pass(
+      'target.allocation',
+      'Allocation filters fit the target nodes',
+      filtered ? `${plural(filtered, 'index', 'indices')} with filters, all placeable` : 'no allocation filters',
+    );
   }
 
   // Replicas against the zone layout: with awareness balance (Multi-AZ with Standby) the copies must be a
@@ -153,7 +211,9 @@ export function settingsChecks(config: MigrationConfig, indices: SourceIndex[], 
   const layout = zoneLayout(clusterSettings, nodes);
   const replicas = (i: (typeof restored)[number]) => Number(i.after['index.number_of_replicas'] ?? 1);
   const autoExpand = (i: (typeof restored)[number]) => (i.after['index.auto_expand_replicas'] ?? 'false') !== 'false';
-  const unbalanced = layout.balance ? restored.filter((i) => !autoExpand(i) && (replicas(i) + 1) % layout.zones !== 0) : [];
+  const unbalanced = layout.balance
+    ? restored.filter((i) => !autoExpand(i) && (replicas(i) + 1) % layout.zones !== 0)
+    : [];
   if (unbalanced.length) {
     const want = layout.zones - 1;
     checks.fail(
@@ -172,7 +232,11 @@ export function settingsChecks(config: MigrationConfig, indices: SourceIndex[], 
         `Set index-settings to {"index.number_of_replicas": ${Math.max(dataNodes - 1, 0)}}.`,
       );
     } else {
-      checks.pass('target.replicas', 'Replica counts fit the target zones', `${dataNodes} data node(s)${layout.attribute ? `, ${layout.zones} zone(s) by ${layout.attribute}${layout.balance ? ', balanced' : ''}` : ''}; every index fits`);
+      checks.pass(
+        'target.replicas',
+        'Replica counts fit the target zones',
+        `${dataNodes} data node(s)${layout.attribute ? `, ${layout.zones} zone(s) by ${layout.attribute}${layout.balance ? ', balanced' : ''}` : ''}; every index fits`,
+      );
     }
   }
 
@@ -182,7 +246,8 @@ export function settingsChecks(config: MigrationConfig, indices: SourceIndex[], 
   for (const i of restored) {
     for (const [k, v] of Object.entries(i.after)) {
       if (!k.startsWith('index.analysis.')) continue;
-      for (const m of v.matchAll(/analyzers\/(F[0-9A-Z]+)/g)) packages.set(m[1]!, [...new Set([...(packages.get(m[1]!) ?? []), i.index])]);
+      for (const m of v.matchAll(/analyzers\/(F[0-9A-Z]+)/g))
+        packages.set(m[1]!, [...new Set([...(packages.get(m[1]!) ?? []), i.index])]);
     }
   }
   if (packages.size) {
@@ -227,12 +292,20 @@ export async function capacityCheck(
   }, 0);
   const disks = await target.diskAllocation();
   if (disks.length === 0) {
-    checks.warn(id, check, `needs ~${formatBytes(needed)}; the target reports no disk figures`, 'Check the free storage in the console.');
+    checks.warn(
+      id,
+      check,
+      `needs ~${formatBytes(needed)}; the target reports no disk figures`,
+      'Check the free storage in the console.',
+    );
     return { needed };
   }
   const thresholds = clusterSettings['cluster.routing.allocation.disk.threshold_enabled'] !== 'false';
   const low = clusterSettings['cluster.routing.allocation.disk.watermark.low'];
-  const usable = disks.reduce((sum, d) => sum + Math.max(0, d.avail - (thresholds ? reservedBytes(low, d.total) : 0)), 0);
+  const usable = disks.reduce(
+    (sum, d) => sum + Math.max(0, d.avail - (thresholds ? reservedBytes(low, d.total) : 0)),
+    0,
+  );
   // Indices replaced by the restore give their space back first (approximately: their primaries' share).
   const found = `needs ~${formatBytes(needed)} (primaries × copies); ${formatBytes(usable)} free below the low disk watermark (${thresholds ? (low ?? '85%') : 'off'}) on ${disks.length} node(s)${replaced.length ? `; ${replaced.length} replaced indices free more` : ''}`;
   if (needed > usable && replaced.length === 0) {

@@ -16,7 +16,9 @@ export function windowSpan(wb: WriteBlockFacts): string | undefined {
 export function cutoverLine(c: CutoverFacts): string {
   const total = c.changed.length + c.unchanged.length;
   const catchUp = c.catchUp?.length
-    ? [`${plural(c.catchUp.length, 'catch-up pass', 'catch-up passes')} before the write block (${c.catchUp.map((p) => `${plural(p.changed.length, 'index', 'indices')} in ${formatDuration(p.ms)}`).join(', ')})`]
+    ? [
+        `${plural(c.catchUp.length, 'catch-up pass', 'catch-up passes')} before the write block (${c.catchUp.map((p) => `${plural(p.changed.length, 'index', 'indices')} in ${formatDuration(p.ms)}`).join(', ')})`,
+      ]
     : [];
   const parts = [
     ...catchUp,
@@ -24,12 +26,21 @@ export function cutoverLine(c: CutoverFacts): string {
       ? `${formatCount(c.changed.length)} of ${plural(total, 'index', 'indices')} had changed once writes were blocked: ${c.changed.map((x) => `${code(x.source)} (${inlineHtml(x.reason)})`).join(', ')}`
       : `none of ${plural(total, 'index', 'indices')} had changed once writes were blocked`,
   ];
-  if (c.replayed?.length) parts.push(`replayed: ${c.replayed.map((r) => `${code(r.source)} (${plural(r.documents, 'document')})`).join(', ')}`);
-  if (c.restoredInWindow?.length) parts.push(`restored again: ${c.restoredInWindow.map((r) => `${code(r.source)} (${inlineHtml(r.why)})`).join(', ')}`);
+  if (c.replayed?.length)
+    parts.push(
+      `replayed: ${c.replayed.map((r) => `${code(r.source)} (${plural(r.documents, 'document')})`).join(', ')}`,
+    );
+  if (c.restoredInWindow?.length)
+    parts.push(
+      `restored again: ${c.restoredInWindow.map((r) => `${code(r.source)} (${inlineHtml(r.why)})`).join(', ')}`,
+    );
   if (c.snapshot) parts.push(`incremental snapshot ${code(c.snapshot.snapshot)}`);
-  if (c.copy && !c.copy.skipped) parts.push(`${plural(c.copy.copied, 'new object')} copied, ${formatCount(c.copy.reusedObjects)} already there`);
-  if (c.staleSnapshotsDeleted) parts.push(`stale ${c.staleSnapshotsDeleted.map(code).join(', ')} from an earlier attempt taken again`);
-  if (c.steps.length) parts.push(`inside the window: ${c.steps.map((s) => `${inlineHtml(s.step)} ${formatDuration(s.ms)}`).join(', ')}`);
+  if (c.copy && !c.copy.skipped)
+    parts.push(`${plural(c.copy.copied, 'new object')} copied, ${formatCount(c.copy.reusedObjects)} already there`);
+  if (c.staleSnapshotsDeleted)
+    parts.push(`stale ${c.staleSnapshotsDeleted.map(code).join(', ')} from an earlier attempt taken again`);
+  if (c.steps.length)
+    parts.push(`inside the window: ${c.steps.map((s) => `${inlineHtml(s.step)} ${formatDuration(s.ms)}`).join(', ')}`);
   return parts.join('; ');
 }
 
@@ -39,6 +50,9 @@ export function resumedLine(r: ResumeFacts): string {
     ...r.snapshots.map((s) => `snapshot ${code(s.name)} (found ${inlineHtml(s.state)})`),
     `${plural(r.objects, 'object')} already in the destination bucket`,
   ];
-  if (r.indices.length) parts.push(`${plural(r.indices.length, 'restored index', 'restored indices')} kept: ${r.indices.map(code).join(', ')}`);
+  if (r.indices.length)
+    parts.push(
+      `${plural(r.indices.length, 'restored index', 'restored indices')} kept: ${r.indices.map(code).join(', ')}`,
+    );
   return `♻️ continued an earlier attempt of this run: ${parts.join(', ')}`;
 }

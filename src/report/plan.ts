@@ -21,7 +21,14 @@ export function checkCounts(checks: readonly CheckRecord[]): Record<CheckResult,
 
 function countsText(checks: readonly CheckRecord[]): string {
   const n = checkCounts(checks);
-  return [`${n.pass} passed`, n.warn ? `${n.warn} warned` : '', n.fail ? `${n.fail} failed` : '', n.skip ? `${n.skip} skipped` : ''].filter(Boolean).join(', ');
+  return [
+    `${n.pass} passed`,
+    n.warn ? `${n.warn} warned` : '',
+    n.fail ? `${n.fail} failed` : '',
+    n.skip ? `${n.skip} skipped` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** Check, result, what was found, what to do (for the rows that did not pass). Failures first. */
@@ -31,7 +38,14 @@ export function checksTable(checks: readonly CheckRecord[]): string {
   return [
     '<table>',
     row(['Check', 'Result', 'Found', 'What to do'], 'th'),
-    ...sorted.map((c) => row([inlineHtml(c.check), `${CHECK_ICONS[c.result]} ${c.result}`, inlineHtml(c.found), c.result === 'pass' ? '' : inlineHtml(c.fix ?? '')])),
+    ...sorted.map((c) =>
+      row([
+        inlineHtml(c.check),
+        `${CHECK_ICONS[c.result]} ${c.result}`,
+        inlineHtml(c.found),
+        c.result === 'pass' ? '' : inlineHtml(c.fix ?? ''),
+      ]),
+    ),
     '</table>',
   ].join('\n');
 }
@@ -53,14 +67,41 @@ function planIndexTable(p: PlanFacts): string {
   const renamed = p.restore.indices.some((i) => i.source !== i.target);
   const targetOf = new Map(p.restore.indices.map((i) => [i.source, i.target]));
   const shown = p.snapshot.indices.slice(0, MAX_PLAN_ROWS);
-  const header = row(['Index', ...(renamed ? ['Restored as'] : []), 'Documents', 'Primaries', 'Shards', 'Replicas on target', 'Created by'], 'th');
+  const header = row(
+    [
+      'Index',
+      ...(renamed ? ['Restored as'] : []),
+      'Documents',
+      'Primaries',
+      'Shards',
+      'Replicas on target',
+      'Created by',
+    ],
+    'th',
+  );
   const rows = shown.map((i) =>
-    row([code(i.index), ...(renamed ? [code(targetOf.get(i.index) ?? i.index)] : []), formatCount(i.documents), formatBytes(i.primaryBytes), formatCount(i.shards), formatCount(i.replicas), inlineHtml(i.created ?? '—')]),
+    row([
+      code(i.index),
+      ...(renamed ? [code(targetOf.get(i.index) ?? i.index)] : []),
+      formatCount(i.documents),
+      formatBytes(i.primaryBytes),
+      formatCount(i.shards),
+      formatCount(i.replicas),
+      inlineHtml(i.created ?? '—'),
+    ]),
   );
   const left = p.snapshot.indices.length - shown.length;
-  if (left > 0) rows.push(`<tr><td colspan="${renamed ? 7 : 6}"><i>… ${plural(left, 'more index', 'more indices')}</i></td></tr>`);
+  if (left > 0)
+    rows.push(`<tr><td colspan="${renamed ? 7 : 6}"><i>… ${plural(left, 'more index', 'more indices')}</i></td></tr>`);
   const table = ['<table>', header, ...rows, '</table>'].join('\n');
-  return shown.length > 25 ? ['<details>', `<summary>${plural(p.snapshot.indices.length, 'index', 'indices')}</summary>`, table, '</details>'].join('\n') : table;
+  return shown.length > 25
+    ? [
+        '<details>',
+        `<summary>${plural(p.snapshot.indices.length, 'index', 'indices')}</summary>`,
+        table,
+        '</details>',
+      ].join('\n')
+    : table;
 }
 
 const json = (doc: unknown): string => `<pre>${escapeHtml(JSON.stringify(doc, null, 2))}</pre>`;
@@ -90,7 +131,8 @@ export function iamSection(docs: IamDocumentSet, open: boolean): string[] {
 export function planFailedHeadline(record: RunRecord): string[] {
   const checks = record.checks ?? [];
   const failed = checks.filter((c) => c.result === 'fail');
-  if (failed.length === 0) return [`<h2>❌ Plan stopped: ${inlineHtml((record.error ?? 'an error').split('\n')[0]!)}</h2>`];
+  if (failed.length === 0)
+    return [`<h2>❌ Plan stopped: ${inlineHtml((record.error ?? 'an error').split('\n')[0]!)}</h2>`];
   return [
     `<h2>❌ Plan: ${plural(failed.length, 'check')} failed, nothing was changed</h2>`,
     `<p>${failed.map((f) => `❌ <b>${inlineHtml(f.check)}</b>: ${inlineHtml(f.fix ?? f.found)}`).join('<br>\n')}</p>`,
@@ -102,7 +144,8 @@ export function planBlocks(record: RunRecord): string[] {
   if (record.mode !== 'plan') return [];
   const blocks: string[] = [];
   if (record.checks?.length) blocks.push(`<h3>Checks (${countsText(record.checks)})</h3>`, checksTable(record.checks));
-  if (record.plan) blocks.push('<h3>What the migration will do</h3>', planList(record.plan), planIndexTable(record.plan));
+  if (record.plan)
+    blocks.push('<h3>What the migration will do</h3>', planList(record.plan), planIndexTable(record.plan));
   if (record.iamDocuments) blocks.push('<h3>IAM documents</h3>', ...iamSection(record.iamDocuments, false));
   return blocks;
 }
@@ -114,8 +157,23 @@ export function migrationCheckBlocks(record: RunRecord): string[] {
   const checks = record.checks ?? [];
   if (checks.length) {
     const attention = checks.some((c) => c.result === 'fail' || c.result === 'warn');
-    blocks.push([attention ? '<details open>' : '<details>', `<summary>Preflight checks: ${countsText(checks)}</summary>`, checksTable(checks), '</details>'].join('\n'));
+    blocks.push(
+      [
+        attention ? '<details open>' : '<details>',
+        `<summary>Preflight checks: ${countsText(checks)}</summary>`,
+        checksTable(checks),
+        '</details>',
+      ].join('\n'),
+    );
   }
-  if (record.iamDocuments) blocks.push(['<details>', '<summary>IAM documents for this run</summary>', ...iamSection(record.iamDocuments, false), '</details>'].join('\n'));
+  if (record.iamDocuments)
+    blocks.push(
+      [
+        '<details>',
+        '<summary>IAM documents for this run</summary>',
+        ...iamSection(record.iamDocuments, false),
+        '</details>',
+      ].join('\n'),
+    );
   return blocks;
 }

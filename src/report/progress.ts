@@ -24,7 +24,8 @@ function line(label: string, p: TransferProgress, extra: string[] = []): string 
   if (p.bytesTotal > 0) parts.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
   if (p.elapsedMs > 0 && p.bytesDone > 0) parts.push(`${formatBytes((p.bytesDone * 1000) / p.elapsedMs)}/s`);
   parts.push(`${formatDuration(p.elapsedMs)} elapsed`);
-  if (fraction >= 0.01 && fraction < 1 && p.elapsedMs > 0) parts.push(`~${formatDuration((p.elapsedMs * (1 - fraction)) / fraction)} left`);
+  if (fraction >= 0.01 && fraction < 1 && p.elapsedMs > 0)
+    parts.push(`~${formatDuration((p.elapsedMs * (1 - fraction)) / fraction)} left`);
   return parts.join(', ');
 }
 

@@ -6,7 +6,16 @@ import { SUMMARY_MAX_BYTES } from '../constants.js';
 import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from './format.js';
 import { migrationCheckBlocks, planBlocks, planFailedHeadline } from './plan.js';
 import { cutoverLine, resumedLine, windowSpan } from './cutover.js';
-import { type ComparisonLimits, PHASE_ICONS, PHASE_LABELS, comparisonTable, isProblem, phaseDuration, phaseTable, sortComparisons } from './tables.js';
+import {
+  type ComparisonLimits,
+  PHASE_ICONS,
+  PHASE_LABELS,
+  comparisonTable,
+  isProblem,
+  phaseDuration,
+  phaseTable,
+  sortComparisons,
+} from './tables.js';
 
 export type Outcome = 'verified' | 'mismatch' | 'failed' | 'plan' | 'incomplete';
 
@@ -41,7 +50,9 @@ function sideLine(label: string, side: RunRecord['source']): string {
 }
 
 export function snapshotLine(s: SnapshotFacts): string {
-  const shards = s.shardsFailed ? `${plural(s.shardsTotal, 'shard')}, ${formatCount(s.shardsFailed)} failed` : plural(s.shardsTotal, 'shard');
+  const shards = s.shardsFailed
+    ? `${plural(s.shardsTotal, 'shard')}, ${formatCount(s.shardsFailed)} failed`
+    : plural(s.shardsTotal, 'shard');
   return `${code(s.repository)} / ${code(s.snapshot)} · ${escapeHtml(s.state)} · ${plural(s.indices.length, 'index', 'indices')}, ${shards}${s.reused ? ' · reused from an earlier attempt' : ''}`;
 }
 
@@ -90,17 +101,26 @@ function headline(record: RunRecord): string[] {
   const failed = record.phases.find((p) => p.status === 'failed');
   switch (outcome(record)) {
     case 'verified':
-      return ['<h2>✅ Migration verified</h2>', `<p>${plural(v!.indices.filter((c) => c.status !== 'excluded').length, 'index', 'indices')} and ${plural(v!.targetTotal, 'document')} match on source and target.</p>`];
+      return [
+        '<h2>✅ Migration verified</h2>',
+        `<p>${plural(v!.indices.filter((c) => c.status !== 'excluded').length, 'index', 'indices')} and ${plural(v!.targetTotal, 'document')} match on source and target.</p>`,
+      ];
     case 'mismatch': {
       const migrated = v!.indices.filter((c) => c.status !== 'excluded').length;
       const differing = v!.indices.filter(isProblem).length;
-      return ['<h2>❌ Migration finished with differences</h2>', `<p>${formatCount(differing)} of ${plural(migrated, 'index', 'indices')} differ: source ${formatCount(v!.sourceTotal)} documents, target ${formatCount(v!.targetTotal)}.</p>`];
+      return [
+        '<h2>❌ Migration finished with differences</h2>',
+        `<p>${formatCount(differing)} of ${plural(migrated, 'index', 'indices')} differ: source ${formatCount(v!.sourceTotal)} documents, target ${formatCount(v!.targetTotal)}.</p>`,
+      ];
     }
     case 'failed': {
       if (record.mode === 'plan') return planFailedHeadline(record);
       const where = failed ? ` in ${PHASE_LABELS[failed.name].toLowerCase()}` : '';
       const error = record.error ?? failed?.error;
-      return [`<h2>❌ Migration failed${where}</h2>`, ...(error ? [`<pre>${escapeHtml(clip(error, ERROR_CHARS))}</pre>`] : [])];
+      return [
+        `<h2>❌ Migration failed${where}</h2>`,
+        ...(error ? [`<pre>${escapeHtml(clip(error, ERROR_CHARS))}</pre>`] : []),
+      ];
     }
     case 'plan':
       return ['<h2>📋 Plan checked: nothing was changed</h2>'];
@@ -124,7 +144,13 @@ function factsBlock(record: RunRecord, now?: number): string {
 }
 
 function build(record: RunRecord, limits: ComparisonLimits, now?: number): string {
-  const blocks = [...headline(record), factsBlock(record, now), ...planBlocks(record), '<h3>Phases</h3>', phaseTable(record)];
+  const blocks = [
+    ...headline(record),
+    factsBlock(record, now),
+    ...planBlocks(record),
+    '<h3>Phases</h3>',
+    phaseTable(record),
+  ];
   if (record.verification) blocks.push('<h3>Indices</h3>', comparisonTable(record.verification, limits));
   blocks.push(...migrationCheckBlocks(record));
   return `${blocks.join('\n\n')}\n`;
@@ -173,7 +199,10 @@ export function renderSummary(record: RunRecord, opts: { maxBytes?: number; now?
 function cutBytes(s: string, max: number): string {
   const note = '\n\n<p><i>… summary cut to stay under GitHub’s 1 MiB limit; the log has everything.</i></p>\n';
   const room = Math.max(0, max - bytes(note));
-  const cut = Buffer.from(s, 'utf8').subarray(0, room).toString('utf8').replace(/\uFFFD+$/, '');
+  const cut = Buffer.from(s, 'utf8')
+    .subarray(0, room)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
   return cut + note;
 }
 
@@ -185,7 +214,9 @@ export function renderPhaseSummary(phase: PhaseRecord, record: RunRecord): strin
   if (phase.name === 'restore' && record.restore) {
     const r = record.restore;
     const renamed = r.restored.filter((x) => x.source !== x.target).length;
-    lines.push(`${plural(r.restored.length, 'index', 'indices')} restored${renamed ? `, ${formatCount(renamed)} under new names` : ''} from ${code(r.repository)}`);
+    lines.push(
+      `${plural(r.restored.length, 'index', 'indices')} restored${renamed ? `, ${formatCount(renamed)} under new names` : ''} from ${code(r.repository)}`,
+    );
     if (r.deletedBeforeRestore.length) lines.push(`replaced existing: ${r.deletedBeforeRestore.map(code).join(', ')}`);
   }
   if (phase.name === 'cutover' && record.cutover) lines.push(cutoverLine(record.cutover));
@@ -195,7 +226,10 @@ export function renderPhaseSummary(phase: PhaseRecord, record: RunRecord): strin
     const migrated = v.indices.filter((c) => c.status !== 'excluded').length;
     lines.push(
       problems.length
-        ? `❌ ${formatCount(problems.length)} of ${plural(migrated, 'index', 'indices')} differ: ${problems.slice(0, 10).map((c) => code(c.sourceIndex)).join(', ')}${problems.length > 10 ? ', …' : ''}`
+        ? `❌ ${formatCount(problems.length)} of ${plural(migrated, 'index', 'indices')} differ: ${problems
+            .slice(0, 10)
+            .map((c) => code(c.sourceIndex))
+            .join(', ')}${problems.length > 10 ? ', …' : ''}`
         : `✅ ${plural(migrated, 'index', 'indices')}, ${plural(v.targetTotal, 'document')} match`,
     );
   }

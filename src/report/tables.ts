@@ -4,7 +4,15 @@
 import type { IndexComparison, PhaseName, PhaseRecord, PhaseStatus, RunRecord, VerificationFacts } from '../record.js';
 import { formatCount, formatDifference, formatDuration, inlineHtml, plural } from './format.js';
 
-export const PHASE_ORDER: readonly PhaseName[] = ['credentials', 'preflight', 'snapshot', 'copy', 'restore', 'cutover', 'verify'];
+export const PHASE_ORDER: readonly PhaseName[] = [
+  'credentials',
+  'preflight',
+  'snapshot',
+  'copy',
+  'restore',
+  'cutover',
+  'verify',
+];
 
 /** Phases only some runs have (cutover: two-phase): left out of the table when the run has no record of them. */
 const OPTIONAL_PHASES: readonly PhaseName[] = ['cutover'];
@@ -45,12 +53,26 @@ export function phaseTable(record: RunRecord): string {
     const phase = record.phases.find((p) => p.name === name);
     if (!phase && OPTIONAL_PHASES.includes(name)) continue;
     if (!phase) {
-      lines.push(row([PHASE_LABELS[name], `${PHASE_ICONS['not-run']} not run`, '—', record.mode === 'plan' && name !== 'credentials' && name !== 'preflight' ? 'plan mode' : '']));
+      lines.push(
+        row([
+          PHASE_LABELS[name],
+          `${PHASE_ICONS['not-run']} not run`,
+          '—',
+          record.mode === 'plan' && name !== 'credentials' && name !== 'preflight' ? 'plan mode' : '',
+        ]),
+      );
       continue;
     }
     const details = phase.details.map(inlineHtml);
     if (phase.error) details.push(`❌ <code>${inlineHtml(clip(phase.error, CELL_ERROR_CHARS))}</code>`);
-    lines.push(row([PHASE_LABELS[name], `${PHASE_ICONS[phase.status]} ${phase.status}`, formatDuration(phase.endedAt - phase.startedAt), details.join('<br>')]));
+    lines.push(
+      row([
+        PHASE_LABELS[name],
+        `${PHASE_ICONS[phase.status]} ${phase.status}`,
+        formatDuration(phase.endedAt - phase.startedAt),
+        details.join('<br>'),
+      ]),
+    );
   }
   lines.push('</table>');
   return lines.join('\n');
@@ -121,7 +143,10 @@ export function comparisonTable(v: VerificationFacts, limits: ComparisonLimits =
   const excluded = sorted.filter((c) => c.status === 'excluded');
   const renamed = sorted.some((c) => c.status !== 'excluded' && c.targetIndex !== c.sourceIndex);
 
-  const header = row(['Index', ...(renamed ? ['Target index'] : []), 'Source docs', 'Target docs', 'Difference', 'Aliases', 'Status'], true);
+  const header = row(
+    ['Index', ...(renamed ? ['Target index'] : []), 'Source docs', 'Target docs', 'Difference', 'Aliases', 'Status'],
+    true,
+  );
   const toRow = (c: IndexComparison): string =>
     row([
       `<code>${inlineHtml(c.sourceIndex)}</code>`,
@@ -138,12 +163,19 @@ export function comparisonTable(v: VerificationFacts, limits: ComparisonLimits =
     const shown = max === undefined ? rows : rows.slice(0, Math.max(0, max));
     const out = shown.map(toRow);
     const left = rows.length - shown.length;
-    if (left > 0) out.push(noteRow(`… ${formatCount(left)} ${what} ${left === 1 ? 'index' : 'indices'} not shown to keep the summary under GitHub's 1 MiB limit`));
+    if (left > 0)
+      out.push(
+        noteRow(
+          `… ${formatCount(left)} ${what} ${left === 1 ? 'index' : 'indices'} not shown to keep the summary under GitHub's 1 MiB limit`,
+        ),
+      );
     return out;
   };
 
   const migrated = v.indices.length - excluded.length;
-  const totalIcon = v.verified ? '✅ verified' : `❌ ${plural(v.mismatched.length, 'index', 'indices')} ${v.mismatched.length === 1 ? 'differs' : 'differ'}`;
+  const totalIcon = v.verified
+    ? '✅ verified'
+    : `❌ ${plural(v.mismatched.length, 'index', 'indices')} ${v.mismatched.length === 1 ? 'differs' : 'differ'}`;
   const totals = row([
     `<b>Total (${plural(migrated, 'index', 'indices')})</b>`,
     ...(renamed ? [''] : []),
@@ -165,10 +197,25 @@ export function comparisonTable(v: VerificationFacts, limits: ComparisonLimits =
     totals,
     '</table>',
   ];
-  const folded = (summary: string, rows: string[]): string[] => ['<details>', `<summary>${summary}</summary>`, '<table>', header, ...rows, '</table>', '</details>'];
+  const folded = (summary: string, rows: string[]): string[] => [
+    '<details>',
+    `<summary>${summary}</summary>`,
+    '<table>',
+    header,
+    ...rows,
+    '</table>',
+    '</details>',
+  ];
   return [
     ...main,
-    ...(foldMatched ? folded(`✅ ${plural(matched.length, 'index', 'indices')} match`, take(matched, limits.maxMatched, 'matching')) : []),
-    ...(foldExcluded ? folded(`⚪ ${plural(excluded.length, 'index', 'indices')} excluded (system indices are never migrated)`, take(excluded, limits.maxExcluded, 'excluded')) : []),
+    ...(foldMatched
+      ? folded(`✅ ${plural(matched.length, 'index', 'indices')} match`, take(matched, limits.maxMatched, 'matching'))
+      : []),
+    ...(foldExcluded
+      ? folded(
+          `⚪ ${plural(excluded.length, 'index', 'indices')} excluded (system indices are never migrated)`,
+          take(excluded, limits.maxExcluded, 'excluded'),
+        )
+      : []),
   ].join('\n');
 }

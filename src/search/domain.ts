@@ -107,7 +107,11 @@ export class Domain {
     readonly label: string,
   ) {}
 
-  async call<T = any>(method: Method, path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean>; ignore?: number[] } = {}): Promise<T> {
+  async call<T = any>(
+    method: Method,
+    path: string,
+    opts: { body?: unknown; query?: Record<string, string | number | boolean>; ignore?: number[] } = {},
+  ): Promise<T> {
     const service = `${this.label} domain`;
     let earlier = 0; // attempts already spent, the client's own retries included
     for (let throttled = 0; ; throttled++) {
@@ -128,10 +132,22 @@ export class Domain {
         retryTally.add(service, earlier - 1);
         const body = err?.meta?.body;
         if (status === undefined) {
-          throw new DomainError(`${this.label} domain: ${method} ${path} failed: ${err?.message ?? err}`, undefined, err?.name, undefined, earlier - 1);
+          throw new DomainError(
+            `${this.label} domain: ${method} ${path} failed: ${err?.message ?? err}`,
+            undefined,
+            err?.name,
+            undefined,
+            earlier - 1,
+          );
         }
         const { type, reason } = reasonOf(body);
-        throw new DomainError(`${this.label} domain: ${method} ${path} → ${status}${type ? ` ${type}` : ''}: ${reason}`, status, type, body, earlier - 1);
+        throw new DomainError(
+          `${this.label} domain: ${method} ${path} → ${status}${type ? ` ${type}` : ''}: ${reason}`,
+          status,
+          type,
+          body,
+          earlier - 1,
+        );
       }
     }
   }
@@ -175,16 +191,29 @@ export class Domain {
     return (b?.snapshots ?? []).map((s: any) => ({ repository: s.repository, snapshot: s.snapshot, state: s.state }));
   }
 
-  async createSnapshot(repository: string, snapshot: string, body: { indices: string[]; includeGlobalState: boolean }): Promise<unknown> {
+  async createSnapshot(
+    repository: string,
+    snapshot: string,
+    body: { indices: string[]; includeGlobalState: boolean },
+  ): Promise<unknown> {
     try {
       return await this.call('PUT', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, {
         query: { wait_for_completion: false },
-        body: { indices: body.indices.join(','), include_global_state: body.includeGlobalState, ignore_unavailable: false },
+        body: {
+          indices: body.indices.join(','),
+          include_global_state: body.includeGlobalState,
+          ignore_unavailable: false,
+        },
       });
     } catch (err) {
       // A repeat of a request whose answer was lost (a 504, a timeout, a dropped connection) finds the
       // snapshot its first attempt started: that is success, not a name clash.
-      if (err instanceof DomainError && err.retried > 0 && err.type === 'invalid_snapshot_name_exception' && /same name (already exists|is already in-progress)/.test(err.message)) {
+      if (
+        err instanceof DomainError &&
+        err.retried > 0 &&
+        err.type === 'invalid_snapshot_name_exception' &&
+        /same name (already exists|is already in-progress)/.test(err.message)
+      ) {
         return { accepted: true };
       }
       throw err;
@@ -201,7 +230,11 @@ export class Domain {
     const incremental = stats.incremental?.size_in_bytes ?? total;
     return {
       state: String(s.state ?? 'UNKNOWN'),
-      shardsStats: { done: s.shards_stats?.done ?? 0, total: s.shards_stats?.total ?? 0, failed: s.shards_stats?.failed ?? 0 },
+      shardsStats: {
+        done: s.shards_stats?.done ?? 0,
+        total: s.shards_stats?.total ?? 0,
+        failed: s.shards_stats?.failed ?? 0,
+      },
       bytesDone: processed,
       bytesTotal: incremental,
     };
@@ -213,11 +246,19 @@ export class Domain {
 
   async restoreSnapshot(repository: string, snapshot: string, body: Record<string, unknown>): Promise<unknown> {
     try {
-      return await this.call('POST', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_restore`, { body, query: { wait_for_completion: false } });
+      return await this.call('POST', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_restore`, {
+        body,
+        query: { wait_for_completion: false },
+      });
     } catch (err) {
       // As for createSnapshot: the repeat of a restore whose answer was lost meets the indices the first
       // attempt created (the caller checked just before that none of them existed).
-      if (err instanceof DomainError && err.retried > 0 && err.type === 'snapshot_restore_exception' && /open index with same name already exists/.test(err.message)) {
+      if (
+        err instanceof DomainError &&
+        err.retried > 0 &&
+        err.type === 'snapshot_restore_exception' &&
+        /open index with same name already exists/.test(err.message)
+      ) {
         return { accepted: true };
       }
       throw err;
@@ -231,15 +272,23 @@ export class Domain {
    * included, so callers can exclude them by name). `_resolve/index` rather than `_cat/indices`: it
    * understands `-` exclusions, and `_cat/indices` with a missing name stalls for 30 s on OpenSearch 3.
    */
-  async resolveIndices(patterns: string[]): Promise<{ indices: Array<{ index: string; open: boolean }>; aliases: string[] }> {
+  async resolveIndices(
+    patterns: string[],
+  ): Promise<{ indices: Array<{ index: string; open: boolean }>; aliases: string[] }> {
     const b = await this.call('GET', `/_resolve/index/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}`, {
       query: { expand_wildcards: 'all' },
     });
     const indices = new Map<string, boolean>();
     for (const i of b?.indices ?? []) indices.set(i.name, !(i.attributes ?? []).includes('closed'));
-    const viaAlias = (b?.aliases ?? []).flatMap((a: any) => a.indices ?? []).filter((name: string) => !indices.has(name));
-    if (viaAlias.length) for (const row of await this.existingIndices(viaAlias)) indices.set(row.index, row.status !== 'close');
-    return { indices: [...indices].map(([index, open]) => ({ index, open })), aliases: (b?.aliases ?? []).map((a: any) => a.name) };
+    const viaAlias = (b?.aliases ?? [])
+      .flatMap((a: any) => a.indices ?? [])
+      .filter((name: string) => !indices.has(name));
+    if (viaAlias.length)
+      for (const row of await this.existingIndices(viaAlias)) indices.set(row.index, row.status !== 'close');
+    return {
+      indices: [...indices].map(([index, open]) => ({ index, open })),
+      aliases: (b?.aliases ?? []).map((a: any) => a.name),
+    };
   }
 
   /** Which of these indices exist, with their state. One listing of all indices, filtered here. */
@@ -271,7 +320,9 @@ export class Domain {
   async seqNoStats(names: string[]): Promise<Map<string, IndexSeqNos>> {
     const out = new Map<string, IndexSeqNos>();
     if (names.length === 0) return out;
-    const b = await this.call('GET', `/${list(names)}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } });
+    const b = await this.call('GET', `/${list(names)}/_stats/docs`, {
+      query: { level: 'shards', ignore_unavailable: true },
+    });
     for (const [index, v] of Object.entries<any>(b?.indices ?? {})) {
       const maxSeqNo: number[] = [];
       const processed: number[] = [];
@@ -292,7 +343,13 @@ export class Domain {
    * The live documents of one shard whose last write came after `afterSeqNo`, oldest first, one page at
    * a time (`_seq_no` is indexed for range queries and sorts). `searchAfter` is the last page's last seq_no.
    */
-  async documentsSince(index: string, shard: number, afterSeqNo: number, size: number, searchAfter?: number): Promise<ChangedDocument[]> {
+  async documentsSince(
+    index: string,
+    shard: number,
+    afterSeqNo: number,
+    size: number,
+    searchAfter?: number,
+  ): Promise<ChangedDocument[]> {
     const b = await this.call('POST', `/${enc(index)}/_search`, {
       query: { preference: `_shards:${shard}` },
       body: {
@@ -303,17 +360,28 @@ export class Domain {
         ...(searchAfter !== undefined ? { search_after: [searchAfter] } : {}),
       },
     });
-    return (b?.hits?.hits ?? []).map((h: any) => ({ id: h._id, seqNo: h._seq_no, source: h._source, ...(h._routing !== undefined ? { routing: h._routing } : {}) }));
+    return (b?.hits?.hits ?? []).map((h: any) => ({
+      id: h._id,
+      seqNo: h._seq_no,
+      source: h._source,
+      ...(h._routing !== undefined ? { routing: h._routing } : {}),
+    }));
   }
 
   /** Indexes whole documents (create or replace) in one bulk request; returns the per-item errors. */
   async bulkIndex(index: string, docs: ChangedDocument[]): Promise<string[]> {
     if (docs.length === 0) return [];
     // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
-    const lines = docs.flatMap((d) => [{ index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) } }, d.source]);
+    const lines = docs.flatMap((d) => [
+      { index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) } },
+      d.source,
+    ]);
     const b = await this.call('POST', '/_bulk', { body: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n` });
     if (!b?.errors) return [];
-    return (b.items ?? []).map((i: any) => i.index?.error).filter(Boolean).map((e: any) => `${e.type}: ${e.reason}`);
+    return (b.items ?? [])
+      .map((i: any) => i.index?.error)
+      .filter(Boolean)
+      .map((e: any) => `${e.type}: ${e.reason}`);
   }
 
   refresh(names: string[]): Promise<unknown> {
@@ -338,12 +406,21 @@ export class Domain {
   }
 
   /** Cluster health for some indices: red while any primary is still recovering. */
-  health(names: string[]): Promise<{ status: string; initializing_shards: number; unassigned_shards: number; active_primary_shards: number }> {
+  health(
+    names: string[],
+  ): Promise<{
+    status: string;
+    initializing_shards: number;
+    unassigned_shards: number;
+    active_primary_shards: number;
+  }> {
     return this.call('GET', `/_cluster/health/${list(names)}`, { query: { level: 'cluster' } });
   }
 
   /** Recovery progress of a set of indices, summed: bytes and files recovered of the total. */
-  async recovery(names: string[]): Promise<{ shardsDone: number; shardsTotal: number; bytesDone: number; bytesTotal: number }> {
+  async recovery(
+    names: string[],
+  ): Promise<{ shardsDone: number; shardsTotal: number; bytesDone: number; bytesTotal: number }> {
     const b = await this.call('GET', `/${list(names)}/_recovery`, { query: { ignore_unavailable: true } });
     let shardsDone = 0;
     let shardsTotal = 0;
@@ -363,12 +440,16 @@ export class Domain {
 
   setWriteBlock(names: string[], blocked: boolean): Promise<unknown> {
     // null removes the setting rather than writing `false`, leaving the index as it was before the run.
-    return this.call('PUT', `/${list(names)}/_settings`, { body: { index: { 'blocks.write': blocked ? true : null } } });
+    return this.call('PUT', `/${list(names)}/_settings`, {
+      body: { index: { 'blocks.write': blocked ? true : null } },
+    });
   }
 
   async writeBlocked(names: string[]): Promise<string[]> {
     if (names.length === 0) return [];
-    const b = await this.call('GET', `/${list(names)}/_settings/index.blocks.write`, { query: { ignore_unavailable: true } });
+    const b = await this.call('GET', `/${list(names)}/_settings/index.blocks.write`, {
+      query: { ignore_unavailable: true },
+    });
     return Object.entries<any>(b ?? {})
       .filter(([, v]) => String(v?.settings?.index?.blocks?.write) === 'true')
       .map(([k]) => k);
@@ -378,7 +459,9 @@ export class Domain {
 
   /** Every node: name, real version (the main response may say 7.10.2 in compatibility mode), roles, attributes. */
   async nodes(): Promise<NodeFacts[]> {
-    const b = await this.call('GET', '/_nodes', { query: { filter_path: 'nodes.*.name,nodes.*.version,nodes.*.roles,nodes.*.attributes,nodes.*.host,nodes.*.ip' } });
+    const b = await this.call('GET', '/_nodes', {
+      query: { filter_path: 'nodes.*.name,nodes.*.version,nodes.*.roles,nodes.*.attributes,nodes.*.host,nodes.*.ip' },
+    });
     return Object.entries<any>(b?.nodes ?? {}).map(([id, n]) => ({
       id,
       name: String(n?.name ?? id),
@@ -391,27 +474,49 @@ export class Domain {
   }
 
   /** Cluster health; with names, of those indices only. */
-  clusterHealth(names: string[] = []): Promise<{ status: string; unassigned_shards: number; number_of_data_nodes: number }> {
+  clusterHealth(
+    names: string[] = [],
+  ): Promise<{ status: string; unassigned_shards: number; number_of_data_nodes: number }> {
     return this.call('GET', `/_cluster/health${names.length ? `/${list(names)}` : ''}`);
   }
 
   /** Flat settings of the indices the patterns name (only the settings asked for, wildcards allowed). */
   async indexSettings(patterns: string[], names: string[]): Promise<Map<string, Record<string, string>>> {
-    const b = await this.call('GET', `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_settings/${names.join(',')}`, {
-      query: { flat_settings: true, expand_wildcards: 'open' },
-    });
+    const b = await this.call(
+      'GET',
+      `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_settings/${names.join(',')}`,
+      {
+        query: { flat_settings: true, expand_wildcards: 'open' },
+      },
+    );
     const out = new Map<string, Record<string, string>>();
     for (const [index, v] of Object.entries<any>(b ?? {})) {
-      out.set(index, Object.fromEntries(Object.entries<any>(v?.settings ?? {}).map(([k, x]) => [k, Array.isArray(x) ? x.join(',') : String(x)])));
+      out.set(
+        index,
+        Object.fromEntries(
+          Object.entries<any>(v?.settings ?? {}).map(([k, x]) => [k, Array.isArray(x) ? x.join(',') : String(x)]),
+        ),
+      );
     }
     return out;
   }
 
   /** Per index: store size of the primaries and of all copies, segments in the primaries. */
-  async indexSizes(patterns: string[]): Promise<Map<string, { primaryBytes: number; totalBytes: number; segments: number }>> {
-    const b = await this.call('GET', `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_stats/store,segments`, {
-      query: { level: 'indices', expand_wildcards: 'open', filter_path: 'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count' },
-    });
+  async indexSizes(
+    patterns: string[],
+  ): Promise<Map<string, { primaryBytes: number; totalBytes: number; segments: number }>> {
+    const b = await this.call(
+      'GET',
+      `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_stats/store,segments`,
+      {
+        query: {
+          level: 'indices',
+          expand_wildcards: 'open',
+          filter_path:
+            'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count',
+        },
+      },
+    );
     const out = new Map<string, { primaryBytes: number; totalBytes: number; segments: number }>();
     for (const [index, v] of Object.entries<any>(b?.indices ?? {})) {
       out.set(index, {
@@ -437,7 +542,9 @@ export class Domain {
 
   /** Every alias on the domain: alias → its indices. */
   async allAliases(): Promise<Map<string, string[]>> {
-    const rows = await this.call<any[]>('GET', '/_cat/aliases', { query: { format: 'json', h: 'alias,index', expand_wildcards: 'all' } });
+    const rows = await this.call<any[]>('GET', '/_cat/aliases', {
+      query: { format: 'json', h: 'alias,index', expand_wildcards: 'all' },
+    });
     const out = new Map<string, string[]>();
     for (const r of rows ?? []) out.set(r.alias, [...(out.get(r.alias) ?? []), r.index]);
     return out;
@@ -447,11 +554,15 @@ export class Domain {
   async allocationSettings(): Promise<Record<string, string>> {
     // Nested, not flat_settings: filter_path cannot select flat keys that contain dots.
     const b = await this.call('GET', '/_cluster/settings', {
-      query: { include_defaults: true, filter_path: '*.cluster.routing.allocation.awareness,*.cluster.routing.allocation.disk' },
+      query: {
+        include_defaults: true,
+        filter_path: '*.cluster.routing.allocation.awareness,*.cluster.routing.allocation.disk',
+      },
     });
     const out: Record<string, string> = {};
     const flatten = (value: unknown, key: string): void => {
-      if (value && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) flatten(v, key ? `${key}.${k}` : k);
+      if (value && typeof value === 'object' && !Array.isArray(value))
+        for (const [k, v] of Object.entries(value)) flatten(v, key ? `${key}.${k}` : k);
       else out[key] = Array.isArray(value) ? value.join(',') : String(value);
     };
     for (const layer of ['defaults', 'persistent', 'transient']) flatten(b?.[layer] ?? {}, '');
@@ -460,10 +571,17 @@ export class Domain {
 
   /** Disk per data node, in bytes. */
   async diskAllocation(): Promise<Array<{ node: string; total: number; used: number; avail: number }>> {
-    const rows = await this.call<any[]>('GET', '/_cat/allocation', { query: { format: 'json', bytes: 'b', h: 'node,disk.total,disk.used,disk.avail' } });
+    const rows = await this.call<any[]>('GET', '/_cat/allocation', {
+      query: { format: 'json', bytes: 'b', h: 'node,disk.total,disk.used,disk.avail' },
+    });
     return (rows ?? [])
       .filter((r) => r.node !== 'UNASSIGNED' && r['disk.total'] != null)
-      .map((r) => ({ node: String(r.node), total: Number(r['disk.total']), used: Number(r['disk.used']), avail: Number(r['disk.avail']) }));
+      .map((r) => ({
+        node: String(r.node),
+        total: Number(r['disk.total']),
+        used: Number(r['disk.used']),
+        avail: Number(r['disk.avail']),
+      }));
   }
 
   /**
@@ -473,9 +591,14 @@ export class Domain {
   async securityAccount(): Promise<{ user: string; backendRoles: string[]; roles: string[] } | undefined> {
     try {
       const b = await this.call('GET', '/_plugins/_security/api/account');
-      return { user: String(b?.user_name ?? ''), backendRoles: (b?.backend_roles ?? []).map(String), roles: (b?.roles ?? []).map(String) };
+      return {
+        user: String(b?.user_name ?? ''),
+        backendRoles: (b?.backend_roles ?? []).map(String),
+        roles: (b?.roles ?? []).map(String),
+      };
     } catch (err) {
-      if (err instanceof DomainError && (err.status === 404 || (err.status === 400 && /no handler/i.test(err.message)))) return undefined;
+      if (err instanceof DomainError && (err.status === 404 || (err.status === 400 && /no handler/i.test(err.message))))
+        return undefined;
       throw err;
     }
   }

@@ -3,7 +3,10 @@
 import type { SideConfig } from '../config.js';
 import type { Domain } from './domain.js';
 
-export function repositorySettings(side: SideConfig, opts: { readonly: boolean; snapshotRoleArn?: string }): Record<string, unknown> {
+export function repositorySettings(
+  side: SideConfig,
+  opts: { readonly: boolean; snapshotRoleArn?: string },
+): Record<string, unknown> {
   const settings: Record<string, unknown> = { bucket: side.bucket, region: side.region };
   if (side.basePath) settings.base_path = side.basePath;
   const role = opts.snapshotRoleArn ?? side.snapshotRoleArn;
@@ -18,7 +21,12 @@ export function repositorySettings(side: SideConfig, opts: { readonly: boolean; 
  * Registers the repository, or confirms that the one already registered under that name points at the
  * same place (a re-run registers again harmlessly; a name already used for another bucket is an error).
  */
-export async function ensureRepository(domain: Domain, name: string, side: SideConfig, readonly: boolean): Promise<'registered' | 'reused'> {
+export async function ensureRepository(
+  domain: Domain,
+  name: string,
+  side: SideConfig,
+  readonly: boolean,
+): Promise<'registered' | 'reused'> {
   const settings = repositorySettings(side, { readonly });
   const existing = await domain.getRepository(name);
   if (existing) {

@@ -30,7 +30,11 @@ export class FaultControl {
   }
 
   private async request<T>(method: string, body?: string, query = ''): Promise<T> {
-    const res = await fetch(`${this.url}/_faults${query}`, { method, body, headers: body ? { 'content-type': 'application/json' } : {} });
+    const res = await fetch(`${this.url}/_faults${query}`, {
+      method,
+      body,
+      headers: body ? { 'content-type': 'application/json' } : {},
+    });
     const json = (await res.json()) as T & { message?: string };
     if (!res.ok) throw new Error(`fault proxy ${this.name}: ${json.message ?? res.status}`);
     return json;
@@ -50,7 +54,10 @@ export interface StackFaultProxies {
 }
 
 /** `stackEnv` is the stack's env file (AWS_ENDPOINT_URL, STACK_SOURCE_ENDPOINT, STACK_TARGET_ENDPOINT). */
-export async function startStackFaultProxies(stackEnv: Record<string, string>, log?: (line: string) => void): Promise<StackFaultProxies> {
+export async function startStackFaultProxies(
+  stackEnv: Record<string, string>,
+  log?: (line: string) => void,
+): Promise<StackFaultProxies> {
   const specs: Array<[ProxyName, Service, string]> = [
     ['s3', 's3', stackEnv.AWS_ENDPOINT_URL!],
     ['sts', 'sts', stackEnv.AWS_ENDPOINT_URL!],
@@ -67,7 +74,10 @@ export async function startStackFaultProxies(stackEnv: Record<string, string>, l
     throw err;
   }
   const url = Object.fromEntries(running.map(([name, p]) => [name, p.url])) as Record<ProxyName, string>;
-  const controls = Object.fromEntries(running.map(([name, p]) => [name, new FaultControl(name, p.url)])) as Record<ProxyName, FaultControl>;
+  const controls = Object.fromEntries(running.map(([name, p]) => [name, new FaultControl(name, p.url)])) as Record<
+    ProxyName,
+    FaultControl
+  >;
   return {
     controls,
     env: { AWS_ENDPOINT_URL_S3: url.s3, AWS_ENDPOINT_URL_STS: url.sts },

@@ -16,7 +16,13 @@ export interface Operation {
   mutating: boolean;
 }
 
-export function classify(service: Service, method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): Operation {
+export function classify(
+  service: Service,
+  method: string,
+  url: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): Operation {
   const [rawPath, rawQuery = ''] = url.split('?', 2) as [string, string?];
   const query = new URLSearchParams(rawQuery);
   const mutating = method !== 'GET' && method !== 'HEAD';
@@ -29,7 +35,12 @@ export function classify(service: Service, method: string, url: string, headers:
   return { service, op: domainOperation(method, rawPath), mutating };
 }
 
-function s3Operation(method: string, rawPath: string, query: URLSearchParams, headers: IncomingHttpHeaders): { op: string; bucket?: string; key?: string } {
+function s3Operation(
+  method: string,
+  rawPath: string,
+  query: URLSearchParams,
+  headers: IncomingHttpHeaders,
+): { op: string; bucket?: string; key?: string } {
   const [, bucket = '', ...rest] = rawPath.split('/');
   const key = rest.length ? decodeURIComponent(rest.join('/')) : '';
   const copy = headers['x-amz-copy-source'] !== undefined;
@@ -70,7 +81,8 @@ function domainOperation(method: string, rawPath: string): string {
   if (repository === '_status' || action === '_status') return 'snapshot-status';
   if (!repository) return 'repository-list';
   if (snapshot === '_verify') return 'repository-verify';
-  if (!snapshot) return method === 'GET' ? 'repository-get' : method === 'DELETE' ? 'repository-delete' : 'repository-register';
+  if (!snapshot)
+    return method === 'GET' ? 'repository-get' : method === 'DELETE' ? 'repository-delete' : 'repository-register';
   if (action === '_restore') return 'restore';
   return method === 'GET' ? 'snapshot-get' : method === 'DELETE' ? 'snapshot-delete' : 'snapshot-create';
 }

@@ -68,7 +68,10 @@ export class FaultPlan {
     this.pattern = spec.pattern ?? 'block';
     this.rules = (spec.rules ?? []).map((rule, i) => {
       const services: readonly Service[] | undefined = FAULT_KINDS[rule.kind];
-      if (!services) throw new Error(`unknown fault kind ${JSON.stringify(rule.kind)}; known: ${Object.keys(FAULT_KINDS).join(', ')}`);
+      if (!services)
+        throw new Error(
+          `unknown fault kind ${JSON.stringify(rule.kind)}; known: ${Object.keys(FAULT_KINDS).join(', ')}`,
+        );
       if (!services.includes(service)) throw new Error(`fault ${rule.kind} does not apply to ${service}`);
       if (!(rule.rate >= 0 && rule.rate <= 1)) throw new Error(`rate must be within 0..1, not ${rule.rate}`);
       const scoped = { ...DEFAULT_SCOPE[rule.kind], ...rule };
@@ -103,7 +106,17 @@ export class FaultPlan {
     return {
       seed: this.seed,
       pattern: this.pattern,
-      rules: this.rules.map(({ kind, rate, ops, methods, pathRegex, times, delayMs, matched, injected }) => ({ kind, rate, ops, methods, pathRegex, times, delayMs, matched, injected })),
+      rules: this.rules.map(({ kind, rate, ops, methods, pathRegex, times, delayMs, matched, injected }) => ({
+        kind,
+        rate,
+        ops,
+        methods,
+        pathRegex,
+        times,
+        delayMs,
+        matched,
+        injected,
+      })),
     };
   }
 }

@@ -6,7 +6,14 @@
 // Control (never forwarded):  POST /_faults {seed, pattern, rules}   replace the plan (counts are kept)
 //                             GET /_faults[?log=1]                    plan, counts, and the request log
 //                             DELETE /_faults                         no faults, counts and log cleared
-import { createServer, request as httpRequest, Agent, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  Agent,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { classify, type Operation, type Service } from './operations.js';
 import { FaultPlan, type FaultKind, type FaultPlanSpec } from './plan.js';
@@ -53,7 +60,16 @@ export interface RunningFaultProxy {
 }
 
 /** Headers that belong to one hop: recomputed for the next one. */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'expect'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+];
 
 interface UpstreamAnswer {
   status: number;
@@ -78,7 +94,12 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<RunningFaul
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       log(`proxy error on ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
-      if (!res.headersSent) reply(res, { status: 502, headers: { 'content-type': 'text/plain' }, body: `fault proxy: ${(err as Error).message}` });
+      if (!res.headersSent)
+        reply(res, {
+          status: 502,
+          headers: { 'content-type': 'text/plain' },
+          body: `fault proxy: ${(err as Error).message}`,
+        });
       else res.destroy();
     });
   });
@@ -125,7 +146,11 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<RunningFaul
       answer = await forward(req, method, url, body);
     } catch (err) {
       entry.outcome = 502;
-      return reply(res, { status: 502, headers: { 'content-type': 'text/plain' }, body: `fault proxy: upstream ${upstream.origin} unreachable: ${(err as Error).message}` });
+      return reply(res, {
+        status: 502,
+        headers: { 'content-type': 'text/plain' },
+        body: `fault proxy: upstream ${upstream.origin} unreachable: ${(err as Error).message}`,
+      });
     }
     entry.upstreamStatus = answer.status;
     switch (rule?.kind) {
@@ -179,16 +204,21 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<RunningFaul
 
   function forward(req: IncomingMessage, method: string, url: string, body: Buffer): Promise<UpstreamAnswer> {
     const headers: OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.includes(name)) headers[name] = value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined && !HOP_BY_HOP.includes(name)) headers[name] = value;
     if (body.length || req.headers['content-length'] !== undefined) headers['content-length'] = body.length;
     return new Promise((resolve, reject) => {
-      const up = httpRequest({ host: upstream.hostname, port: upstream.port, method, path: url, headers, agent }, (answer) => {
-        readAll(answer).then((data) => {
-          const out: OutgoingHttpHeaders = {};
-          for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.includes(name) && name !== 'content-length') out[name] = value;
-          resolve({ status: answer.statusCode ?? 502, headers: out, body: data });
-        }, reject);
-      });
+      const up = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method, path: url, headers, agent },
+        (answer) => {
+          readAll(answer).then((data) => {
+            const out: OutgoingHttpHeaders = {};
+            for (const [name, value] of Object.entries(answer.headers))
+              if (value !== undefined && !HOP_BY_HOP.includes(name) && name !== 'content-length') out[name] = value;
+            resolve({ status: answer.statusCode ?? 502, headers: out, body: data });
+          }, reject);
+        },
+      );
       up.on('error', reject);
       up.end(body);
     });
@@ -204,7 +234,8 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<RunningFaul
   }
 
   function control(method: string, url: string, body: Buffer, res: ServerResponse): void {
-    const json = (status: number, value: unknown) => reply(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+    const json = (status: number, value: unknown) =>
+      reply(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
     if (method === 'POST') {
       try {
         plan = new FaultPlan(JSON.parse(body.toString('utf8') || '{}') as FaultPlanSpec, o.service);
@@ -226,7 +257,14 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<RunningFaul
   }
 
   function state(withLog: boolean): FaultProxyState {
-    return { service: o.service, upstream: upstream.origin, plan: plan?.describe() ?? null, requests: count, injected: { ...injected }, ...(withLog ? { log: seen } : {}) };
+    return {
+      service: o.service,
+      upstream: upstream.origin,
+      plan: plan?.describe() ?? null,
+      requests: count,
+      injected: { ...injected },
+      ...(withLog ? { log: seen } : {}),
+    };
   }
 
   await new Promise<void>((resolve, reject) => {

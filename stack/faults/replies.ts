@@ -40,12 +40,17 @@ export function stsThrottling(): CannedReply {
 
 /** A domain rejecting work it has no room for (a full snapshot thread pool, or the front end's throttle). */
 export function tooManyRequests(): CannedReply {
-  const reason = 'rejected execution of coordinating operation [shard_detail=[], coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1, max_coordinating_and_primary_bytes=0]';
+  const reason =
+    'rejected execution of coordinating operation [shard_detail=[], coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1, max_coordinating_and_primary_bytes=0]';
   return {
     status: 429,
     headers: { 'content-type': 'application/json; charset=UTF-8', 'x-amzn-requestid': randomUUID() },
     body: JSON.stringify({
-      error: { root_cause: [{ type: 'rejected_execution_exception', reason }], type: 'rejected_execution_exception', reason },
+      error: {
+        root_cause: [{ type: 'rejected_execution_exception', reason }],
+        type: 'rejected_execution_exception',
+        reason,
+      },
       status: 429,
     }),
   };

@@ -8,8 +8,7 @@ import type { CallerCredentials, MotoCredentialDirectory } from './moto-credenti
 import { headerValue, parseSignedRequest, verifySignature, type IncomingForSigning } from './sigv4.js';
 
 export type Caller =
-  | { kind: 'iam'; credentials: CallerCredentials; principal: string }
-  | { kind: 'internal-user'; principal: string };
+  { kind: 'iam'; credentials: CallerCredentials; principal: string } | { kind: 'internal-user'; principal: string };
 
 export interface AuthSettings {
   region: string;

@@ -30,7 +30,9 @@ export function anonymousNotAuthorized(method: string): Refusal {
   const action = esHttpAction(method);
   return {
     status: 403,
-    body: { Message: `User: anonymous is not authorized to perform: ${action} because no resource-based policy allows the ${action} action` },
+    body: {
+      Message: `User: anonymous is not authorized to perform: ${action} because no resource-based policy allows the ${action} action`,
+    },
   };
 }
 
@@ -59,7 +61,9 @@ export function signatureExpired(amzDate: string, now: Date): Refusal {
   const earliest = new Date(now.getTime() - 5 * 60_000);
   return {
     status: 403,
-    body: { message: `Signature expired: ${amzDate} is now earlier than ${isoBasic(earliest)} (${isoBasic(now)} - 5 min.)` },
+    body: {
+      message: `Signature expired: ${amzDate} is now earlier than ${isoBasic(earliest)} (${isoBasic(now)} - 5 min.)`,
+    },
   };
 }
 
@@ -67,7 +71,9 @@ export function signatureNotYetCurrent(amzDate: string, now: Date): Refusal {
   const latest = new Date(now.getTime() + 5 * 60_000);
   return {
     status: 403,
-    body: { message: `Signature not yet current: ${amzDate} is still later than ${isoBasic(latest)} (${isoBasic(now)} + 5 min.)` },
+    body: {
+      message: `Signature not yet current: ${amzDate} is still later than ${isoBasic(latest)} (${isoBasic(now)} + 5 min.)`,
+    },
   };
 }
 
@@ -117,7 +123,9 @@ export function esHttpNotAllowed(callerArn: string, method: string): Refusal {
   const action = esHttpAction(method);
   return {
     status: 403,
-    body: { Message: `User: ${callerArn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action` },
+    body: {
+      Message: `User: ${callerArn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+    },
   };
 }
 
@@ -128,7 +136,10 @@ export function roleArnMissing(): Refusal {
 
 /** The guide says repository names cannot start with "cs-"; the wording of the refusal is ours. */
 export function reservedRepositoryName(repository: string): Refusal {
-  return { status: 400, body: { Message: `Repository name [${repository}] is reserved: repository names cannot start with "cs-".` } };
+  return {
+    status: 400,
+    body: { Message: `Repository name [${repository}] is reserved: repository names cannot start with "cs-".` },
+  };
 }
 
 /** "Your request: '<path>' payload is not allowed." is what a managed domain says to settings it owns. */
@@ -199,7 +210,11 @@ export function snapshotRoleNotAssumable(repository: string, roleArn: string): R
 
 /** The classic message (and 503) a managed domain gives while its hourly automated snapshot runs. */
 export function snapshotAlreadyRunning(repository: string, snapshot: string): Refusal {
-  return openSearchError(503, 'concurrent_snapshot_execution_exception', `[${repository}:${snapshot}]  a snapshot is already running`);
+  return openSearchError(
+    503,
+    'concurrent_snapshot_execution_exception',
+    `[${repository}:${snapshot}]  a snapshot is already running`,
+  );
 }
 
 /** OpenSearch's RestoreService when the domain already holds an open index of that name. */

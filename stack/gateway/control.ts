@@ -53,16 +53,22 @@ export class GatewayControl {
       this.rolesMapping = undefined;
     }
     if (update.reportVersion !== undefined) {
-      if (update.reportVersion !== null && !/^\d+\.\d+\.\d+$/.test(update.reportVersion.number ?? '')) throw new Error('reportVersion.number must look like 2.19.0');
+      if (update.reportVersion !== null && !/^\d+\.\d+\.\d+$/.test(update.reportVersion.number ?? ''))
+        throw new Error('reportVersion.number must look like 2.19.0');
       this.reportedVersion = update.reportVersion ?? undefined;
     }
-    if (update.fineGrainedAccessControl !== undefined) this.rolesMapping = update.fineGrainedAccessControl?.rolesMapping ?? undefined;
+    if (update.fineGrainedAccessControl !== undefined)
+      this.rolesMapping = update.fineGrainedAccessControl?.rolesMapping ?? undefined;
     if (update.automatedSnapshotInProgress === true && !this.automatedSnapshot) {
       const now = new Date();
       // The service names its hourly snapshots "<date>t<time>.<uuid>" in repository cs-automated.
       const stamp = now.toISOString().slice(0, 19).replace('T', 't').replace(/:/g, '-');
       const uuid = randomUUID();
-      this.automatedSnapshot = { name: `${stamp}.${uuid}`, uuid: randomUUID().replace(/-/g, '').slice(0, 22), startedAt: now.getTime() };
+      this.automatedSnapshot = {
+        name: `${stamp}.${uuid}`,
+        uuid: randomUUID().replace(/-/g, '').slice(0, 22),
+        startedAt: now.getTime(),
+      };
     }
     if (update.automatedSnapshotInProgress === false) this.automatedSnapshot = undefined;
     if (update.delay504) {
@@ -73,7 +79,12 @@ export class GatewayControl {
   state(): object {
     return {
       automatedSnapshotInProgress: this.automatedSnapshot !== undefined,
-      delay504: this.delays.map(({ method, pathRegex, afterMs, remaining }) => ({ method, pathRegex, afterMs, times: remaining })),
+      delay504: this.delays.map(({ method, pathRegex, afterMs, remaining }) => ({
+        method,
+        pathRegex,
+        afterMs,
+        times: remaining,
+      })),
       reportVersion: this.reportedVersion ?? null,
       fineGrainedAccessControl: this.rolesMapping ? { rolesMapping: this.rolesMapping } : null,
     };
@@ -82,7 +93,8 @@ export class GatewayControl {
   /** Consumes one 504 for this request if a rule matches; returns the delay before answering. */
   take504(method: string, pathname: string): number | undefined {
     const rule = this.delays.find(
-      (d) => d.remaining > 0 && (!d.method || d.method.toUpperCase() === method.toUpperCase()) && d.pattern.test(pathname),
+      (d) =>
+        d.remaining > 0 && (!d.method || d.method.toUpperCase() === method.toUpperCase()) && d.pattern.test(pathname),
     );
     if (!rule) return undefined;
     rule.remaining -= 1;

@@ -12,7 +12,10 @@ export interface DomainIdentity {
 
 /** Does this request's answer carry identity or version facts? */
 export function describesDomain(method: string, pathname: string): boolean {
-  return method === 'GET' && (pathname === '/' || pathname === '/_nodes' || pathname.startsWith('/_nodes/') || isIndexSettings(pathname));
+  return (
+    method === 'GET' &&
+    (pathname === '/' || pathname === '/_nodes' || pathname.startsWith('/_nodes/') || isIndexSettings(pathname))
+  );
 }
 
 const isIndexSettings = (pathname: string) => /^\/[^_/][^/]*\/_settings(\/|$)/.test(pathname);
@@ -53,7 +56,8 @@ export function rewriteDomainAnswer(pathname: string, json: unknown, id: DomainI
   }
   if (id.domainName) body.cluster_name = `${id.accountId}:${id.domainName}`;
   if (id.reportedVersion && body.nodes && typeof body.nodes === 'object') {
-    for (const node of Object.values<any>(body.nodes)) if (node && typeof node === 'object' && 'version' in node) node.version = id.reportedVersion.number;
+    for (const node of Object.values<any>(body.nodes))
+      if (node && typeof node === 'object' && 'version' in node) node.version = id.reportedVersion.number;
   }
   return body;
 }

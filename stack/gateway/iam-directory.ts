@@ -79,7 +79,11 @@ export class IamDirectory {
     const trustsOpenSearch = statements.some((s) => {
       const statement = s as { Effect?: string; Action?: string | string[]; Principal?: unknown };
       const actions = ([] as string[]).concat(statement.Action ?? []);
-      return statement.Effect === 'Allow' && actions.some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*') && namesOpenSearch(statement.Principal);
+      return (
+        statement.Effect === 'Allow' &&
+        actions.some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*') &&
+        namesOpenSearch(statement.Principal)
+      );
     });
     return { exists: true, trustsOpenSearch };
   }

@@ -72,13 +72,18 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     let forwarded = false;
     res.on('finish', () => {
       control.record({ method, path: url, status: res.statusCode, principal, forwarded, at: new Date().toISOString() });
-      log(`${method} ${url} ${res.statusCode}${principal ? ` ${principal}` : ''}${forwarded ? '' : ' (not forwarded)'}`);
+      log(
+        `${method} ${url} ${res.statusCode}${principal ? ` ${principal}` : ''}${forwarded ? '' : ' (not forwarded)'}`,
+      );
     });
 
     const body = await readBody(req, MAX_BODY_BYTES);
     if (!body) return send(res, errors.payloadTooLarge(MAX_BODY_BYTES));
 
-    const caller = await authenticate({ method, url, headers: req.headers, body }, { region: opts.region, credentials, basicAuth: opts.basicAuth });
+    const caller = await authenticate(
+      { method, url, headers: req.headers, body },
+      { region: opts.region, credentials, basicAuth: opts.basicAuth },
+    );
     if ('status' in caller) return send(res, caller);
     principal = caller.principal;
 
@@ -91,7 +96,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // Fine-grained access control, when a test switched it on: the security plugin answers for IAM callers.
     const mapping = control.rolesMapping;
     if (mapping && caller.kind === 'iam') {
-      if (method === 'GET' && pathname === '/_plugins/_security/api/account') return send(res, accountAnswer(caller.principal, mapping));
+      if (method === 'GET' && pathname === '/_plugins/_security/api/account')
+        return send(res, accountAnswer(caller.principal, mapping));
       const refusal = checkSnapshotPermission(method, pathname, caller.principal, mapping);
       if (refusal) return send(res, refusal);
     }
@@ -109,7 +115,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     } catch (err) {
       return send(res, errors.upstreamUnavailable((err as Error).message));
     }
-    if (describesDomain(method, pathname) && (control.reportedVersion || (opts.domainName && !pathname.includes('/_settings')))) {
+    if (
+      describesDomain(method, pathname) &&
+      (control.reportedVersion || (opts.domainName && !pathname.includes('/_settings')))
+    ) {
       return sendRewritten(res, upstream, pathname);
     }
     res.writeHead(upstream.statusCode ?? 502, responseHeaders(upstream));
@@ -138,7 +147,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         return { answer: { status: 200, body: { snapshots: [automated, ...running] } } };
       }
       case 'create-snapshot':
-        if (control.automatedSnapshot) return { refusal: errors.snapshotAlreadyRunning(route.repository, route.snapshot) };
+        if (control.automatedSnapshot)
+          return { refusal: errors.snapshotAlreadyRunning(route.repository, route.snapshot) };
         return { body };
       case 'register-repository': {
         if (!json || typeof json !== 'object') return { body };
@@ -188,23 +198,39 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       res.writeHead(upstream.statusCode ?? 502, responseHeaders(upstream));
       return void res.end(Buffer.concat(chunks));
     }
-    const body = rewriteDomainAnswer(pathname, json, { accountId: opts.accountId, domainName: opts.domainName, reportedVersion: control.reportedVersion });
+    const body = rewriteDomainAnswer(pathname, json, {
+      accountId: opts.accountId,
+      domainName: opts.domainName,
+      reportedVersion: control.reportedVersion,
+    });
     send(res, { status: upstream.statusCode ?? 200, body });
   }
 
   /** The node does the work; the client, like one behind AWS's idle timeout, only sees a 504. */
-  function forwardThen504(res: ServerResponse, incoming: Parameters<typeof forwardToNode>[1], body: Buffer, afterMs: number): void {
+  function forwardThen504(
+    res: ServerResponse,
+    incoming: Parameters<typeof forwardToNode>[1],
+    body: Buffer,
+    afterMs: number,
+  ): void {
     forwardToNode(nodeUrl, incoming, body).then(
       (upstream) => {
         upstream.resume();
-        upstream.on('end', () => log(`${incoming.method} ${incoming.url}: node answered ${upstream.statusCode} behind a 504`));
+        upstream.on('end', () =>
+          log(`${incoming.method} ${incoming.url}: node answered ${upstream.statusCode} behind a 504`),
+        );
       },
       (err: Error) => log(`${incoming.method} ${incoming.url}: node unreachable behind a 504: ${err.message}`),
     );
     setTimeout(() => send(res, errors.gatewayTimeout()), afterMs);
   }
 
-  async function handleControl(req: IncomingMessage, res: ServerResponse, method: string, pathname: string): Promise<void> {
+  async function handleControl(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    pathname: string,
+  ): Promise<void> {
     const body = (await readBody(req, 1024 * 1024)) ?? Buffer.alloc(0);
     if (pathname === '/_gateway/control' && method === 'POST') {
       const update = (parseJson(body) ?? {}) as ControlUpdate;
@@ -217,7 +243,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       return send(res, { status: 200, body: control.state() });
     }
     if (pathname === '/_gateway/control' && method === 'GET') return send(res, { status: 200, body: control.state() });
-    if (pathname === '/_gateway/requests' && method === 'GET') return send(res, { status: 200, body: control.requests() });
+    if (pathname === '/_gateway/requests' && method === 'GET')
+      return send(res, { status: 200, body: control.requests() });
     if (pathname === '/_gateway/requests' && method === 'DELETE') {
       control.clearRequests();
       return send(res, { status: 200, body: { acknowledged: true } });

@@ -1,7 +1,12 @@
 // The wire between the gateway and the bare node: forward a request (the body is already read,
 // because SigV4 needs its hash), stream the answer back, and a small JSON GET for facts the
 // gateway needs before deciding (a snapshot's index list).
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import {
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from 'node:http';
 
 /** Headers that describe one hop, or the caller's AWS credentials: never passed to the node. */
 const NOT_FORWARDED = new Set([
@@ -35,10 +40,18 @@ export function forwardToNode(
   }
   headers['host'] = nodeUrl.host;
   const method = incoming.method.toUpperCase();
-  if (body.length > 0 || method === 'POST' || method === 'PUT' || method === 'PATCH') headers['content-length'] = body.length;
+  if (body.length > 0 || method === 'POST' || method === 'PUT' || method === 'PATCH')
+    headers['content-length'] = body.length;
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { protocol: nodeUrl.protocol, hostname: nodeUrl.hostname, port: nodeUrl.port, method, path: incoming.url, headers },
+      {
+        protocol: nodeUrl.protocol,
+        hostname: nodeUrl.hostname,
+        port: nodeUrl.port,
+        method,
+        path: incoming.url,
+        headers,
+      },
       resolve,
     );
     req.on('error', reject);
@@ -55,7 +68,11 @@ export function responseHeaders(upstream: IncomingMessage): OutgoingHttpHeaders 
 }
 
 export async function getNodeJson(nodeUrl: URL, path: string): Promise<{ status: number; json: unknown }> {
-  const upstream = await forwardToNode(nodeUrl, { method: 'GET', url: path, headers: { accept: 'application/json' } }, Buffer.alloc(0));
+  const upstream = await forwardToNode(
+    nodeUrl,
+    { method: 'GET', url: path, headers: { accept: 'application/json' } },
+    Buffer.alloc(0),
+  );
   const chunks: Buffer[] = [];
   for await (const chunk of upstream) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');

@@ -43,7 +43,8 @@ export async function registerRepository(p: {
   if (decision !== 'allow') return { refusal: errors.passRoleDenied(p.caller.callerArn, roleArn) };
 
   const role = await p.iam.snapshotRole(roleArn);
-  if (!role.exists || !role.trustsOpenSearch) return { refusal: errors.snapshotRoleNotAssumable(p.repository, roleArn) };
+  if (!role.exists || !role.trustsOpenSearch)
+    return { refusal: errors.snapshotRoleNotAssumable(p.repository, roleArn) };
 
   const nodeSettings = Object.fromEntries(Object.entries(settings).filter(([key]) => !AWS_ONLY_SETTINGS.includes(key)));
   return { forward: { ...p.body, settings: nodeSettings } };

@@ -6,7 +6,13 @@ import * as errors from './aws-errors.js';
 import type { Refusal } from './aws-errors.js';
 
 /** Index names a managed domain already has open, as simple `*` patterns. */
-export const DOMAIN_OWNED_INDEX_PATTERNS = ['.kibana*', '.opendistro*', '.opensearch-*', '.plugins-*', '.ql-datasources'];
+export const DOMAIN_OWNED_INDEX_PATTERNS = [
+  '.kibana*',
+  '.opendistro*',
+  '.opensearch-*',
+  '.plugins-*',
+  '.ql-datasources',
+];
 export const SECURITY_INDEX = '.opendistro_security';
 
 export interface RestoreRequestBody {
@@ -46,7 +52,10 @@ export function checkRestore(p: {
 
 function expressionsOf(indices: string | string[] | undefined): string[] {
   const list = indices === undefined ? [] : Array.isArray(indices) ? indices : [indices];
-  return list.flatMap((entry) => entry.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  return list
+    .flatMap((entry) => entry.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /**

@@ -47,10 +47,19 @@ const ACTIONS: Record<string, string> = {
 };
 
 /** The security plugin's refusal of snapshot work by a caller mapped to no role that allows it. */
-export function checkSnapshotPermission(method: string, pathname: string, principal: string, mapping: Record<string, string[]>): Refusal | undefined {
+export function checkSnapshotPermission(
+  method: string,
+  pathname: string,
+  principal: string,
+  mapping: Record<string, string[]>,
+): Refusal | undefined {
   const action = ACTIONS[snapshotRoute(method, pathname).kind];
   if (!action) return undefined;
   if (mappedRoles(principal, mapping).some((r) => SNAPSHOT_ROLES.includes(r))) return undefined;
   const backend = backendRoleOf(principal);
-  return errors.openSearchError(403, 'security_exception', `no permissions for [${action}] and User [name=${backend}, backend_roles=[${backend}], requestedTenant=null]`);
+  return errors.openSearchError(
+    403,
+    'security_exception',
+    `no permissions for [${action}] and User [name=${backend}, backend_roles=[${backend}], requestedTenant=null]`,
+  );
 }

@@ -43,7 +43,11 @@ export function parseSignedRequest(
   const missing: string[] = [];
   const params = new Map<string, string>();
   if (!authorization.startsWith(`${ALGORITHM} `)) {
-    missing.push("Authorization header requires 'Credential' parameter.", "Authorization header requires 'Signature' parameter.", "Authorization header requires 'SignedHeaders' parameter.");
+    missing.push(
+      "Authorization header requires 'Credential' parameter.",
+      "Authorization header requires 'Signature' parameter.",
+      "Authorization header requires 'SignedHeaders' parameter.",
+    );
   } else {
     for (const part of authorization.slice(ALGORITHM.length + 1).split(',')) {
       const eq = part.indexOf('=');
@@ -56,9 +60,13 @@ export function parseSignedRequest(
   if (!amzDate) missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   if (missing.length > 0 || !amzDate) return errors.malformedAuthorization(missing);
 
-  const [accessKeyId = '', scopeDate = '', region = '', service = '', terminator = ''] = (params.get('Credential') ?? '').split('/');
+  const [accessKeyId = '', scopeDate = '', region = '', service = '', terminator = ''] = (
+    params.get('Credential') ?? ''
+  ).split('/');
   if (!accessKeyId || terminator !== 'aws4_request') {
-    return errors.malformedAuthorization([`Credential should be scoped to a valid region. Credential should be scoped to correct service. Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`]);
+    return errors.malformedAuthorization([
+      `Credential should be scoped to a valid region. Credential should be scoped to correct service. Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`,
+    ]);
   }
   const regionWrong = region !== expected.region;
   const serviceWrong = service !== expected.service;
@@ -67,7 +75,9 @@ export function parseSignedRequest(
   }
   const signingDate = parseAmzDate(amzDate);
   if (!signingDate) {
-    return errors.malformedAuthorization([`Invalid date: '${amzDate}'. X-Amz-Date must be in ISO-8601 basic format (YYYYMMDD'T'HHMMSS'Z').`]);
+    return errors.malformedAuthorization([
+      `Invalid date: '${amzDate}'. X-Amz-Date must be in ISO-8601 basic format (YYYYMMDD'T'HHMMSS'Z').`,
+    ]);
   }
   if (scopeDate !== amzDate.slice(0, 8)) return errors.scopeDateMismatch(scopeDate, amzDate);
   const skew = signingDate.getTime() - now.getTime();
@@ -146,7 +156,11 @@ class RecordingSigner extends SignatureV4 {
   canonicalRequest = '';
   stringToSign = '';
 
-  protected override createCanonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
+  protected override createCanonicalRequest(
+    request: HttpRequest,
+    canonicalHeaders: Record<string, string>,
+    payloadHash: string,
+  ): string {
     this.canonicalRequest = super.createCanonicalRequest(request, canonicalHeaders, payloadHash);
     return this.canonicalRequest;
   }
@@ -157,7 +171,12 @@ class RecordingSigner extends SignatureV4 {
     canonicalRequest: string,
     algorithmIdentifier: string,
   ): Promise<string> {
-    this.stringToSign = await super.createStringToSign(longDate, credentialScope, canonicalRequest, algorithmIdentifier);
+    this.stringToSign = await super.createStringToSign(
+      longDate,
+      credentialScope,
+      canonicalRequest,
+      algorithmIdentifier,
+    );
     return this.stringToSign;
   }
 }

@@ -9,7 +9,10 @@ export type SnapshotRoute =
   | { kind: 'other' };
 
 export function snapshotRoute(method: string, pathname: string): SnapshotRoute {
-  const segments = pathname.split('/').filter((s) => s.length > 0).map(decodeSegment);
+  const segments = pathname
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map(decodeSegment);
   if (segments[0] !== '_snapshot') return { kind: 'other' };
   const verb = method.toUpperCase();
   const [, repository, snapshot, action] = segments;
@@ -17,7 +20,13 @@ export function snapshotRoute(method: string, pathname: string): SnapshotRoute {
   if (segments.length === 2 && repository && !repository.startsWith('_') && (verb === 'PUT' || verb === 'POST')) {
     return { kind: 'register-repository', repository };
   }
-  if (segments.length === 3 && repository && snapshot && !snapshot.startsWith('_') && (verb === 'PUT' || verb === 'POST')) {
+  if (
+    segments.length === 3 &&
+    repository &&
+    snapshot &&
+    !snapshot.startsWith('_') &&
+    (verb === 'PUT' || verb === 'POST')
+  ) {
     return { kind: 'create-snapshot', repository, snapshot };
   }
   if (segments.length === 4 && repository && snapshot && action === '_restore' && verb === 'POST') {

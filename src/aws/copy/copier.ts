@@ -19,7 +19,11 @@ export function needsHead(source: ListedObject, destination?: ListedObject): des
   return destination !== undefined && destination.size === source.size && destination.etag !== source.etag;
 }
 
-export async function recordedSourceEtagMatches(ctx: CopyContext, source: ListedObject, destination: ListedObject): Promise<boolean> {
+export async function recordedSourceEtagMatches(
+  ctx: CopyContext,
+  source: ListedObject,
+  destination: ListedObject,
+): Promise<boolean> {
   const head = await ctx.requester.send(
     'HeadObject',
     (abortSignal) =>

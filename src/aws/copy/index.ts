@@ -5,7 +5,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ConcurrencyBudget } from './budget.js';
 import { copyOne, needsHead, recordedSourceEtagMatches } from './copier.js';
 import type { CopyContext, Location } from './context.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, DEFAULT_PROGRESS_INTERVAL_MS } from './defaults.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MULTIPART_THRESHOLD,
+  DEFAULT_PART_SIZE,
+  DEFAULT_PROGRESS_INTERVAL_MS,
+} from './defaults.js';
 import { joinListings, listRepository, type ListedObject } from './listing.js';
 import { checkedByCopyPass, checkManifest, combineChecks, repositoryObjects, type ManifestCheck } from './manifest.js';
 import { normalizePrefix, placeKey, type Phase } from './plan.js';
@@ -89,7 +94,9 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
   let multipart = 0;
 
   const report = () => options.onProgress?.(progress.snapshot());
-  const ticker = options.onProgress ? setInterval(report, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS) : undefined;
+  const ticker = options.onProgress
+    ? setInterval(report, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS)
+    : undefined;
   ticker?.unref();
 
   /** Copies one object unless the destination already holds this version of it. */
@@ -115,12 +122,18 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
   // Root blobs wait for their phase; there are a few per snapshot, so holding them is cheap.
   const held: Record<Exclude<Phase, 'blobs'>, Pending[]> = { 'snapshot-metadata': [], generations: [], latest: [] };
   const manifestAbort = new AbortController();
-  const manifestSignal = listenedByEveryRequest(signal ? AbortSignal.any([signal, manifestAbort.signal]) : manifestAbort.signal);
-  let blobs = { listed: 0, copied: 0 };
+  const manifestSignal = listenedByEveryRequest(
+    signal ? AbortSignal.any([signal, manifestAbort.signal]) : manifestAbort.signal,
+  );
+  let blobs: { listed: number; copied: number };
   let blobCheck: Promise<ManifestCheck> | undefined;
   try {
     const sourceObjects = repositoryObjects(source, requester, signal, () => excluded++);
-    const destinationObjects = listRepository(destination, (attempts) => requester.count('ListObjectsV2', attempts), signal);
+    const destinationObjects = listRepository(
+      destination,
+      (attempts) => requester.count('ListObjectsV2', attempts),
+      signal,
+    );
     for await (const pending of joinListings(sourceObjects, destinationObjects)) {
       signal?.throwIfAborted();
       progress.listed(pending.source.size);
@@ -169,7 +182,9 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
     const rootCopied = progress.copied - blobs.copied;
     const [blobsChecked, rootChecked] = await Promise.all([
       blobCheck ?? checkedByCopyPass(blobs.listed),
-      rootCopied > 0 ? checkManifest(source, destination, requester, signal, 'root') : checkedByCopyPass(progress.objectsTotal - blobs.listed),
+      rootCopied > 0
+        ? checkManifest(source, destination, requester, signal, 'root')
+        : checkedByCopyPass(progress.objectsTotal - blobs.listed),
     ]);
     manifest = combineChecks(blobsChecked, rootChecked);
   } finally {

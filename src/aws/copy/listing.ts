@@ -7,7 +7,12 @@
 // (one per index), and a few of those are listed at once, each a page ahead, while the output
 // stays in S3's key order. Nothing holds more than a few pages, so memory does not grow with the
 // repository, and the first copies start as soon as the first pages are in.
-import { paginateListObjectsV2, type _Object, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import {
+  paginateListObjectsV2,
+  type _Object,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { compareKeys } from './plan.js';
 
 export interface ListedObject {
@@ -48,7 +53,11 @@ function listed(target: ListingTarget, object: _Object): ListedObject {
 type Item = { object: ListedObject } | { directory: string };
 
 /** The root's objects alone (a delimiter listing of the repository's base path), in key order. */
-export async function* listRootObjects(target: ListingTarget, countPage: PageCounter, signal?: AbortSignal): AsyncGenerator<ListedObject> {
+export async function* listRootObjects(
+  target: ListingTarget,
+  countPage: PageCounter,
+  signal?: AbortSignal,
+): AsyncGenerator<ListedObject> {
   const pages = paginateListObjectsV2(
     { client: target.client, pageSize: 1000 },
     { Bucket: target.bucket, Prefix: target.prefix || undefined, Delimiter: '/' },
@@ -61,7 +70,13 @@ export async function* listRootObjects(target: ListingTarget, countPage: PageCou
 }
 
 /** Root objects and directories in key order, expanding the first levels with delimiter listings. */
-async function* walk(target: ListingTarget, prefix: string, depth: number, countPage: PageCounter, signal?: AbortSignal): AsyncGenerator<Item> {
+async function* walk(
+  target: ListingTarget,
+  prefix: string,
+  depth: number,
+  countPage: PageCounter,
+  signal?: AbortSignal,
+): AsyncGenerator<Item> {
   const pages = paginateListObjectsV2(
     { client: target.client, pageSize: 1000 },
     { Bucket: target.bucket, Prefix: prefix || undefined, Delimiter: '/' },
@@ -115,8 +130,17 @@ async function* expand(
 }
 
 /** Everything under one directory, flat, one page ahead of the consumer. */
-async function* listDirectory(target: ListingTarget, prefix: string, countPage: PageCounter, signal?: AbortSignal): AsyncGenerator<ListedObject> {
-  const pages = paginateListObjectsV2({ client: target.client, pageSize: 1000 }, { Bucket: target.bucket, Prefix: prefix }, { abortSignal: signal });
+async function* listDirectory(
+  target: ListingTarget,
+  prefix: string,
+  countPage: PageCounter,
+  signal?: AbortSignal,
+): AsyncGenerator<ListedObject> {
+  const pages = paginateListObjectsV2(
+    { client: target.client, pageSize: 1000 },
+    { Bucket: target.bucket, Prefix: prefix },
+    { abortSignal: signal },
+  );
   let next = pages.next();
   try {
     for (;;) {
@@ -133,7 +157,8 @@ async function* listDirectory(target: ListingTarget, prefix: string, countPage: 
   }
 }
 
-type Segment = { object: ListedObject } | { directory: AsyncGenerator<ListedObject>; first: Promise<IteratorResult<ListedObject>> };
+type Segment =
+  { object: ListedObject } | { directory: AsyncGenerator<ListedObject>; first: Promise<IteratorResult<ListedObject>> };
 
 /** Every object under the target's prefix, in S3's key order, keys relative to the prefix. */
 export async function* listRepository(
@@ -151,7 +176,9 @@ export async function* listRepository(
   const inOrder = (object: ListedObject) => {
     // The join below is only right if listings are sorted; say so loudly rather than miscopy.
     if (previous !== undefined && compareKeys(previous, object.key) >= 0) {
-      throw new Error(`s3://${target.bucket}/${target.prefix}: listing is not in ascending key order at ${JSON.stringify(object.key)}`);
+      throw new Error(
+        `s3://${target.bucket}/${target.prefix}: listing is not in ascending key order at ${JSON.stringify(object.key)}`,
+      );
     }
     previous = object.key;
     return object;

@@ -26,7 +26,11 @@ export async function* repositoryObjects(
   signal?: AbortSignal,
   onExcluded?: () => void,
 ): AsyncGenerator<ListedObject> {
-  for await (const object of listRepository(location, (attempts) => requester.count('ListObjectsV2', attempts), signal)) {
+  for await (const object of listRepository(
+    location,
+    (attempts) => requester.count('ListObjectsV2', attempts),
+    signal,
+  )) {
     if ('excluded' in placeKey(object.key)) {
       onExcluded?.();
       continue;
@@ -51,11 +55,21 @@ export async function checkManifest(
   signal?: AbortSignal,
   scope: ManifestScope = 'all',
 ): Promise<ManifestCheck> {
-  const check: ManifestCheck = { ok: true, checked: 0, missing: [], sizeMismatch: [], missingCount: 0, sizeMismatchCount: 0, relisted: true };
+  const check: ManifestCheck = {
+    ok: true,
+    checked: 0,
+    missing: [],
+    sizeMismatch: [],
+    missingCount: 0,
+    sizeMismatchCount: 0,
+    relisted: true,
+  };
   const countPage = (attempts: number) => requester.count('ListObjectsV2', attempts);
-  const list = (location: Location) => (scope === 'root' ? listRootObjects(location, countPage, signal) : listRepository(location, countPage, signal));
+  const list = (location: Location) =>
+    scope === 'root' ? listRootObjects(location, countPage, signal) : listRepository(location, countPage, signal);
   const sourceObjects = async function* () {
-    for await (const object of list(source)) if (!('excluded' in placeKey(object.key)) && inScope(scope, object.key)) yield object;
+    for await (const object of list(source))
+      if (!('excluded' in placeKey(object.key)) && inScope(scope, object.key)) yield object;
   };
   for await (const pair of joinListings(sourceObjects(), list(destination))) {
     check.checked++;

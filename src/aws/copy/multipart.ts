@@ -113,7 +113,9 @@ export async function copyMultipart(ctx: CopyContext, object: ListedObject): Pro
     ctx.onBytes(-bytesDone);
     // Not under the run's signal: an aborted run still cleans up after itself.
     await requester
-      .send('AbortMultipartUpload', () => destination.client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })))
+      .send('AbortMultipartUpload', () =>
+        destination.client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })),
+      )
       .catch(() => undefined);
     throw error;
   }

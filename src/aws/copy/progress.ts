@@ -54,8 +54,20 @@ export class ProgressTracker {
   }
 
   snapshot(): CopyProgress {
-    const { stage, objectsDone, objectsTotal, listingComplete, bytesDone, bytesTotal, bytesCopied, copied, skipped } = this;
-    return { stage, objectsDone, objectsTotal, listingComplete, bytesDone, bytesTotal, bytesCopied, copied, skipped, elapsedMs: Date.now() - this.started };
+    const { stage, objectsDone, objectsTotal, listingComplete, bytesDone, bytesTotal, bytesCopied, copied, skipped } =
+      this;
+    return {
+      stage,
+      objectsDone,
+      objectsTotal,
+      listingComplete,
+      bytesDone,
+      bytesTotal,
+      bytesCopied,
+      copied,
+      skipped,
+      elapsedMs: Date.now() - this.started,
+    };
   }
 }
 

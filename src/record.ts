@@ -1,6 +1,7 @@
 // The run record: the one place that knows what happened. Phases return their findings, main.ts
 // stores them here, and the summary and outputs are rendered from it (report/), never by phases.
 
+import type { SideName } from './constants.js';
 import type { IamDocumentSet } from './iam/run-documents.js';
 
 export type PhaseName = 'credentials' | 'preflight' | 'snapshot' | 'copy' | 'restore' | 'cutover' | 'verify';
@@ -78,6 +79,19 @@ export interface CutoverFacts {
   staleSnapshotsDeleted?: string[];
   /** Milliseconds of each step inside the write-blocked window, in order. */
   steps: Array<{ step: string; ms: number }>;
+}
+
+/**
+ * What preflight found, for main to record. main hands in the object and preflight fills it as it goes,
+ * so a run that stops midway (a failed check, the time budget, a cancel) still reports what it saw.
+ */
+export interface PreflightFindings {
+  /** One row per check, in the order they ran. */
+  checks: CheckRecord[];
+  engines: Partial<Record<SideName, { engine: string; version?: string }>>;
+  /** The IAM documents: main's first set (from the inputs alone) in, the set with what preflight learnt out. */
+  iamDocuments?: IamDocumentSet;
+  forecast?: PlanFacts;
 }
 
 /** What a re-run of the same workflow run found from an earlier attempt and reused instead of redoing. */

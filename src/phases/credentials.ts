@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { MigrationConfig, SideConfig } from '../config.js';
+import type { SideName } from '../constants.js';
 import type { Side } from '../context.js';
 import { baseCredentials, chainedCredentials, stsClient } from '../aws/credentials.js';
 import { countRetries } from '../retry-tally.js';
@@ -20,7 +21,7 @@ export interface CredentialsOutcome {
 }
 
 function side(
-  label: 'source' | 'target',
+  label: SideName,
   cfg: SideConfig,
   credentials: AwsCredentialIdentityProvider,
   requestTimeoutMs: number,

@@ -4,9 +4,10 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { stsClient } from '../aws/credentials.js';
 import type { Side } from '../context.js';
-import { accountOf } from '../iam/requirements.js';
+import { accountOf } from '../iam/arns.js';
 import { errorText, type Checks } from './checks.js';
-import type { DomainFacts, SideLabel } from './domains.js';
+import type { DomainFacts } from './domains.js';
+import type { SideName } from '../constants.js';
 
 export interface Identity {
   arn: string;
@@ -26,7 +27,7 @@ export async function callerIdentity(side: Side): Promise<Identity> {
 
 export async function identityCheck(
   side: Side,
-  label: SideLabel,
+  label: SideName,
   domain: DomainFacts,
   checks: Checks,
 ): Promise<Identity | undefined> {

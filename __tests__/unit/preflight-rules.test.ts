@@ -10,13 +10,8 @@ import {
   type EngineVersion,
 } from '../../src/preflight/compatibility.js';
 import { estimateCopyMs, estimateObjects } from '../../src/preflight/forecast.js';
-import {
-  allocatable,
-  reservedBytes,
-  restoredSettings,
-  settingsChecks,
-  type SourceIndex,
-} from '../../src/preflight/target.js';
+import { reservedBytes } from '../../src/preflight/capacity.js';
+import { allocatable, restoredSettings, settingsChecks, type SourceIndex } from '../../src/preflight/target.js';
 import { checksTable, planBlocks, planFailedHeadline } from '../../src/report/plan.js';
 import { renderSummary } from '../../src/report/summary.js';
 import type { MigrationConfig } from '../../src/config.js';

@@ -24,14 +24,9 @@ import { forecast } from '../preflight/forecast.js';
 import { identityCheck, type Identity } from '../preflight/identity.js';
 import { accessControlCheck } from '../preflight/access-control.js';
 import { permissionChecks } from '../preflight/iam-simulation.js';
+import { capacityCheck } from '../preflight/capacity.js';
 import { snapshotsCheck } from '../preflight/snapshots.js';
-import {
-  capacityCheck,
-  collisionCheck,
-  restoreSettingsCheck,
-  settingsChecks,
-  type SourceIndex,
-} from '../preflight/target.js';
+import { collisionCheck, restoreSettingsCheck, settingsChecks, type SourceIndex } from '../preflight/target.js';
 import { runSnapshotNames } from './snapshot.js';
 
 export class PreflightError extends Error {

@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { CopyProgress } from './aws/copy/index.js';
 import type { MigrationConfig, SideConfig } from './config.js';
-import type { IndexPlan } from './indices.js';
+import type { IndexSelection } from './indices.js';
 import type { Domain } from './search/domain.js';
 
 /** One side of the migration as the phases use it: its config and the clients built for it. */
@@ -53,5 +53,5 @@ export interface RunContext {
   /** Aborted when the overall time budget (timeout-minutes) runs out. */
   signal: AbortSignal;
   /** Set after preflight: the indices this run migrates. */
-  plan?: IndexPlan;
+  selection?: IndexSelection;
 }

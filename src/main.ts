@@ -146,20 +146,20 @@ export async function run(): Promise<void> {
     };
     record.checks = found.checks; // the same array: a run that stops midway still shows its rows
     try {
-      c.plan = (
+      c.selection = (
         await next(
           'preflight',
           () => preflightPhase(c, found),
-          (r) => preflightDetails(found, r.plan),
+          (r) => preflightDetails(found, r.selection),
         )
-      ).plan;
+      ).selection;
     } finally {
       recordPreflight(record, found);
     }
     if (config.mode === 'plan') return;
 
     const twoPhase = config.cutover === 'two-phase';
-    const migrated = c.plan.migrate.map((m) => m.source);
+    const migrated = c.selection.migrate.map((m) => m.source);
     const blockWrites = async () => {
       // Indices someone had already made read-only stay theirs: the run neither sets nor lifts those.
       const already = await c.source.domain.writeBlocked(migrated);
@@ -249,7 +249,7 @@ function recordPreflight(record: RunRecord, found: PreflightFindings): void {
     if (engine) Object.assign(record[label], engine);
   }
   if (found.iamDocuments) record.iamDocuments = found.iamDocuments;
-  if (found.forecast) record.plan = found.forecast;
+  if (found.forecast) record.forecast = found.forecast;
 }
 
 function setOutputs(record: RunRecord): void {

@@ -91,7 +91,7 @@ export interface PreflightFindings {
   engines: Partial<Record<SideName, { engine: string; version?: string }>>;
   /** The IAM documents: main's first set (from the inputs alone) in, the set with what preflight learnt out. */
   iamDocuments?: IamDocumentSet;
-  forecast?: PlanFacts;
+  forecast?: Forecast;
 }
 
 /** What a re-run of the same workflow run found from an earlier attempt and reused instead of redoing. */
@@ -150,7 +150,7 @@ export interface CheckRecord {
 }
 
 /** The forecast a plan shows: what will be snapshotted, copied, restored and verified. */
-export interface PlanFacts {
+export interface Forecast {
   snapshot: {
     repository: string;
     snapshot: string;
@@ -208,7 +208,7 @@ export interface RunRecord {
   /** The preflight's checks, one row each, in the order they ran (plan mode and every migration). */
   checks?: CheckRecord[];
   /** What a migration with these inputs will do (written by the preflight). */
-  plan?: PlanFacts;
+  forecast?: Forecast;
   /** The IAM documents this run needs (the `iam-documents` output). */
   iamDocuments?: IamDocumentSet;
   /**

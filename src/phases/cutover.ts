@@ -83,7 +83,7 @@ function settledSourceStats(ctx: RunContext, indices: string[]): Promise<SeqNoSt
 
 export async function cutoverPhase(ctx: RunContext, input: CutoverInput): Promise<{ facts: CutoverFacts }> {
   const { config, source, target, log } = ctx;
-  const plan = ctx.plan!.migrate;
+  const plan = ctx.selection!.migrate;
   const sources = plan.map((m) => m.source);
   const targets = plan.map((m) => m.target);
   const facts: CutoverFacts = { changed: [], unchanged: [], steps: [] };

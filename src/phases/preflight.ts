@@ -8,7 +8,7 @@ import type { RunContext } from '../context.js';
 import type { PreflightFindings } from '../record.js';
 import { githubSubject, iamDocumentSet } from '../iam/run-documents.js';
 import { principalsForRun } from '../iam/requirements.js';
-import type { IndexPlan } from '../indices.js';
+import type { IndexSelection } from '../indices.js';
 import { bucketCheck, registrationCheck, repositoryPathCheck } from '../preflight/buckets.js';
 import { Checks } from '../preflight/checks.js';
 import {
@@ -35,7 +35,7 @@ export class PreflightError extends Error {
 
 export interface PreflightOutcome {
   /** The indices this run migrates. */
-  plan: IndexPlan;
+  selection: IndexSelection;
 }
 
 /** Settings the checks read from each source index (names or wildcards of `GET <index>/_settings/<names>`). */
@@ -98,19 +98,19 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
   };
   found.iamDocuments = iamDocumentSet(config, subject, iamFacts);
 
-  const selection = sd!.reachable ? await indexSelection(ctx, checks) : undefined;
+  const picked = sd!.reachable ? await indexSelection(ctx, checks) : undefined;
   let indices: SourceIndex[] = [];
   const created = new Map<string, string>();
-  if (selection) {
+  if (picked) {
     await checks.guard('source.index-facts', 'Source index settings and sizes', async () => {
-      const names = selection.plan.migrate.map((m) => m.source);
+      const names = picked.selection.migrate.map((m) => m.source);
       const [settings, sizes, aliases, documents] = await Promise.all([
         source.domain.indexSettings(config.indices, SETTINGS_READ),
         source.domain.indexSizes(config.indices),
         source.domain.aliases(names),
         source.domain.documentCounts(config.indices, names.length),
       ]);
-      indices = selection.plan.migrate.map((m) => ({
+      indices = picked.selection.migrate.map((m) => ({
         index: m.source,
         target: m.target,
         settings: settings.get(m.source) ?? {},
@@ -189,7 +189,7 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
     });
   }
 
-  if (selection && indices.length) {
+  if (picked && indices.length) {
     found.forecast = forecast(config, indices, {
       reuses,
       replaces,
@@ -200,11 +200,11 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
   }
 
   const failed = checks.failed;
-  if (failed.length || !selection) {
+  if (failed.length || !picked) {
     const list = failed.map((f) => `  - ${f.check}: ${f.found}${f.fix ? ` → ${f.fix}` : ''}`).join('\n');
     throw new PreflightError(
       `${failed.length} preflight check${failed.length === 1 ? '' : 's'} failed; nothing was changed:\n${list}`,
     );
   }
-  return { plan: selection.plan };
+  return { selection: picked.selection };
 }

@@ -53,7 +53,7 @@ async function seesCutoverSnapshot(ctx: RunContext): Promise<boolean> {
 }
 
 export function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFacts; details: string[] }> {
-  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: ctx.plan!.migrate });
+  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: ctx.selection!.migrate });
 }
 
 export interface RestoreRequest {

@@ -18,7 +18,7 @@ const isConcurrentSnapshot = (err: unknown) =>
   (err.type === 'concurrent_snapshot_execution_exception' || /concurrent snapshot/i.test(err.message));
 
 export function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotFacts; details: string[] }> {
-  return takeSnapshot(ctx, { name: ctx.config.snapshot, indices: ctx.plan!.migrate.map((m) => m.source) });
+  return takeSnapshot(ctx, { name: ctx.config.snapshot, indices: ctx.selection!.migrate.map((m) => m.source) });
 }
 
 export interface SnapshotRequest {

@@ -2,7 +2,7 @@
 // objects and bytes the copy moves and about how long that takes, what is restored under which name
 // and settings, and what verification compares. Estimates are marked as such in the summary.
 import { sameRepositoryLocation, type MigrationConfig } from '../config.js';
-import type { PlanFacts } from '../record.js';
+import type { Forecast } from '../record.js';
 import { restoredSettings, type SourceIndex } from './target.js';
 
 /**
@@ -26,7 +26,7 @@ export function forecast(
   config: MigrationConfig,
   indices: SourceIndex[],
   p: { reuses: boolean; replaces: string[]; bytesNeeded: number; bytesFree?: number; created: Map<string, string> },
-): PlanFacts {
+): Forecast {
   const rows = indices.map((i) => ({
     index: i.index,
     documents: i.documents,

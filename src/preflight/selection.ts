@@ -2,7 +2,7 @@
 // open, and distinct after renaming.
 import type { SideName } from '../constants.js';
 import type { RunContext } from '../context.js';
-import { planIndices, renameCollisions, type IndexPlan } from '../indices.js';
+import { selectIndices, renameCollisions, type IndexSelection } from '../indices.js';
 import { plural } from '../report/format.js';
 import type { Checks } from './checks.js';
 import { explainDomainError } from './domains.js';
@@ -14,7 +14,7 @@ export const principalFor = (ctx: RunContext, label: SideName) =>
 export async function indexSelection(
   ctx: RunContext,
   checks: Checks,
-): Promise<{ plan: IndexPlan; aliases: string[] } | undefined> {
+): Promise<{ selection: IndexSelection; aliases: string[] } | undefined> {
   const { config, source } = ctx;
   const id = 'source.indices';
   const check = 'Indices to migrate';
@@ -27,16 +27,18 @@ export async function indexSelection(
     checks.fail(id, check, found, fix);
     return undefined;
   }
-  const plan = planIndices(
+  const selection = selectIndices(
     resolved.map((r) => r.index),
     config.rename,
   );
-  if (plan.migrate.length === 0) {
+  if (selection.migrate.length === 0) {
     checks.fail(
       id,
       check,
       `\`indices\` (${config.indices.join(',')}) matches no user index on the source` +
-        (plan.excluded.length ? ` (only system indices, which are never migrated: ${plan.excluded.join(', ')})` : ''),
+        (selection.excluded.length
+          ? ` (only system indices, which are never migrated: ${selection.excluded.join(', ')})`
+          : ''),
       'List the indices or patterns to migrate, e.g. `indices: "orders-*,products"`.',
     );
     return undefined;
@@ -53,7 +55,7 @@ export async function indexSelection(
     );
     return undefined;
   }
-  const closed = resolved.filter((r) => !r.open && !plan.excluded.includes(r.index));
+  const closed = resolved.filter((r) => !r.open && !selection.excluded.includes(r.index));
   if (closed.length) {
     checks.fail(
       id,
@@ -63,7 +65,7 @@ export async function indexSelection(
     );
     return undefined;
   }
-  const collisions = renameCollisions(plan);
+  const collisions = renameCollisions(selection);
   if (collisions.length) {
     checks.fail(
       id,
@@ -73,11 +75,11 @@ export async function indexSelection(
     );
     return undefined;
   }
-  const renamed = plan.migrate.filter((m) => m.source !== m.target).length;
+  const renamed = selection.migrate.filter((m) => m.source !== m.target).length;
   checks.pass(
     id,
     check,
-    `${plural(plan.migrate.length, 'index', 'indices')}${renamed ? ` (${renamed} renamed, e.g. ${plan.migrate.find((m) => m.source !== m.target)!.source} → ${plan.migrate.find((m) => m.source !== m.target)!.target})` : ''}${plan.excluded.length ? `; ${plan.excluded.length} system indices left out` : ''}`,
+    `${plural(selection.migrate.length, 'index', 'indices')}${renamed ? ` (${renamed} renamed, e.g. ${selection.migrate.find((m) => m.source !== m.target)!.source} → ${selection.migrate.find((m) => m.source !== m.target)!.target})` : ''}${selection.excluded.length ? `; ${selection.excluded.length} system indices left out` : ''}`,
   );
-  return { plan, aliases };
+  return { selection, aliases };
 }

@@ -1,10 +1,10 @@
 // The phase table's detail lines for the phases whose findings want sizes, counts and durations written
 // for people: main renders them from what the phase returned, so phases stay free of formatting.
-import type { IndexPlan } from '../indices.js';
+import type { IndexSelection } from '../indices.js';
 import type { CopyFacts, CutoverFacts, PreflightFindings } from '../record.js';
 import { formatBytes, formatCount, formatDuration } from './format.js';
 
-export function preflightDetails(found: PreflightFindings, plan: IndexPlan): string[] {
+export function preflightDetails(found: PreflightFindings, selection: IndexSelection): string[] {
   const { source, target } = found.engines;
   const rows = found.checks;
   const warned = rows.filter((r) => r.result === 'warn').length;
@@ -12,7 +12,7 @@ export function preflightDetails(found: PreflightFindings, plan: IndexPlan): str
   const details = [
     `source ${source?.engine} ${source?.version}, target ${target?.engine} ${target?.version}`,
     `${rows.length} checks: ${rows.filter((r) => r.result === 'pass').length} passed${warned ? `, ${warned} warned` : ''}`,
-    `${plan.migrate.length} indices to migrate${plan.excluded.length ? `, ${plan.excluded.length} system indices excluded` : ''}` +
+    `${selection.migrate.length} indices to migrate${selection.excluded.length ? `, ${selection.excluded.length} system indices excluded` : ''}` +
       (p ? ` (${formatCount(p.snapshot.documents)} documents, ${formatBytes(p.snapshot.primaryBytes)})` : ''),
   ];
   if (p && !p.copy.skipped)

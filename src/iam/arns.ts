@@ -1,6 +1,6 @@
 // AWS names the action reads and writes: partitions, accounts, domain names and role ARNs. The one place
-// that knows which partition a Region or an ARN is in (inputs check role ARNs with it; the IAM documents
-// build ARNs with it).
+// that knows which partition a Region is in (inputs check a role ARN's partition against it; the IAM
+// requirements build ARNs with it).
 
 /** Where a domain lives, for its ARN: from `GET /` (cluster_name is `<account>:<domain>` on AWS) or the endpoint. */
 export interface DomainRef {
@@ -15,11 +15,6 @@ export function partitionOfRegion(region: string): string {
   const iso = /^(?:us|eu)-iso([a-z]?)-/.exec(region);
   if (iso) return iso[1] ? `aws-iso-${iso[1]}` : 'aws-iso';
   return 'aws';
-}
-
-/** The partition an ARN names (its second field), e.g. arn:aws-cn:iam::… → aws-cn. */
-export function partitionOfArn(arn: string): string | undefined {
-  return /^arn:([^:]+):/.exec(arn)?.[1];
 }
 
 /** The 12-digit account an ARN names, if any. */

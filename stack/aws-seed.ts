@@ -1,6 +1,7 @@
-// Seeds moto with what the seed recipe has a user create by hand: the two buckets, the snapshot role with
-// its trust relationship and S3 policy, the GitHub OIDC provider, the workflow's role with PassRole, a role
-// without PassRole (for the refusal tests), the per-account roles to chain into, and an operator user.
+// Seeds moto with what the seed recipe has a user create by hand: the two buckets, the GitHub OIDC provider,
+// and roles holding exactly the IAM documents plan mode hands over (src/iam/run-documents.ts) for the runs
+// the tests make: the workflow's role (straight, and chaining into the per-account roles), the snapshot role,
+// a role without PassRole (for the refusal tests), and an operator user with static keys.
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateAccessKeyCommand,
@@ -12,16 +13,10 @@ import {
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import {
-  chainedRoleTrustPolicy,
-  GITHUB_OIDC_HOST,
-  migrationCallerPolicy,
-  oidcTrustPolicy,
-  snapshotRolePolicy,
-  snapshotRoleTrustPolicy,
-  type PolicyDocument,
-} from '../src/iam/documents.js';
-import { ACCOUNT_ID, type StackLayout } from './layout.js';
+import type { SideConfig } from '../src/config.js';
+import { GITHUB_OIDC_HOST, type PolicyDocument } from '../src/iam/documents.js';
+import { iamDocumentSet, type IamRoleDocuments } from '../src/iam/run-documents.js';
+import { ACCOUNT_ID, type SideLayout, type StackLayout } from './layout.js';
 
 /** The moto root credentials: moto accepts any key for its own admin calls. */
 export const MOTO_ADMIN = { accessKeyId: 'stack-admin', secretAccessKey: 'stack-admin-secret' };
@@ -63,7 +58,6 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
     }
   }
 
-  const buckets = [layout.source.bucket, layout.target.bucket];
   const names = {
     snapshot: 'TheSnapshotRole',
     oidc: 'GitHubMigrationRole',
@@ -71,22 +65,59 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
     sourceChain: 'SourceAccountMigrationRole',
     targetChain: 'TargetAccountMigrationRole',
   };
-  const domainArns = [layout.source, layout.target].map(
-    (s) => `arn:aws:es:${s.region}:${ACCOUNT_ID}:domain/stack-${s.name}`,
-  );
-  const subject = `repo:${STACK_REPOSITORY}:*`;
-  const callerPolicy = migrationCallerPolicy({
-    snapshotRoleArns: [roleArn(names.snapshot)],
-    domainArns,
-    buckets,
-    chainRoleArns: [roleArn(names.sourceChain), roleArn(names.targetChain)],
-    // Every principal carrying this policy may ask IAM about itself (the preflight's simulation).
-    selfCheckArns: [roleArn(names.oidc), roleArn(names.noPass), `arn:aws:iam::${ACCOUNT_ID}:user/migration-operator`],
+  const userName = 'migration-operator';
+  const operatorArn = `arn:aws:iam::${ACCOUNT_ID}:user/${userName}`;
+
+  // The documents of a stack run, as plan mode builds them. An empty base path scopes the objects
+  // statements to the whole bucket: the tests pick their own paths.
+  const side = (s: SideLayout, roleToAssume?: string): SideConfig => ({
+    endpoint: `http://127.0.0.1:${s.gatewayPort}`,
+    region: s.region,
+    auth: { kind: 'sigv4' },
+    ...(roleToAssume ? { roleToAssume } : {}),
+    snapshotRoleArn: roleArn(names.snapshot),
+    bucket: s.bucket,
+    basePath: '',
+    repository: 'stack',
   });
-  const noPassPolicy: PolicyDocument = {
-    ...callerPolicy,
-    Statement: callerPolicy.Statement.filter((s) => s.Sid !== 'PassSnapshotRole'),
-  };
+  const documentsOf = (run: { roleToAssume?: string; chainRoles?: [string, string]; caller?: string }) =>
+    iamDocumentSet(
+      {
+        credentials: { roleToAssume: run.roleToAssume, audience: 'sts.amazonaws.com' },
+        source: side(layout.source, run.chainRoles?.[0]),
+        target: side(layout.target, run.chainRoles?.[1]),
+      },
+      { subject: `repo:${STACK_REPOSITORY}:*`, from: 'environment', notes: [] },
+      {
+        // As the preflight reads them from the gateways (cluster_name) and STS.
+        domains: {
+          source: { account: ACCOUNT_ID, name: `stack-${layout.source.name}` },
+          target: { account: ACCOUNT_ID, name: `stack-${layout.target.name}` },
+        },
+        ...(run.caller ? { callers: { source: run.caller, target: run.caller } } : {}),
+      },
+    ).roles;
+  const withoutPassRole = (r: IamRoleDocuments): IamRoleDocuments => ({
+    ...r,
+    permissionsPolicy: {
+      ...r.permissionsPolicy,
+      Statement: r.permissionsPolicy.Statement.filter((s) => s.Sid !== 'PassSnapshotRole'),
+    },
+  });
+  // Each run's documents become one inline policy named after the run; a principal in several runs
+  // (the workflow's role straight and chaining; the snapshot role in all) holds each run's policy.
+  const runs: Array<[string, IamRoleDocuments[]]> = [
+    ['Migrate', documentsOf({ roleToAssume: roleArn(names.oidc) })],
+    [
+      'MigrateChained',
+      documentsOf({
+        roleToAssume: roleArn(names.oidc),
+        chainRoles: [roleArn(names.sourceChain), roleArn(names.targetChain)],
+      }),
+    ],
+    ['MigrateWithoutPassRole', documentsOf({ roleToAssume: roleArn(names.noPass) }).map(withoutPassRole)],
+    ['MigrateAsOperator', documentsOf({ caller: operatorArn })],
+  ];
 
   await iam
     .send(
@@ -97,39 +128,23 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
       }),
     )
     .catch(ignoreExists);
-
-  const role = async (name: string, trust: PolicyDocument, policy: PolicyDocument) => {
-    const exists = await iam.send(new GetRoleCommand({ RoleName: name })).then(
-      () => true,
-      () => false,
-    );
-    if (!exists)
-      await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
-    await iam.send(
-      new PutRolePolicyCommand({ RoleName: name, PolicyName: `${name}Policy`, PolicyDocument: JSON.stringify(policy) }),
-    );
-  };
-  await role(names.snapshot, snapshotRoleTrustPolicy(), snapshotRolePolicy({ buckets }));
-  await role(names.oidc, oidcTrustPolicy({ accountId: ACCOUNT_ID, subject }), callerPolicy);
-  await role(names.noPass, oidcTrustPolicy({ accountId: ACCOUNT_ID, subject }), noPassPolicy);
-  const chainPolicy = migrationCallerPolicy({
-    snapshotRoleArns: [roleArn(names.snapshot)],
-    domainArns,
-    buckets,
-    selfCheckArns: [roleArn(names.sourceChain), roleArn(names.targetChain)],
-  });
-  await role(names.sourceChain, chainedRoleTrustPolicy(roleArn(names.oidc)), chainPolicy);
-  await role(names.targetChain, chainedRoleTrustPolicy(roleArn(names.oidc)), chainPolicy);
-
-  const userName = 'migration-operator';
   await iam.send(new CreateUserCommand({ UserName: userName })).catch(ignoreExists);
-  await iam.send(
-    new PutUserPolicyCommand({
-      UserName: userName,
-      PolicyName: 'MigrationOperator',
-      PolicyDocument: JSON.stringify(callerPolicy),
-    }),
-  );
+
+  const granted = new Set<string>();
+  for (const [run, roles] of runs) {
+    for (const r of roles) {
+      const policy = JSON.stringify(r.permissionsPolicy);
+      if (granted.has(`${r.principal} ${policy}`)) continue;
+      granted.add(`${r.principal} ${policy}`);
+      if (r.principal === operatorArn) {
+        await iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: run, PolicyDocument: policy }));
+        continue;
+      }
+      const RoleName = r.principal.split('/').pop()!;
+      await ensureRole(iam, RoleName, r.trustPolicy!);
+      await iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: run, PolicyDocument: policy }));
+    }
+  }
   const key = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
 
   return {
@@ -141,9 +156,18 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
     operator: {
       accessKeyId: key.AccessKey!.AccessKeyId!,
       secretAccessKey: key.AccessKey!.SecretAccessKey!,
-      arn: `arn:aws:iam::${ACCOUNT_ID}:user/${userName}`,
+      arn: operatorArn,
     },
   };
+}
+
+async function ensureRole(iam: IAMClient, name: string, trust: PolicyDocument): Promise<void> {
+  const exists = await iam.send(new GetRoleCommand({ RoleName: name })).then(
+    () => true,
+    () => false,
+  );
+  if (!exists)
+    await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
 }
 
 function ignoreExists(err: { name?: string }): void {

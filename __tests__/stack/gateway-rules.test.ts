@@ -1,15 +1,16 @@
 // The managed-domain rules of the stack's gateway, without servers: which indices a restore would
-// touch, how IAM decides PassRole, which cluster settings pass, and SigV4 checking against requests
+// touch, how IAM decides PassRole (the stack's evaluator, stack/moto/policy.py, run as a program),
+// which cluster settings pass, and SigV4 checking against requests
 // signed by the AWS SDK's signer and by the OpenSearch client's signer (aws4).
 import { createRequire } from 'node:module';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { checkClusterSettings } from '../../stack/gateway/cluster-settings.js';
-import { evaluatePolicies } from '../../stack/gateway/policy-evaluation.js';
 import { checkRestore, selectRestoredIndices } from '../../stack/gateway/restore-guard.js';
 import { parseSignedRequest, verifySignature, type IncomingForSigning } from '../../stack/gateway/sigv4.js';
 import { snapshotRoute } from '../../stack/gateway/snapshot-routes.js';
+import { evaluatePolicies, stopPolicyEvaluator } from '../support/policy-evaluator.js';
 
 const require = createRequire(import.meta.url);
 const aws4 = require('aws4') as {
@@ -85,6 +86,7 @@ describe('restores a managed domain refuses', () => {
 });
 
 describe('IAM policy evaluation for iam:PassRole', () => {
+  afterAll(stopPolicyEvaluator);
   const allow = JSON.stringify({
     Statement: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/TheSnap*' }],
   });
@@ -94,19 +96,19 @@ describe('IAM policy evaluation for iam:PassRole', () => {
     context: { 'iam:passedtoservice': 'es.amazonaws.com' },
   };
 
-  it('allows by wildcard resource and case-insensitive action', () => {
-    expect(evaluatePolicies([allow.replace('iam:PassRole', 'IAM:passrole')], q)).toBe('allow');
+  it('allows by wildcard resource and case-insensitive action', async () => {
+    expect(await evaluatePolicies([allow.replace('iam:PassRole', 'IAM:passrole')], q)).toBe('allow');
   });
-  it('an explicit deny with ? wins over an allow', () => {
+  it('an explicit deny with ? wins over an allow', async () => {
     const deny = JSON.stringify({ Statement: { Effect: 'Deny', Action: 'iam:Pass?ole', Resource: '*' } });
-    expect(evaluatePolicies([allow, deny], q)).toBe('explicit-deny');
+    expect(await evaluatePolicies([allow, deny], q)).toBe('explicit-deny');
   });
-  it('no statement means an implicit deny', () => {
+  it('no statement means an implicit deny', async () => {
     expect(
-      evaluatePolicies([JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'es:*', Resource: '*' }] })], q),
+      await evaluatePolicies([JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'es:*', Resource: '*' }] })], q),
     ).toBe('implicit-deny');
   });
-  it('reads URL-encoded documents and iam:PassedToService conditions', () => {
+  it('reads URL-encoded documents and iam:PassedToService conditions', async () => {
     const conditioned = {
       Statement: [
         {
@@ -117,7 +119,7 @@ describe('IAM policy evaluation for iam:PassRole', () => {
         },
       ],
     };
-    expect(evaluatePolicies([encodeURIComponent(JSON.stringify(conditioned))], q)).toBe('implicit-deny');
+    expect(await evaluatePolicies([encodeURIComponent(JSON.stringify(conditioned))], q)).toBe('implicit-deny');
   });
 });
 

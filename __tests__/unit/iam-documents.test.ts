@@ -1,12 +1,12 @@
 // The IAM documents generated for a run: valid policy documents, least privilege per principal, and an
-// OIDC trust policy that admits this job's token and nothing else (judged by the same evaluator the
-// stack's domain gateway uses for IAM decisions).
+// OIDC trust policy that admits this job's token and nothing else (judged by the stack's one IAM policy
+// evaluator, stack/moto/policy.py, which the domain gateways' IAM decisions use too).
 import type { MigrationConfig, SideConfig } from '../../src/config.js';
 import { policyDocumentProblems, type PolicyDocument } from '../../src/iam/documents.js';
 import { domainFromClusterName, domainNameFromEndpoint, principalArnOf } from '../../src/iam/arns.js';
 import { principalsForRun } from '../../src/iam/requirements.js';
 import { githubSubject, iamDocumentSet, tokenClaims } from '../../src/iam/run-documents.js';
-import { evaluatePolicies } from '../../stack/gateway/policy-evaluation.js';
+import { evaluatePolicies, stopPolicyEvaluator } from '../support/policy-evaluator.js';
 
 const ACCOUNT = '111122223333';
 const role = (name: string, account = ACCOUNT) => `arn:aws:iam::${account}:role/${name}`;
@@ -198,11 +198,11 @@ describe('generated IAM documents', () => {
 });
 
 describe('the OIDC trust policy', () => {
+  afterAll(stopPolicyEvaluator);
   const trust = iamDocumentSet(config(), subject).roles[0]!.trustPolicy!;
-  // Trust policies name no Resource; the evaluator wants one, which AssumeRoleWithWebIdentity's is the role.
-  const asEvaluated = JSON.stringify({ ...trust, Statement: trust.Statement.map((s) => ({ ...s, Resource: '*' })) });
+  // Trust policies name no Resource: a statement applies to the role it is attached to.
   const decide = (claims: Record<string, string>) =>
-    evaluatePolicies([asEvaluated], {
+    evaluatePolicies([JSON.stringify(trust)], {
       action: 'sts:AssumeRoleWithWebIdentity',
       resource: role('GitHubMigration'),
       context: Object.fromEntries(
@@ -210,11 +210,11 @@ describe('the OIDC trust policy', () => {
       ),
     });
 
-  test("admits this job's token: its repository, its ref, its audience", () => {
+  test("admits this job's token: its repository, its ref, its audience", async () => {
     expect(trust.Statement[0]!.Principal).toEqual({
       Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
     });
-    expect(decide({ sub: 'repo:acme/search:ref:refs/heads/main', aud: 'sts.amazonaws.com' })).toBe('allow');
+    expect(await decide({ sub: 'repo:acme/search:ref:refs/heads/main', aud: 'sts.amazonaws.com' })).toBe('allow');
   });
 
   test.each([
@@ -222,8 +222,8 @@ describe('the OIDC trust policy', () => {
     ['another repository', { sub: 'repo:evil/search:ref:refs/heads/main', aud: 'sts.amazonaws.com' }],
     ['a pull request', { sub: 'repo:acme/search:pull_request', aud: 'sts.amazonaws.com' }],
     ['another audience', { sub: 'repo:acme/search:ref:refs/heads/main', aud: 'https://github.com/acme' }],
-  ])('refuses %s', (_, claims) => {
-    expect(decide(claims)).toBe('implicit-deny');
+  ])('refuses %s', async (_, claims) => {
+    expect(await decide(claims)).toBe('implicit-deny');
   });
 });
 

@@ -1,5 +1,7 @@
-// The IAM documents a migration needs, generated from its parameters. The local stack seeds its IAM
-// with exactly these, so the JSON we hand to users is the JSON the end-to-end tests run under.
+// The shapes of the IAM documents a migration needs: trust policies and the checks IAM applies to a
+// document. The permissions policies are built from a run's requirements (requirements.ts); the local
+// stack seeds its IAM with exactly those (stack/aws-seed.ts), so the JSON handed to users is the JSON the
+// end-to-end tests run under.
 
 export interface PolicyStatement {
   Sid?: string;
@@ -67,95 +69,7 @@ export function chainedRoleTrustPolicy(callerRoleArn: string): PolicyDocument {
   });
 }
 
-const bucketArn = (bucket: string, partition = 'aws') => `arn:${partition}:s3:::${bucket}`;
-
-/** What the snapshot role may do: the repository's reads and writes in each bucket. */
-export function snapshotRolePolicy(p: { buckets: string[]; partition?: string }): PolicyDocument {
-  return doc(
-    {
-      Sid: 'ListSnapshotBuckets',
-      Effect: 'Allow',
-      Action: ['s3:ListBucket'],
-      Resource: p.buckets.map((b) => bucketArn(b, p.partition)),
-    },
-    {
-      Sid: 'ReadWriteSnapshotObjects',
-      Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      Resource: p.buckets.map((b) => `${bucketArn(b, p.partition)}/*`),
-    },
-  );
-}
-
-/**
- * What the workflow's role needs: pass the snapshot role to the domains, call the domains' HTTP APIs,
- * copy the repository between the buckets, and chain into the per-account roles when they are used.
- */
-export function migrationCallerPolicy(p: {
-  snapshotRoleArns: string[];
-  domainArns: string[];
-  buckets: string[];
-  chainRoleArns?: string[];
-  /** Principals that carry this policy: each may ask IAM what it itself may do (the preflight's simulation). */
-  selfCheckArns?: string[];
-  partition?: string;
-}): PolicyDocument {
-  const statements: PolicyStatement[] = [
-    { Sid: 'PassSnapshotRole', Effect: 'Allow', Action: 'iam:PassRole', Resource: [...new Set(p.snapshotRoleArns)] },
-    {
-      Sid: 'CallDomainApis',
-      Effect: 'Allow',
-      Action: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPut', 'es:ESHttpPost', 'es:ESHttpDelete'],
-      Resource: p.domainArns.map((d) => `${d}/*`),
-    },
-    {
-      Sid: 'ListRepositoryBuckets',
-      Effect: 'Allow',
-      Action: ['s3:ListBucket', 's3:GetBucketLocation'],
-      Resource: [...new Set(p.buckets)].map((b) => bucketArn(b, p.partition)),
-    },
-    {
-      Sid: 'CopyRepositoryObjects',
-      Effect: 'Allow',
-      Action: [
-        's3:GetObject',
-        's3:GetObjectTagging',
-        's3:PutObject',
-        's3:AbortMultipartUpload',
-        's3:ListMultipartUploadParts',
-      ],
-      Resource: [...new Set(p.buckets)].map((b) => `${bucketArn(b, p.partition)}/*`),
-    },
-  ];
-  if (p.chainRoleArns?.length) {
-    statements.push({
-      Sid: 'ChainIntoAccountRoles',
-      Effect: 'Allow',
-      Action: 'sts:AssumeRole',
-      Resource: p.chainRoleArns,
-    });
-  }
-  if (p.selfCheckArns?.length) statements.push(...selfCheckStatements(p.selfCheckArns, p.snapshotRoleArns));
-  return doc(...statements);
-}
-
-/**
- * Optional: lets the preflight ask IAM (SimulatePrincipalPolicy) whether the caller and the snapshot role
- * may do what the run needs, and read the snapshot role's trust relationship, before anything is written.
- */
-export function selfCheckStatements(principalArns: string[], snapshotRoleArns: string[]): PolicyStatement[] {
-  const roles = [...new Set(snapshotRoleArns)];
-  return [
-    {
-      Sid: SELF_CHECK_SID,
-      Effect: 'Allow',
-      Action: ['iam:SimulatePrincipalPolicy'],
-      Resource: [...new Set([...principalArns, ...roles])],
-    },
-    { Sid: READ_SNAPSHOT_ROLE_SID, Effect: 'Allow', Action: ['iam:GetRole'], Resource: roles },
-  ];
-}
-
+/** Sids of the statements the preflight's own checks need (SimulatePrincipalPolicy, reading the snapshot role). */
 export const SELF_CHECK_SID = 'CheckPermissionsBeforeWriting';
 export const READ_SNAPSHOT_ROLE_SID = 'ReadSnapshotRoleTrust';
 

@@ -1,7 +1,7 @@
 // What each principal of THIS run must be allowed, as statements with stable Sids. One source for two
 // uses: the IAM documents handed to the user (policies built from these) and the preflight's IAM
 // simulation (each requirement asked of IAM), so a check that fails names the statement that fixes it.
-import { sameRepositoryLocation, type MigrationConfig, type SideConfig } from '../config.js';
+import { sameRepositoryLocation, type CredentialsConfig, type SideConfig } from '../config.js';
 import type { SideName } from '../constants.js';
 import {
   chainedRoleTrustPolicy,
@@ -44,6 +44,13 @@ export interface PrincipalNeeds {
   requirements: Requirement[];
 }
 
+/** What a run's IAM documents depend on: the workflow's role and audience, and the two sides. */
+export interface IamConfig {
+  credentials: Pick<CredentialsConfig, 'roleToAssume' | 'audience'>;
+  source: SideConfig;
+  target: SideConfig;
+}
+
 export interface IamFacts {
   /** The OIDC `sub` this run's token carries (or would carry). */
   subject: string;
@@ -62,10 +69,10 @@ function domainArn(side: SideConfig, ref: DomainRef | undefined, fallbackAccount
 
 const bucketArn = (side: SideConfig) => `arn:${partitionOfRegion(side.region)}:s3:::${side.bucket}`;
 const objectsArn = (side: SideConfig) => `${bucketArn(side)}/${side.basePath ? `${side.basePath}/` : ''}*`;
-const copies = (c: MigrationConfig) => !sameRepositoryLocation(c);
+const copies = (c: IamConfig) => !sameRepositoryLocation(c);
 
 /** What the principal signing one side's requests needs for that side. */
-function sideRequirements(config: MigrationConfig, label: SideName, facts: IamFacts): Requirement[] {
+function sideRequirements(config: IamConfig, label: SideName, facts: IamFacts): Requirement[] {
   const side = config[label];
   const out: Requirement[] = [];
   const snapshotRole = side.snapshotRoleArn;
@@ -133,7 +140,7 @@ function mergeRequirements(lists: Requirement[][]): Requirement[] {
 }
 
 /** Every principal this run uses, with what it needs. Order: the workflow's role, chained roles, snapshot roles. */
-export function principalsForRun(config: MigrationConfig, facts: IamFacts): PrincipalNeeds[] {
+export function principalsForRun(config: IamConfig, facts: IamFacts): PrincipalNeeds[] {
   const workflowRole = config.credentials.roleToAssume;
   const partition = partitionOfRegion(config.source.region);
   const fromSts = (label: SideName) => (facts.callers?.[label] ? principalArnOf(facts.callers[label]!) : undefined);

@@ -5,7 +5,7 @@
 import * as core from '@actions/core';
 import type { MigrationConfig } from '../config.js';
 import type { PolicyDocument } from './documents.js';
-import { policyOf, principalsForRun, type IamFacts, type PrincipalKind } from './requirements.js';
+import { policyOf, principalsForRun, type IamConfig, type IamFacts, type PrincipalKind } from './requirements.js';
 
 export interface IamRoleDocuments {
   kind: PrincipalKind;
@@ -72,7 +72,7 @@ export async function githubSubject(
 }
 
 export function iamDocumentSet(
-  config: MigrationConfig,
+  config: IamConfig,
   subject: GithubSubject,
   facts: Omit<IamFacts, 'subject'> = {},
 ): IamDocumentSet {

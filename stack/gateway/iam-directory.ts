@@ -1,31 +1,17 @@
-// The IAM side of a managed domain's checks, read from moto with the ordinary IAM API: the policies
-// that apply to a caller (inline and attached, on the role or on the user and its groups, plus a
-// permissions boundary) and whether a role the caller passes exists and trusts the OpenSearch service.
-import {
-  GetGroupPolicyCommand,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  GetUserCommand,
-  GetUserPolicyCommand,
-  IAMClient,
-  ListAttachedGroupPoliciesCommand,
-  ListAttachedRolePoliciesCommand,
-  ListAttachedUserPoliciesCommand,
-  ListGroupPoliciesCommand,
-  ListGroupsForUserCommand,
-  ListRolePoliciesCommand,
-  ListUserPoliciesCommand,
-} from '@aws-sdk/client-iam';
+// The IAM side of a managed domain's checks. IAM's decisions come from the stack's moto program, which
+// holds the policies and the stack's one policy evaluator (stack/moto/iam_checks.py, POST /_stack/authorize:
+// identity policies, permissions boundary and session policy, judged by moto's evaluator); whether a role
+// the caller passes exists and trusts the OpenSearch service is read with the ordinary IAM API.
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import type { CallerCredentials } from './moto-credentials.js';
-import { evaluatePolicies, parsePolicyDocument, type Decision, type PolicyQuestion } from './policy-evaluation.js';
 
-export interface IdentityPolicies {
-  /** Identity-based policy documents (JSON text). */
-  documents: string[];
-  /** The permissions boundary, when the role or user has one. */
-  boundary?: string;
+export type Decision = 'allow' | 'explicit-deny' | 'implicit-deny';
+
+export interface PolicyQuestion {
+  action: string;
+  resource: string;
+  /** Request context keys (e.g. "iam:PassedToService"). */
+  context?: Record<string, string>;
 }
 
 export interface SnapshotRoleFacts {
@@ -33,13 +19,23 @@ export interface SnapshotRoleFacts {
   trustsOpenSearch: boolean;
 }
 
-const CACHE_MS = 2_000;
+const DECISIONS: Record<string, Decision> = {
+  allowed: 'allow',
+  explicitDeny: 'explicit-deny',
+  implicitDeny: 'implicit-deny',
+};
+
+/** A decision in SimulatePrincipalPolicy's words, as the stack's evaluator gives it (stack/moto/policy.py). */
+export function decisionFrom(word: string): Decision {
+  const decision = DECISIONS[word];
+  if (!decision) throw new Error(`the stack's policy evaluator answered an unknown decision ${word}`);
+  return decision;
+}
 
 export class IamDirectory {
   private readonly iam: IAMClient;
-  private readonly cache = new Map<string, { at: number; value: Promise<IdentityPolicies> }>();
 
-  constructor(motoUrl: string) {
+  constructor(private readonly motoUrl: string) {
     // moto accepts any credentials for reads; these never leave the machine.
     this.iam = new IAMClient({
       endpoint: motoUrl,
@@ -49,22 +45,15 @@ export class IamDirectory {
     });
   }
 
-  /**
-   * IAM's answer for this caller: identity policies must allow, a boundary (if any) must allow,
-   * a session policy (if any) must allow, and an explicit deny anywhere wins.
-   */
+  /** IAM's answer for this caller: its identity policies, boundary and session policy (if any) must each allow. */
   async decide(caller: CallerCredentials, question: PolicyQuestion): Promise<Decision> {
-    const policies = await this.policiesOf(caller.principalArn);
-    const layers = [policies.documents];
-    if (policies.boundary) layers.push([policies.boundary]);
-    if (caller.sessionPolicy) layers.push([caller.sessionPolicy]);
-    let decision: Decision = 'allow';
-    for (const layer of layers) {
-      const d = evaluatePolicies(layer, question);
-      if (d === 'explicit-deny') return d;
-      if (d === 'implicit-deny') decision = d;
-    }
-    return decision;
+    const response = await fetch(new URL('/_stack/authorize', this.motoUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ principal: caller.principalArn, sessionPolicy: caller.sessionPolicy, ...question }),
+    });
+    if (!response.ok) throw new Error(`moto's /_stack/authorize answered ${response.status}`);
+    return decisionFrom(((await response.json()) as { decision: string }).decision);
   }
 
   async snapshotRole(roleArn: string): Promise<SnapshotRoleFacts> {
@@ -74,7 +63,7 @@ export class IamDirectory {
       () => undefined,
     );
     if (!role || role.Arn !== roleArn) return { exists: false, trustsOpenSearch: false };
-    const trust = role.AssumeRolePolicyDocument ? parsePolicyDocument(role.AssumeRolePolicyDocument) : {};
+    const trust = role.AssumeRolePolicyDocument ? parseTrustPolicy(role.AssumeRolePolicyDocument) : {};
     const statements = Array.isArray(trust.Statement) ? trust.Statement : trust.Statement ? [trust.Statement] : [];
     const trustsOpenSearch = statements.some((s) => {
       const statement = s as { Effect?: string; Action?: string | string[]; Principal?: unknown };
@@ -88,73 +77,6 @@ export class IamDirectory {
     return { exists: true, trustsOpenSearch };
   }
 
-  private policiesOf(principalArn: string): Promise<IdentityPolicies> {
-    const hit = this.cache.get(principalArn);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-    const value = principalArn.includes(':role/') ? this.rolePolicies(principalArn) : this.userPolicies(principalArn);
-    this.cache.set(principalArn, { at: Date.now(), value });
-    value.catch(() => this.cache.delete(principalArn));
-    return value;
-  }
-
-  private async rolePolicies(roleArn: string): Promise<IdentityPolicies> {
-    const RoleName = roleArn.split('/').pop() ?? '';
-    const role = await this.iam.send(new GetRoleCommand({ RoleName }));
-    const inline = await this.iam.send(new ListRolePoliciesCommand({ RoleName }));
-    const documents = await Promise.all(
-      (inline.PolicyNames ?? []).map(async (PolicyName) => {
-        const p = await this.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName }));
-        return p.PolicyDocument ?? '{}';
-      }),
-    );
-    const attached = await this.iam.send(new ListAttachedRolePoliciesCommand({ RoleName }));
-    documents.push(...(await this.managedDocuments((attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? ''))));
-    const boundaryArn = role.Role?.PermissionsBoundary?.PermissionsBoundaryArn;
-    const boundary = boundaryArn ? (await this.managedDocuments([boundaryArn]))[0] : undefined;
-    return { documents, boundary };
-  }
-
-  private async userPolicies(userArn: string): Promise<IdentityPolicies> {
-    const UserName = userArn.split('/').pop() ?? '';
-    const user = await this.iam.send(new GetUserCommand({ UserName }));
-    const inline = await this.iam.send(new ListUserPoliciesCommand({ UserName }));
-    const documents = await Promise.all(
-      (inline.PolicyNames ?? []).map(async (PolicyName) => {
-        const p = await this.iam.send(new GetUserPolicyCommand({ UserName, PolicyName }));
-        return p.PolicyDocument ?? '{}';
-      }),
-    );
-    const attached = await this.iam.send(new ListAttachedUserPoliciesCommand({ UserName }));
-    const managedArns = (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? '');
-    const groups = await this.iam.send(new ListGroupsForUserCommand({ UserName }));
-    for (const group of groups.Groups ?? []) {
-      const GroupName = group.GroupName ?? '';
-      const groupInline = await this.iam.send(new ListGroupPoliciesCommand({ GroupName }));
-      for (const PolicyName of groupInline.PolicyNames ?? []) {
-        const p = await this.iam.send(new GetGroupPolicyCommand({ GroupName, PolicyName }));
-        documents.push(p.PolicyDocument ?? '{}');
-      }
-      const groupAttached = await this.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName }));
-      managedArns.push(...(groupAttached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? ''));
-    }
-    documents.push(...(await this.managedDocuments(managedArns)));
-    const boundaryArn = user.User?.PermissionsBoundary?.PermissionsBoundaryArn;
-    const boundary = boundaryArn ? (await this.managedDocuments([boundaryArn]))[0] : undefined;
-    return { documents, boundary };
-  }
-
-  private managedDocuments(policyArns: string[]): Promise<string[]> {
-    return Promise.all(
-      policyArns.map(async (PolicyArn) => {
-        const policy = await this.iam.send(new GetPolicyCommand({ PolicyArn }));
-        const version = await this.iam.send(
-          new GetPolicyVersionCommand({ PolicyArn, VersionId: policy.Policy?.DefaultVersionId ?? 'v1' }),
-        );
-        return version.PolicyVersion?.Document ?? '{}';
-      }),
-    );
-  }
-
   close(): void {
     this.iam.destroy();
   }
@@ -165,4 +87,10 @@ function namesOpenSearch(principal: unknown): boolean {
   if (!principal || typeof principal !== 'object') return false;
   const services = ([] as string[]).concat((principal as { Service?: string | string[] }).Service ?? []);
   return services.some((s) => s === 'es.amazonaws.com' || s === 'opensearchservice.amazonaws.com');
+}
+
+/** A trust policy as IAM returns it (URL-encoded, from moto as from AWS). */
+function parseTrustPolicy(text: string): { Statement?: unknown } {
+  const json = text.trimStart().startsWith('%') || text.includes('%22') ? decodeURIComponent(text) : text;
+  return JSON.parse(json) as { Statement?: unknown };
 }

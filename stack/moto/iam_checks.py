@@ -1,9 +1,16 @@
-"""IAM answers moto does not give, read from moto's own IAM backend.
+"""IAM answers moto does not give, read from moto's own IAM backend and judged by the stack's one
+policy evaluator (policy.py: moto's, with IAM's rules where moto's differ).
 
+What moto lacks and this adds: which policies apply to a principal (inline, attached and group
+policies, the permissions boundary, the session policy of an assumed role) and how they combine (each
+layer must allow; an explicit Deny anywhere wins; no Allow is an implicit deny).
 - ``iam:SimulatePrincipalPolicy``: moto does not implement it. The action's preflight asks IAM whether
   its role may pass the snapshot role, call the domains and reach the buckets before it writes
   anything; here that question is answered from the policies moto holds, as IAM would (identity
-  policies only: inline, attached, group; explicit Deny wins; no Allow is an implicit deny).
+  policies and the permissions boundary; a role ARN has no session).
+- ``POST /_stack/authorize {"principal", "action", "resource", "context"?, "sessionPolicy"?}`` ->
+  ``{"decision": "allowed" | "explicitDeny" | "implicitDeny"}``: the same answer for the domain
+  gateways (iam:PassRole, es:ESHttp*), which ask instead of evaluating policies themselves.
 - The caller of SimulatePrincipalPolicy and GetRole needs ``iam:SimulatePrincipalPolicy`` /
   ``iam:GetRole`` itself, as on AWS. Only keys moto issued are judged; the stack's own admin keys
   (unknown to moto's IAM) pass, as every key does in moto.
@@ -21,6 +28,8 @@ from xml.sax.saxutils import escape
 
 from moto.iam.models import iam_backends
 from moto.sts.models import sts_backends
+
+from policy import ALLOWED, IMPLICIT_DENY, combine
 
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 
@@ -56,115 +65,63 @@ def _managed_document(policy):
     return "{}"
 
 
-def policies_of(principal_arn):
-    """Identity-based policy documents (JSON text) of a role or user ARN; None when it does not exist."""
+def _entity(principal_arn):
     backend = _backend_for(principal_arn)
     if ":role/" in principal_arn:
-        role = next((r for r in backend.roles.values() if r.arn == principal_arn), None)
-        if role is None:
-            return None
-        return list(role.policies.values()) + [_managed_document(p) for p in role.managed_policies.values()]
+        return backend, next((r for r in backend.roles.values() if r.arn == principal_arn), None)
     if ":user/" in principal_arn:
-        user = next((u for u in backend.users.values() if u.arn == principal_arn), None)
-        if user is None:
-            return None
-        docs = list(user.policies.values()) + [_managed_document(p) for p in user.managed_policies.values()]
-        for group in backend.get_groups_for_user(user.name):
+        return backend, next((u for u in backend.users.values() if u.arn == principal_arn), None)
+    return backend, None
+
+
+def policies_of(principal_arn):
+    """Identity-based policy documents (JSON text) of a role or user ARN; None when it does not exist."""
+    backend, entity = _entity(principal_arn)
+    if entity is None:
+        return None
+    docs = list(entity.policies.values()) + [_managed_document(p) for p in entity.managed_policies.values()]
+    if ":user/" in principal_arn:
+        for group in backend.get_groups_for_user(entity.name):
             docs += list(group.policies.values()) + [_managed_document(p) for p in group.managed_policies.values()]
-        return docs
-    return None
+    return docs
 
 
-# --- policy evaluation (the same rules as stack/gateway/policy-evaluation.ts) --------------------------
-
-def _as_list(value):
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _wildcard(pattern, value, ignore_case):
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL) is not None
+def _boundary_of(principal_arn):
+    """The permissions boundary's document, when the role or user has one (moto keeps them on roles only)."""
+    backend, entity = _entity(principal_arn)
+    arn = getattr(entity, "permissions_boundary_arn", None)
+    if not arn:
+        return None
+    policy = backend.managed_policies.get(arn)
+    return _managed_document(policy) if policy else None
 
 
-def _parse(document):
-    text = document if isinstance(document, str) else json.dumps(document)
-    if text.lstrip().startswith("%") or "%22" in text:
-        text = unquote(text)
-    return json.loads(text)
+def layers_for(principal_arn, session_policy=None):
+    """The policy layers IAM requires to allow: identity policies, the permissions boundary, the session policy."""
+    documents = policies_of(principal_arn)
+    if documents is None:
+        return None
+    layers = [documents]
+    boundary = _boundary_of(principal_arn)
+    if boundary:
+        layers.append([boundary])
+    if session_policy:
+        layers.append([session_policy])
+    return layers
 
 
-def _condition_holds(conditions, context):
-    for raw_operator, entries in (conditions or {}).items():
-        if_exists = raw_operator.endswith("IfExists")
-        operator = raw_operator[: -len("IfExists")] if if_exists else raw_operator
-        for key, expected in entries.items():
-            actual = context.get(key.lower())
-            values = [str(v) for v in _as_list(expected)]
-            if actual is None:
-                if if_exists or operator.startswith("StringNot") or operator.startswith("ArnNot"):
-                    continue
-                return False
-            if operator == "StringEquals":
-                ok = actual in values
-            elif operator == "StringNotEquals":
-                ok = actual not in values
-            elif operator == "StringEqualsIgnoreCase":
-                ok = actual.lower() in [v.lower() for v in values]
-            elif operator in ("StringLike", "ArnLike", "ArnEquals"):
-                ok = any(_wildcard(v, actual, False) for v in values)
-            elif operator in ("StringNotLike", "ArnNotLike", "ArnNotEquals"):
-                ok = not any(_wildcard(v, actual, False) for v in values)
-            else:
-                ok = False  # an operator not modelled never grants
-            if not ok:
-                return False
-    return True
-
-
-def _applies(statement, action, resource, context):
-    if "Action" in statement:
-        action_ok = any(_wildcard(p, action, True) for p in _as_list(statement["Action"]))
-    elif "NotAction" in statement:
-        action_ok = not any(_wildcard(p, action, True) for p in _as_list(statement["NotAction"]))
-    else:
-        action_ok = False
-    if not action_ok:
-        return False
-    if "Resource" in statement:
-        resource_ok = any(_wildcard(p, resource, False) for p in _as_list(statement["Resource"]))
-    elif "NotResource" in statement:
-        resource_ok = not any(_wildcard(p, resource, False) for p in _as_list(statement["NotResource"]))
-    else:
-        resource_ok = False
-    return resource_ok and _condition_holds(statement.get("Condition"), context)
-
-
-def evaluate(documents, action, resource, context=None):
-    """'allowed', 'explicitDeny' or 'implicitDeny', and the Sids of the statements that decided."""
-    context = {k.lower(): v for k, v in (context or {}).items()}
-    allowed, matched = False, []
-    for document in documents:
-        for statement in _as_list(_parse(document).get("Statement")):
-            if not _applies(statement, action, resource, context):
-                continue
-            if statement.get("Effect") == "Deny":
-                return "explicitDeny", [statement.get("Sid", "")]
-            if statement.get("Effect") == "Allow":
-                allowed = True
-                matched.append(statement.get("Sid", ""))
-    return ("allowed" if allowed else "implicitDeny"), matched
+def authorize(principal_arn, action, resource, context=None, session_policy=None):
+    """IAM's decision for a principal (and its session's policy): allowed, explicitDeny or implicitDeny."""
+    layers = layers_for(principal_arn, session_policy)
+    if layers is None:
+        return IMPLICIT_DENY  # a principal IAM does not know has no policy that could allow
+    return combine(layers, action, resource, context)[0]
 
 
 def decide_for_caller(caller, action, resource, context=None):
-    """True when a moto-issued caller may do this (session policy, when there is one, must allow too)."""
+    """True when a moto-issued caller may do this."""
     _, principal_arn, session_policy = caller
-    documents = policies_of(principal_arn) or []
-    decision, _ = evaluate(documents, action, resource, context)
-    if decision == "allowed" and session_policy:
-        decision, _ = evaluate([session_policy], action, resource, context)
-    return decision == "allowed"
+    return authorize(principal_arn, action, resource, context, session_policy) == ALLOWED
 
 
 # --- responses -------------------------------------------------------------------------------------------
@@ -220,8 +177,8 @@ def _context_entries(params):
 
 def simulate_principal_policy(params, start_response):
     arn = params.get("PolicySourceArn", "")
-    documents = policies_of(arn) if arn.startswith("arn:") else None
-    if documents is None:
+    layers = layers_for(arn) if arn.startswith("arn:") else None
+    if layers is None:
         return _no_such_entity(start_response, arn)
     actions = _members(params, "ActionNames")
     resources = _members(params, "ResourceArns") or ["*"]
@@ -229,7 +186,7 @@ def simulate_principal_policy(params, start_response):
     members = []
     for action in actions:
         for resource in resources:
-            decision, sids = evaluate(documents, action, resource, context)
+            decision, sids = combine(layers, action, resource, context)
             statements = "".join(
                 f"<member><SourcePolicyId>{escape(sid)}</SourcePolicyId><SourcePolicyType>IAM Policy</SourcePolicyType></member>" for sid in sids
             )
@@ -319,6 +276,8 @@ class IamChecks:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/_stack/iam-checks":
             return self._control(environ, start_response, method)
+        if path == "/_stack/authorize" and method == "POST":
+            return self._authorize(environ, start_response)
         scope = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
         if not scope:
             return self.app(environ, start_response)
@@ -354,6 +313,15 @@ class IamChecks:
                     if role.name == name:
                         return role.arn
         return f"arn:aws:iam::123456789012:role/{name}"
+
+    @staticmethod
+    def _authorize(environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        q = json.loads(environ["wsgi.input"].read(length) if length else b"{}")
+        decision = authorize(q["principal"], q["action"], q["resource"], q.get("context"), q.get("sessionPolicy"))
+        data = json.dumps({"decision": decision}).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
 
     def _control(self, environ, start_response, method):
         if method == "POST":

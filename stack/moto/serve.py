@@ -1,6 +1,8 @@
-"""moto_server with one addition, served faster.
+"""moto_server with two additions, served faster.
 
-The addition: GET /_stack/credentials, the keys moto has issued and their secrets.
+The additions: GET /_stack/credentials, the keys moto has issued and their secrets; and the IAM answers
+moto does not give (iam_checks.py: SimulatePrincipalPolicy, POST /_stack/authorize for the domain
+gateways, opt-in S3 authorization), all judged by one policy evaluator (policy.py, moto's own).
 
 The domain gateway must verify SigV4 signatures, so it needs the secret behind an access key id, as AWS
 itself has. moto exposes no API for that, and its /moto-api/data.json model dump fails as a whole once
@@ -22,7 +24,7 @@ from moto.sts.models import sts_backends
 
 from http11 import serve
 
-from iam_checks import IamChecks  # SimulatePrincipalPolicy and opt-in S3 authorization (see its docstring)
+from iam_checks import IamChecks  # SimulatePrincipalPolicy, /_stack/authorize, opt-in S3 authorization (its docstring)
 
 
 def issued_credentials():

@@ -170,6 +170,8 @@ export async function runAction(inputs: Record<string, string>, opts: RunOptions
   }
 
   const script = entryFile(actionDir, isPost ? action.post! : action.main);
+  // runs.using names the runtime (node24); the step runs on the Node the tests run on, which CI takes from
+  // .node-version (a unit test keeps that equal to runs.using).
   const child = spawn(process.execPath, [script], { env: childEnv, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = preamble;
   const kill = (signal: NodeJS.Signals) => child.kill(signal);

@@ -9,7 +9,7 @@ import { jest } from '@jest/globals';
 import { isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
 import { inputEnvironment, loadActionMetadata, type ActionMetadata } from '../../stack/action-metadata.js';
 import { ALL_INPUTS, Inputs, Outputs, SideInputs } from '../../src/constants.js';
-import { readInputs } from '../../src/inputs.js';
+import { readInputs } from '../../src/inputs/read-inputs.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const action: ActionMetadata = loadActionMetadata(root);

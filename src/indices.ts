@@ -1,6 +1,7 @@
 // Which indices a migration moves and what they are called on the target: pure rules, no I/O.
 // System indices (see constants.ts) are never migrated: the managed domain owns them.
 import { isSystemIndex } from './constants.js';
+import { applyRename } from './rename.js';
 
 export interface IndexSelection {
   /** source index → target index, in source order. */
@@ -10,9 +11,9 @@ export interface IndexSelection {
 }
 
 export function targetName(index: string, rename?: { pattern: string; replacement: string }): string {
-  // OpenSearch applies rename_pattern with Java's replaceAll; a global JS replace gives the same names
-  // for the patterns users write ($1-style groups included).
-  return rename ? index.replace(new RegExp(rename.pattern, 'g'), rename.replacement) : index;
+  // OpenSearch applies rename_pattern with Java's replaceAll: rename.ts predicts it the way input
+  // validation read the rule (what it cannot predict was refused there).
+  return rename ? applyRename(index, rename) : index;
 }
 
 export function selectIndices(resolved: string[], rename?: { pattern: string; replacement: string }): IndexSelection {

@@ -10,7 +10,8 @@ import { formatProgressLine } from './aws/copy/index.js';
 import { readInputs } from './inputs/read-inputs.js';
 import { retryTally } from './retry-tally.js';
 import type { PhaseName, PreflightFindings, ResumeFacts, RunRecord } from './record.js';
-import { copyDetails, cutoverDetails, preflightDetails } from './report/details.js';
+import { copyDetails, cutoverDetails, preflightDetails, verifyDetails } from './report/details.js';
+import { plural } from './report/format.js';
 import { buildOutputs } from './report/outputs.js';
 import { cutoverStepLine, recoveryProgressLine, snapshotProgressLine } from './report/progress.js';
 import { renderSummary } from './report/summary.js';
@@ -187,7 +188,13 @@ export async function run(): Promise<void> {
       const final = finalSnapshotName(config.snapshot);
       record.cutover = (await next('cutover', cutover, (r) => cutoverDetails(r.facts, final))).facts;
     }
-    record.verification = (await next('verify', () => verifyPhase(c), own)).facts;
+    record.verification = (
+      await next(
+        'verify',
+        () => verifyPhase(c),
+        (r) => verifyDetails(r.facts),
+      )
+    ).facts;
     // A cancel that lands after the last wait still cancels: the job shows as cancelled on GitHub, so the
     // run must not report a verified cut-over (nor keep the write block) that the user called off.
     cancelled.signal.throwIfAborted();
@@ -272,12 +279,12 @@ function conclude(record: RunRecord, config: MigrationConfig): void {
   }
   const v = record.verification;
   if (v && !v.verified) {
-    const message = `verification failed: ${v.mismatched.length} indices differ between source and target (${v.mismatched.slice(0, 10).join(', ')}); see the job summary`;
+    const message = `verification failed: ${plural(v.mismatched.length, 'index', 'indices')} differ between source and target (${v.mismatched.slice(0, 10).join(', ')}); see the job summary`;
     if (config.failOnMismatch) core.setFailed(message);
     else core.warning(`${message} (fail-on-mismatch is off)`);
   } else if (v) {
     core.info(
-      `verified: ${v.indices.filter((i) => i.status === 'match').length} indices, ${v.targetTotal} documents on both sides`,
+      `verified: ${plural(v.indices.filter((i) => i.status === 'match').length, 'index', 'indices')}, ${plural(v.targetTotal, 'document')} on both sides`,
     );
   }
 }

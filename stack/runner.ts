@@ -1,11 +1,13 @@
-// A local GitHub runner: runs the bundled action as the real runner does — a separate Node process on
-// dist/index.js, inputs as INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE files, and the OIDC
-// request variables pointing at the stack's token endpoint. The post step gets the saved state back as
-// STATE_* variables, as the runner passes it.
+// A local GitHub runner: runs the action as the real runner does — action.yml read for the entry points, the
+// post step's condition and the inputs' defaults (stack/action-metadata.ts), a separate Node process on the
+// file runs.main / runs.post names, inputs as INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY /
+// GITHUB_STATE files, and the OIDC request variables pointing at the stack's token endpoint. The post step
+// gets the saved state back as STATE_* variables, as the runner passes it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { evaluateStatusCondition, inputEnvironment, loadActionMetadata, type JobStatus } from './action-metadata.js';
 import { projectRoot, readStackEnv } from './layout.js';
 
 function stackEnv(): Record<string, string> {
@@ -22,6 +24,8 @@ export interface ActionRun {
   summary: string;
   state: Record<string, string>;
   dir: string;
+  /** The post step did not run: its post-if was false for the job's status (code is then 0, the log empty). */
+  skipped?: boolean;
 }
 
 /** Parses the runner's file-command format: `name<<DELIM\nvalue\nDELIM` (and plain `name=value`). */
@@ -72,14 +76,55 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with each chunk of the process's output (crash tests kill it at a chosen moment). */
   onOutput?: (chunk: string, kill: (signal: NodeJS.Signals) => void) => void;
+  /**
+   * The job's status that post-if is evaluated against. Default: what the main step run in the same `dir`
+   * ended with (success on exit code 0, else failure), success when there was none.
+   */
+  jobStatus?: JobStatus;
+  /** The folder holding action.yml (default: the project). */
+  actionDir?: string;
+}
+
+/** Where a main step leaves its result for the post step of the same job (the runner keeps the job's status). */
+const MAIN_RESULT_FILE = 'main-result';
+
+/** The file an entry point names, resolved in the action's folder; OSDM_DIST_DIR swaps the dist/ folder. */
+function entryFile(actionDir: string, path: string): string {
+  const file = resolve(actionDir, path);
+  // OSDM_DIST_DIR runs another bundle (an engineer's work in progress) without touching dist/.
+  const distDir = process.env.OSDM_DIST_DIR;
+  const inDist = relative(join(actionDir, 'dist'), file);
+  return distDir && !inDist.startsWith('..') ? join(distDir, inDist) : file;
 }
 
 export async function runAction(inputs: Record<string, string>, opts: RunOptions = {}): Promise<ActionRun> {
   const env = stackEnv();
+  const actionDir = opts.actionDir ?? projectRoot;
+  const action = loadActionMetadata(actionDir);
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'osdm-run-'));
   const files = { output: join(dir, 'outputs'), summary: join(dir, 'summary.md'), state: join(dir, 'state') };
   for (const f of Object.values(files)) if (!existsSync(f)) writeFileSync(f, '');
-  if (opts.entry === 'post') writeFileSync(files.summary, '');
+  const isPost = opts.entry === 'post';
+  if (isPost) {
+    if (!action.post) throw new Error('action.yml has no runs.post: the runner would not run a post step');
+    writeFileSync(files.summary, '');
+    const resultFile = join(dir, MAIN_RESULT_FILE);
+    const status =
+      opts.jobStatus ?? (existsSync(resultFile) ? (readFileSync(resultFile, 'utf8').trim() as JobStatus) : 'success');
+    if (!evaluateStatusCondition(action.postIf, status)) {
+      const read = (f: string) => parseFileCommands(readFileSync(f, 'utf8'));
+      return {
+        code: 0,
+        signal: null,
+        log: '',
+        outputs: read(files.output),
+        summary: '',
+        state: read(files.state),
+        dir,
+        skipped: true,
+      };
+    }
+  }
 
   const childEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -105,8 +150,17 @@ export async function runAction(inputs: Record<string, string>, opts: RunOptions
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     RUNNER_TEMP: dir,
   };
-  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value;
-  if (opts.entry === 'post') {
+  const given = inputEnvironment(action, inputs);
+  Object.assign(childEnv, given.env);
+  // The runner's own warning, before the action's first line, as on a run page.
+  const preamble = given.unexpected.length
+    ? `##[warning]Unexpected input(s) ${given.unexpected.map((n) => `'${n}'`).join(', ')}, valid inputs are [${Object.keys(
+        action.inputs,
+      )
+        .map((n) => `'${n}'`)
+        .join(', ')}]\n`
+    : '';
+  if (isPost) {
     for (const [k, v] of Object.entries(parseFileCommands(readFileSync(files.state, 'utf8'))))
       childEnv[`STATE_${k}`] = v;
   }
@@ -115,11 +169,11 @@ export async function runAction(inputs: Record<string, string>, opts: RunOptions
     else childEnv[k] = v;
   }
 
-  // OSDM_DIST_DIR runs another bundle (an engineer's work in progress) without touching dist/.
-  const dist = process.env.OSDM_DIST_DIR ?? join(projectRoot, 'dist');
-  const script = join(dist, opts.entry === 'post' ? 'post/index.js' : 'index.js');
+  const script = entryFile(actionDir, isPost ? action.post! : action.main);
+  // runs.using names the runtime (node24); the step runs on the Node the tests run on, which CI takes from
+  // .node-version (a unit test keeps that equal to runs.using).
   const child = spawn(process.execPath, [script], { env: childEnv, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
+  let log = preamble;
   const kill = (signal: NodeJS.Signals) => child.kill(signal);
   const onData = (d: Buffer) => {
     const s = d.toString();
@@ -133,6 +187,7 @@ export async function runAction(inputs: Record<string, string>, opts: RunOptions
     child.on('close', (c, s) => resolve([c, s])),
   );
   clearTimeout(timer);
+  if (!isPost) writeFileSync(join(dir, MAIN_RESULT_FILE), code === 0 ? 'success' : 'failure');
   return {
     code,
     signal,

@@ -318,7 +318,7 @@ describe('the target', () => {
         ).toMatchObject({
           result: 'warn',
           found: expect.stringContaining(
-            '1 index wants 1 replicas but the target has 1 data node(s): those replicas stay unassigned (yellow)',
+            '1 index wants 1 replicas but the target has 1 data node: those replicas stay unassigned (yellow)',
           ),
         });
       },

@@ -1,8 +1,7 @@
 // Inputs are set the way the runner sets them (INPUT_<NAME> variables), not by mocking getInput.
 
-import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
-import { ALL_INPUTS, Defaults, Outputs } from '../../src/constants.js';
+import { Defaults } from '../../src/constants.js';
 import { InputError, readInputs } from '../../src/inputs/read-inputs.js';
 
 // core.getInput reads INPUT_<name upper-cased, spaces → _>; dashes stay dashes.
@@ -556,35 +555,5 @@ describe('readInputs: bad inputs', () => {
     expect(problem).toMatch(/ — /); // every problem says what to write
     expect(problem).toMatch(hint);
     expect(error.message).toContain(problem);
-  });
-});
-
-describe('action.yml', () => {
-  const yml = readFileSync(new URL('../../action.yml', import.meta.url), 'utf8');
-  const section = (name: string): string => yml.split(new RegExp(`^${name}:$`, 'm'))[1]!.split(/^\S/m)[0]!;
-  const keys = (text: string): string[] => [...text.matchAll(/^ {2}([a-z0-9-]+):$/gm)].map((m) => m[1]!);
-
-  test('documents every input and output the code knows, and no others', () => {
-    expect(keys(section('inputs')).sort()).toEqual([...ALL_INPUTS].sort());
-    expect(keys(section('outputs')).sort()).toEqual(Object.values(Outputs).sort());
-  });
-
-  test('states the same static defaults as the code', () => {
-    const camel = (s: string): string =>
-      s.replace(/^(source|target)-/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const blocks = section('inputs')
-      .split(/^ {2}(?=[a-z0-9-]+:$)/m)
-      .slice(1);
-    for (const block of blocks) {
-      const name = block.split(':')[0]!;
-      const declared = /^ {4}default: '?(.*?)'?$/m.exec(block)?.[1];
-      if (declared === undefined) continue;
-      const expected = name === 'index-settings' ? '{}' : String((Defaults as Record<string, unknown>)[camel(name)]);
-      expect({ name, declared }).toEqual({ name, declared: expected });
-    }
-  });
-
-  test('runs on node24 with a post step', () => {
-    expect(yml).toMatch(/using: node24\n\s+main: dist\/index\.js\n\s+post: dist\/post\/index\.js/);
   });
 });

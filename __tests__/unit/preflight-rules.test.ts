@@ -150,6 +150,23 @@ describe('index settings on the target', () => {
     expect(replicas.fix).toContain('{"index.number_of_replicas": 2}');
   });
 
+  test('data nodes are counted in words: "1 data node", "3 data nodes", never "data node(s)"', () => {
+    const one = new Checks();
+    settingsChecks(config(), [index({ 'index.number_of_replicas': '1' })], [node('a')], {}, one);
+    expect(one.rows.find((r) => r.id === 'target.replicas')!.found).toContain(
+      '1 index wants 1 replicas but the target has 1 data node: those replicas stay unassigned (yellow)',
+    );
+    const three = new Checks();
+    settingsChecks(
+      config(),
+      [index({ 'index.number_of_replicas': '1' })],
+      [node('a'), node('b'), node('c')],
+      {},
+      three,
+    );
+    expect(three.rows.find((r) => r.id === 'target.replicas')!.found).toBe('3 data nodes; every index fits');
+  });
+
   test('custom packages referenced by analyzers are named with the step that makes them available', () => {
     const checks = new Checks();
     settingsChecks(

@@ -7,14 +7,43 @@ import { q, type Problems } from './problems.js';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** Hide URL credentials before a value goes into a message. */
+/**
+ * Where a URL's credentials would be: from after `//` to the last `@`. Not where a URL parser puts them: a
+ * password may hold `/` or `@` (unencoded), which ends the user info early for a parser (or makes it fail).
+ */
+function credentialSpan(raw: string): { from: number; to: number } | undefined {
+  const to = raw.lastIndexOf('@');
+  if (to < 0) return undefined;
+  const slashes = raw.indexOf('//');
+  return { from: slashes >= 0 && slashes < to ? slashes + 2 : 0, to };
+}
+
+/** Hide URL credentials before a value goes into a message (over-hiding an @ in a path is the safe side). */
 function redactUrl(raw: string): string {
-  return raw.replace(/\/\/[^/@]*@/, '//***@');
+  const span = credentialSpan(raw);
+  return span ? `${raw.slice(0, span.from)}***${raw.slice(span.to)}` : raw;
+}
+
+/** Mask the password of `user:password@` from now on, as written and percent-decoded. */
+function maskUrlPassword(raw: string): void {
+  const span = credentialSpan(raw);
+  const info = span ? raw.slice(span.from, span.to) : '';
+  const password = info.includes(':') ? info.slice(info.indexOf(':') + 1) : '';
+  if (!password) return;
+  core.setSecret(password);
+  try {
+    const decoded = decodeURIComponent(password);
+    if (decoded !== password) core.setSecret(decoded);
+  } catch {
+    // Not percent-encoding: the text as written is masked already.
+  }
 }
 
 export function endpoint(p: Problems, name: string, side: SideName, raw: string): URL | undefined {
   const example = 'https://search-my-domain-abc123.us-east-1.es.amazonaws.com';
   if (raw === '') return void p.add(name, 'is required', `write the domain endpoint, e.g. ${example}`);
+  // First, whatever else is wrong: the runner already printed the raw input, but no later line may show it.
+  maskUrlPassword(raw);
   let url: URL;
   try {
     url = new URL(raw);
@@ -27,8 +56,6 @@ export function endpoint(p: Problems, name: string, side: SideName, raw: string)
   }
   let ok = true;
   if (url.username || url.password) {
-    // The password must never reach a log line; the runner already printed the raw input, at least mask it from now on.
-    if (url.password) core.setSecret(decodeURIComponent(url.password));
     p.add(
       name,
       'contains credentials',

@@ -1,6 +1,7 @@
 // Checkers for what the snapshot and the restore are asked to do: repository and snapshot names, index
 // patterns, the rename rule, and the index settings applied or dropped on restore.
 import { Defaults, Inputs, RESERVED_REPOSITORIES, isSystemIndex } from '../constants.js';
+import { compilePattern, parseReplacement } from '../rename.js';
 import { q, type Problems } from './problems.js';
 
 // Characters OpenSearch refuses in index, repository and snapshot names (MetadataCreateIndexService, Strings.validFileName).
@@ -67,8 +68,9 @@ export function indexPatterns(p: Problems, entries: string[]): string[] {
 }
 
 /**
- * OpenSearch applies the rename with Java's String.replaceAll. Check the pattern compiles (as JS, after removing
- * the Java-only constructs that don't change its groups) and every $N / ${name} in the replacement exists in it.
+ * OpenSearch applies the rename with Java's String.replaceAll. The pattern and the replacement are read by
+ * src/rename.ts, the same reading the plan uses to name the target indices: what it cannot read the way
+ * Java does is refused here, so it never fails later.
  */
 export function rename(
   p: Problems,
@@ -79,54 +81,22 @@ export function rename(
   const both = 'set both rename-pattern and rename-replacement (e.g. (.+) and restored-$1), or neither';
   if (pattern === '') return void p.add(Inputs.RenamePattern, 'is empty while rename-replacement is set', both);
   if (replacement === '') return void p.add(Inputs.RenameReplacement, 'is empty while rename-pattern is set', both);
-  const js = pattern
-    .replace(/\(\?[imsxuUd-]+\)/g, '') // inline flags (?i)
-    .replace(/\(\?[imsxuUd-]+:/g, '(?:') // flagged groups (?i:...)
-    .replace(/\(\?>/g, '(?:') // atomic groups
-    .replace(/([*+?}])\+/g, '$1'); // possessive quantifiers
-  let groups: number;
-  try {
-    new RegExp(js); // compiles on its own (wrapping first could hide an unbalanced ')(')
-    groups = new RegExp(`(?:${js})|`).exec('')!.length - 1; // the empty alternative matches '', exposing every group
-  } catch (e) {
+  const compiled = compilePattern(pattern);
+  if ('refused' in compiled) {
     return void p.add(
       Inputs.RenamePattern,
-      `${q(pattern)} is not a valid regular expression (${(e as Error).message})`,
-      'write a Java regular expression such as (.+) or ^logs-(.*)$',
+      `${q(pattern)} ${compiled.refused}`,
+      'write a Java regular expression such as (.+), ^logs-(.*)$ or (?i)logs-(.+)',
     );
   }
-  const named = new Set([...pattern.matchAll(/\(\?<([a-zA-Z][a-zA-Z0-9]*)>/g)].map((m) => m[1]!));
+  const { groups, named } = compiled;
   const fix = `use $0..$${groups}${named.size ? ` or \${${[...named][0]}}` : ''} for groups of rename-pattern, and \\$ for a literal dollar`;
-  let literal = '';
-  for (let i = 0; i < replacement.length; i++) {
-    const c = replacement[i]!;
-    if (c === '\\') {
-      if (++i >= replacement.length)
-        return void p.add(Inputs.RenameReplacement, 'ends with a lone backslash', 'write \\\\ for a literal backslash');
-      literal += replacement[i];
-    } else if (c === '$' && replacement[i + 1] === '{') {
-      const end = replacement.indexOf('}', i);
-      const group = end < 0 ? '' : replacement.slice(i + 2, end);
-      if (!named.has(group))
-        return void p.add(
-          Inputs.RenameReplacement,
-          `refers to \${${group}}, which rename-pattern does not define`,
-          fix,
-        );
-      i = end;
-    } else if (c === '$') {
-      // Java reads the first digit always, then more digits only while they still name an existing group.
-      const first = replacement[i + 1];
-      if (first === undefined || !/\d/.test(first))
-        return void p.add(Inputs.RenameReplacement, 'has a $ that is not followed by a group number', fix);
-      let g = Number(first);
-      if (g > groups)
-        return void p.add(Inputs.RenameReplacement, `refers to $${g} but rename-pattern has ${groups} group(s)`, fix);
-      i++;
-      while (/\d/.test(replacement[i + 1] ?? '') && g * 10 + Number(replacement[i + 1]) <= groups)
-        g = g * 10 + Number(replacement[++i]);
-    } else literal += c;
+  const parsed = parseReplacement(replacement, groups, named);
+  if ('refused' in parsed) {
+    const lone = parsed.refused === 'ends with a lone backslash';
+    return void p.add(Inputs.RenameReplacement, parsed.refused, lone ? 'write \\\\ for a literal backslash' : fix);
   }
+  const literal = parsed.parts.map((part) => ('literal' in part ? part.literal : '')).join('');
   if (literal !== literal.toLowerCase() || /[\\/*?"<>| ,#:]/.test(literal)) {
     return void p.add(
       Inputs.RenameReplacement,

@@ -21,7 +21,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
 
 const countOrNull = (p: Promise<number>) => p.catch(() => null);
 
-export async function verifyPhase(ctx: RunContext): Promise<{ facts: VerificationFacts; details: string[] }> {
+export async function verifyPhase(ctx: RunContext): Promise<{ facts: VerificationFacts }> {
   const { source, target, config } = ctx;
   const plan = ctx.selection!;
   const sources = plan.migrate.map((m) => m.source);
@@ -89,10 +89,5 @@ export async function verifyPhase(ctx: RunContext): Promise<{ facts: Verificatio
   const targetTotal = compared.reduce((n, r) => n + (r.targetCount ?? 0), 0);
   return {
     facts: { verified: mismatched.length === 0, indices: rows, sourceTotal, targetTotal, mismatched },
-    details: [
-      mismatched.length === 0
-        ? `${compared.length} indices match: ${sourceTotal} documents on each side, aliases equal`
-        : `${mismatched.length} of ${compared.length} indices differ: ${mismatched.slice(0, 10).join(', ')}${mismatched.length > 10 ? ', …' : ''}`,
-    ],
   };
 }

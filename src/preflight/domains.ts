@@ -5,7 +5,14 @@ import type { Side } from '../context.js';
 import type { SideName } from '../constants.js';
 import { domainFromClusterName, domainNameFromEndpoint, type DomainRef } from '../iam/arns.js';
 import { DomainError, type ClusterInfo, type NodeFacts } from '../search/domain.js';
+import { plural } from '../report/format.js';
 import { errorText, type Checks } from './checks.js';
+
+/** `3 data nodes`; a domain that does not list its nodes says so rather than `0`. */
+function dataNodeCount(nodes: NodeFacts[]): string {
+  const n = nodes.filter((node) => node.roles.includes('data')).length;
+  return n ? plural(n, 'data node') : 'data nodes not listed';
+}
 
 export interface DomainFacts {
   label: SideName;
@@ -97,7 +104,7 @@ export async function inspectDomain(
   const health = await side.domain
     .clusterHealth()
     .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-  const where = `${info.engine} ${version}${version !== info.version ? ` (answers ${info.version}: compatibility mode)` : ''}, ${nodes.filter((n) => n.roles.includes('data')).length || '?'} data node(s)`;
+  const where = `${info.engine} ${version}${version !== info.version ? ` (answers ${info.version}: compatibility mode)` : ''}, ${dataNodeCount(nodes)}`;
   if (health instanceof Error) {
     checks.warn(
       id,

@@ -3,7 +3,7 @@
 import type { SideName } from '../constants.js';
 import type { RunContext } from '../context.js';
 import { selectIndices, renameCollisions, type IndexSelection } from '../indices.js';
-import { plural } from '../report/format.js';
+import { formatCount, plural } from '../report/format.js';
 import type { Checks } from './checks.js';
 import { explainDomainError } from './domains.js';
 
@@ -79,7 +79,7 @@ export async function indexSelection(
   checks.pass(
     id,
     check,
-    `${plural(selection.migrate.length, 'index', 'indices')}${renamed ? ` (${renamed} renamed, e.g. ${selection.migrate.find((m) => m.source !== m.target)!.source} → ${selection.migrate.find((m) => m.source !== m.target)!.target})` : ''}${selection.excluded.length ? `; ${selection.excluded.length} system indices left out` : ''}`,
+    `${plural(selection.migrate.length, 'index', 'indices')}${renamed ? ` (${formatCount(renamed)} renamed, e.g. ${selection.migrate.find((m) => m.source !== m.target)!.source} → ${selection.migrate.find((m) => m.source !== m.target)!.target})` : ''}${selection.excluded.length ? `; ${plural(selection.excluded.length, 'system index', 'system indices')} left out` : ''}`,
   );
   return { selection, aliases };
 }

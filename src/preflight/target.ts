@@ -228,14 +228,14 @@ export function settingsChecks(
       checks.warn(
         'target.replicas',
         'Replica counts fit the target zones',
-        `${plural(tooMany.length, 'index wants', 'indices want')} ${Math.max(...tooMany.map(replicas))} replicas but the target has ${dataNodes} data node(s): those replicas stay unassigned (yellow)`,
+        `${plural(tooMany.length, 'index wants', 'indices want')} ${Math.max(...tooMany.map(replicas))} replicas but the target has ${plural(dataNodes, 'data node')}: those replicas stay unassigned (yellow)`,
         `Set index-settings to {"index.number_of_replicas": ${Math.max(dataNodes - 1, 0)}}.`,
       );
     } else {
       checks.pass(
         'target.replicas',
         'Replica counts fit the target zones',
-        `${dataNodes} data node(s)${layout.attribute ? `, ${layout.zones} zone(s) by ${layout.attribute}${layout.balance ? ', balanced' : ''}` : ''}; every index fits`,
+        `${plural(dataNodes, 'data node')}${layout.attribute ? `, ${plural(layout.zones, 'zone')} by ${layout.attribute}${layout.balance ? ', balanced' : ''}` : ''}; every index fits`,
       );
     }
   }

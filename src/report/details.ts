@@ -1,8 +1,8 @@
 // The phase table's detail lines for the phases whose findings want sizes, counts and durations written
 // for people: main renders them from what the phase returned, so phases stay free of formatting.
 import type { IndexSelection } from '../indices.js';
-import type { CopyFacts, CutoverFacts, PreflightFindings } from '../record.js';
-import { formatBytes, formatCount, formatDuration } from './format.js';
+import type { CopyFacts, CutoverFacts, PreflightFindings, VerificationFacts } from '../record.js';
+import { formatBytes, formatCount, formatDuration, plural } from './format.js';
 
 export function preflightDetails(found: PreflightFindings, selection: IndexSelection): string[] {
   const { source, target } = found.engines;
@@ -11,8 +11,8 @@ export function preflightDetails(found: PreflightFindings, selection: IndexSelec
   const p = found.forecast;
   const details = [
     `source ${source?.engine} ${source?.version}, target ${target?.engine} ${target?.version}`,
-    `${rows.length} checks: ${rows.filter((r) => r.result === 'pass').length} passed${warned ? `, ${warned} warned` : ''}`,
-    `${selection.migrate.length} indices to migrate${selection.excluded.length ? `, ${selection.excluded.length} system indices excluded` : ''}` +
+    `${plural(rows.length, 'check')}: ${formatCount(rows.filter((r) => r.result === 'pass').length)} passed${warned ? `, ${formatCount(warned)} warned` : ''}`,
+    `${plural(selection.migrate.length, 'index', 'indices')} to migrate${selection.excluded.length ? `, ${plural(selection.excluded.length, 'system index', 'system indices')} excluded` : ''}` +
       (p ? ` (${formatCount(p.snapshot.documents)} documents, ${formatBytes(p.snapshot.primaryBytes)})` : ''),
   ];
   if (p && !p.copy.skipped)
@@ -25,8 +25,8 @@ export function preflightDetails(found: PreflightFindings, selection: IndexSelec
 export function copyDetails(facts: CopyFacts): string[] {
   if (facts.skipped) return [facts.reason ?? 'nothing to copy'];
   return [
-    `${facts.copied} of ${facts.listed} objects copied (${formatBytes(facts.bytesCopied)} of ${formatBytes(facts.bytesTotal)}), ${facts.reusedObjects} already there, ${facts.multipart} multipart`,
-    `manifest: every key and size matches${facts.retries ? `; ${facts.retries} retries` : ''}`,
+    `${formatCount(facts.copied)} of ${plural(facts.listed, 'object')} copied (${formatBytes(facts.bytesCopied)} of ${formatBytes(facts.bytesTotal)}), ${formatCount(facts.reusedObjects)} already there, ${formatCount(facts.multipart)} multipart`,
+    `manifest: every key and size matches${facts.retries ? `; ${plural(facts.retries, 'retry', 'retries')}` : ''}`,
   ];
 }
 
@@ -37,17 +37,32 @@ export function cutoverDetails(facts: CutoverFacts, finalSnapshot: string): stri
   const details: string[] = [];
   if (passes.length)
     details.push(
-      `${passes.length} catch-up ${passes.length === 1 ? 'pass' : 'passes'} before the write block: ${passes.map((p) => `${p.changed.length} indices in ${formatDuration(p.ms)}`).join(', ')}`,
+      `${plural(passes.length, 'catch-up pass', 'catch-up passes')} before the write block: ${passes.map((p) => `${plural(p.changed.length, 'index', 'indices')} in ${formatDuration(p.ms)}`).join(', ')}`,
     );
   details.push(
     facts.changed.length
-      ? `${facts.changed.length} of ${total} indices changed since phase 1: ${facts.replayed?.length ?? 0} replayed (${(facts.replayed ?? []).reduce((n, r) => n + r.documents, 0)} documents), ${facts.restoredInWindow?.length ?? 0} restored from ${finalSnapshot}`
-      : `none of ${total} indices changed since phase 1: nothing to move`,
+      ? `${formatCount(facts.changed.length)} of ${plural(total, 'index', 'indices')} changed since phase 1: ${formatCount(facts.replayed?.length ?? 0)} replayed (${plural(
+          (facts.replayed ?? []).reduce((n, r) => n + r.documents, 0),
+          'document',
+        )}), ${formatCount(facts.restoredInWindow?.length ?? 0)} restored from ${finalSnapshot}`
+      : `none of ${plural(total, 'index', 'indices')} changed since phase 1: nothing to move`,
   );
   if (facts.copy && !facts.copy.skipped)
-    details.push(`${facts.copy.copied} new objects copied, ${facts.copy.reusedObjects} already there`);
+    details.push(
+      `${plural(facts.copy.copied, 'new object')} copied, ${formatCount(facts.copy.reusedObjects)} already there`,
+    );
   if (facts.staleSnapshotsDeleted)
     details.push(`stale snapshots of an earlier attempt taken again: ${facts.staleSnapshotsDeleted.join(', ')}`);
   details.push(`inside the write block: ${facts.steps.map((s) => `${s.step} ${formatDuration(s.ms)}`).join(', ')}`);
   return details;
+}
+
+export function verifyDetails(facts: VerificationFacts): string[] {
+  const compared = facts.indices.filter((r) => r.status !== 'excluded').length;
+  const m = facts.mismatched;
+  return [
+    m.length === 0
+      ? `${plural(compared, 'index matches', 'indices match')}: ${plural(facts.sourceTotal, 'document')} on each side, aliases equal`
+      : `${formatCount(m.length)} of ${plural(compared, 'index', 'indices')} differ: ${m.slice(0, 10).join(', ')}${m.length > 10 ? ', …' : ''}`,
+  ];
 }

@@ -21,6 +21,8 @@ export interface SideConfig {
 }
 
 export interface CredentialsConfig {
+  /** http-proxy: the proxy every request goes through (in place of HTTPS_PROXY/HTTP_PROXY; NO_PROXY still applies). */
+  proxy?: string;
   /** Role assumed with the GitHub OIDC token; when absent the SDK's default chain (env, profile) is used. */
   roleToAssume?: string;
   audience: string;

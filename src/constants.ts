@@ -28,6 +28,7 @@ export const Inputs = {
   TimeoutMinutes: 'timeout-minutes',
   PollIntervalSeconds: 'poll-interval-seconds',
   RequestTimeoutSeconds: 'request-timeout-seconds',
+  HttpProxy: 'http-proxy',
 } as const;
 
 /** Which side of the migration: the domain migrated from, or the one migrated to. */
@@ -83,6 +84,7 @@ export const ALL_INPUTS: readonly InputName[] = [
   Inputs.TimeoutMinutes,
   Inputs.PollIntervalSeconds,
   Inputs.RequestTimeoutSeconds,
+  Inputs.HttpProxy,
 ];
 
 export const Outputs = {

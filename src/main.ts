@@ -14,7 +14,7 @@ import { copyDetails, cutoverDetails, preflightDetails, verifyDetails } from './
 import { plural } from './report/format.js';
 import { buildOutputs } from './report/outputs.js';
 import { cutoverStepLine, recoveryProgressLine, snapshotProgressLine } from './report/progress.js';
-import { renderSummary } from './report/summary.js';
+import { renderInputProblems, renderPhaseSummary, renderSummary } from './report/summary.js';
 import { PHASE_LABELS, PHASE_ORDER } from './report/tables.js';
 import { copyPhase } from './phases/copy.js';
 import { credentialsPhase } from './phases/credentials.js';
@@ -26,6 +26,11 @@ import { finalSnapshotName, snapshotPhase } from './phases/snapshot.js';
 import { verifyPhase } from './phases/verify.js';
 import { keepWriteBlock, liftWriteBlock, setWriteBlock } from './phases/write-block.js';
 import { actionStateStore } from './state-store.js';
+import { annotateChecks, failStep } from './annotations.js';
+import { InputError } from './inputs/problems.js';
+import { appendSection, writeWholeSummary } from './step-summary.js';
+import { cancellation } from './cancellation.js';
+import { useProxyInput } from './proxy.js';
 
 const log: Log = { info: (l) => core.info(l), warning: (l) => core.warning(l) };
 
@@ -39,28 +44,6 @@ const progress: Progress = {
 /** The phases that word their own details; the others' are rendered here from their facts (report/details.ts). */
 const own = (result: { details: string[] }) => result.details;
 
-class CancelledError extends Error {
-  override name = 'CancelledError';
-}
-
-/**
- * A cancelled job gets SIGINT, then SIGTERM, before the runner kills it: abort the run's signal so the
- * waits stop and `finally` lifts the write block and writes the summary (the post step is the fallback).
- */
-function cancellation(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    core.warning(`received ${signal}: stopping the run and lifting the write block`);
-    controller.abort(new CancelledError(`the run was cancelled (${signal})`));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)),
-  };
-}
-
 /** What this attempt found from an earlier attempt of the same workflow run and reused. */
 function resumeFacts(record: RunRecord): ResumeFacts | undefined {
   const s = record.snapshot;
@@ -70,17 +53,22 @@ function resumeFacts(record: RunRecord): ResumeFacts | undefined {
   return { snapshots, objects: record.copy?.reusedObjects ?? 0, indices };
 }
 
-/** Runs one phase inside a log group and records its outcome (`details` words a success), success or failure. */
+/**
+ * Runs one phase inside a log group and records its outcome (`details` words a success, `keep` puts its
+ * facts in the record), success or failure; then appends the phase's section to the job summary.
+ */
 async function phase<T>(
   record: RunRecord,
   name: PhaseName,
   fn: () => Promise<T>,
   details: (result: T) => string[],
+  keep: (result: T) => void = () => undefined,
 ): Promise<T> {
   const startedAt = Date.now();
   core.startGroup(PHASE_LABELS[name]);
   try {
     const result = await fn();
+    keep(result);
     const lines = details(result);
     record.phases.push({ name, status: 'succeeded', startedAt, endedAt: Date.now(), details: lines });
     lines.forEach((d) => core.info(`✔ ${d}`));
@@ -97,6 +85,7 @@ async function phase<T>(
     throw err;
   } finally {
     core.endGroup();
+    await appendSection(renderPhaseSummary(record.phases.at(-1)!, record));
   }
 }
 
@@ -115,9 +104,11 @@ export async function run(): Promise<void> {
   try {
     config = readInputs();
   } catch (err) {
-    core.setFailed((err as Error).message);
+    failStep((err as Error).message, 'Invalid inputs');
+    if (err instanceof InputError) await writeWholeSummary(renderInputProblems(err.problems));
     return;
   }
+  useProxyInput(config.credentials.proxy);
   const record = newRecord(config);
   const budget = AbortSignal.timeout(config.timeouts.totalMs);
   const cancelled = cancellation();
@@ -136,9 +127,14 @@ export async function run(): Promise<void> {
     };
     const c = ctx;
     // Every phase starts only if the run was not cancelled or out of time meanwhile.
-    const next = <T>(name: PhaseName, fn: () => Promise<T>, details: (result: T) => string[]): Promise<T> => {
+    const next = <T>(
+      name: PhaseName,
+      fn: () => Promise<T>,
+      details: (result: T) => string[],
+      keep?: (result: T) => void,
+    ): Promise<T> => {
       c.signal.throwIfAborted();
-      return phase(record, name, fn, details);
+      return phase(record, name, fn, details, keep);
     };
     const found: PreflightFindings = {
       checks: [],
@@ -156,6 +152,7 @@ export async function run(): Promise<void> {
       ).selection;
     } finally {
       recordPreflight(record, found);
+      annotateChecks(found.checks);
     }
     if (config.mode === 'plan') return;
 
@@ -173,28 +170,37 @@ export async function run(): Promise<void> {
     if (config.writeBlock && !twoPhase) await blockWrites();
     // Two-phase: sequence numbers from before phase 1's snapshot is asked for (phases/cutover-changes.ts).
     let baseline = twoPhase ? await c.source.domain.seqNoStats(migrated) : undefined;
-    record.snapshot = (await next('snapshot', () => snapshotPhase(c), own)).facts;
-    if (record.snapshot.reused) baseline = undefined;
-    record.copy = (
-      await next(
-        'copy',
-        () => copyPhase(c),
-        (r) => copyDetails(r.facts),
-      )
-    ).facts;
-    record.restore = (await next('restore', () => restorePhase(c), own)).facts;
+    await next(
+      'snapshot',
+      () => snapshotPhase(c),
+      own,
+      (r) => (record.snapshot = r.facts),
+    );
+    if (record.snapshot?.reused) baseline = undefined;
+    await next(
+      'copy',
+      () => copyPhase(c),
+      (r) => copyDetails(r.facts),
+      (r) => (record.copy = r.facts),
+    );
+    await next(
+      'restore',
+      () => restorePhase(c),
+      own,
+      (r) => (record.restore = r.facts),
+    );
     if (twoPhase) {
       const cutover = () => cutoverPhase(c, { blockWrites, baseline });
       const final = finalSnapshotName(config.snapshot);
-      record.cutover = (await next('cutover', cutover, (r) => cutoverDetails(r.facts, final))).facts;
+      const keep = (r: Awaited<ReturnType<typeof cutover>>) => (record.cutover = r.facts);
+      await next('cutover', cutover, (r) => cutoverDetails(r.facts, final), keep);
     }
-    record.verification = (
-      await next(
-        'verify',
-        () => verifyPhase(c),
-        (r) => verifyDetails(r.facts),
-      )
-    ).facts;
+    await next(
+      'verify',
+      () => verifyPhase(c),
+      (r) => verifyDetails(r.facts),
+      (r) => (record.verification = r.facts),
+    );
     // A cancel that lands after the last wait still cancels: the job shows as cancelled on GitHub, so the
     // run must not report a verified cut-over (nor keep the write block) that the user called off.
     cancelled.signal.throwIfAborted();
@@ -263,25 +269,19 @@ function setOutputs(record: RunRecord): void {
   for (const [name, value] of Object.entries(buildOutputs(record))) core.setOutput(name, value);
 }
 
-async function writeSummary(record: RunRecord): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  try {
-    await core.summary.addRaw(renderSummary(record)).write();
-  } catch (err) {
-    core.warning(`could not write the job summary: ${(err as Error).message}`);
-  }
-}
+const writeSummary = (record: RunRecord): Promise<void> => writeWholeSummary(renderSummary(record));
 
 function conclude(record: RunRecord, config: MigrationConfig): void {
   if (record.error) {
-    core.setFailed(record.error);
+    const failed = record.phases.find((p) => p.status === 'failed');
+    failStep(record.error, failed ? `${PHASE_LABELS[failed.name]} failed` : 'Migration failed');
     return;
   }
   const v = record.verification;
   if (v && !v.verified) {
     const message = `verification failed: ${plural(v.mismatched.length, 'index', 'indices')} differ between source and target (${v.mismatched.slice(0, 10).join(', ')}); see the job summary`;
-    if (config.failOnMismatch) core.setFailed(message);
-    else core.warning(`${message} (fail-on-mismatch is off)`);
+    if (config.failOnMismatch) failStep(message, 'Verification failed');
+    else core.warning(`${message} (fail-on-mismatch is off)`, { title: 'Verification failed' });
   } else if (v) {
     core.info(
       `verified: ${plural(v.indices.filter((i) => i.status === 'match').length, 'index', 'indices')}, ${plural(v.targetTotal, 'document')} on both sides`,

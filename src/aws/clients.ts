@@ -7,6 +7,8 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { countRetries } from '../retry-tally.js';
+import { awsEndpoint, sdkAgents } from '../proxy.js';
+import { traceSdkRequests } from '../request-trace.js';
 import { DEFAULT_CONCURRENCY } from './copy/defaults.js';
 
 /**
@@ -20,6 +22,14 @@ import { DEFAULT_CONCURRENCY } from './copy/defaults.js';
  * - IAM 3: only the plan's policy simulation and role read, whose failure turns a row into a warning.
  */
 export const SDK_MAX_ATTEMPTS = { S3: 8, STS: 5, IAM: 3 } as const;
+
+/** Every client's retries counted and, with step debug logging on, its requests traced. */
+function traced<C extends Parameters<typeof countRetries>[0] & Parameters<typeof traceSdkRequests>[0]>(
+  client: C,
+  service: string,
+): C {
+  return traceSdkRequests(countRetries(client, service), service);
+}
 
 /** Without a socket timeout a response that never comes holds its request (and its copy slot) until the run's budget ends. */
 function timeouts(requestTimeoutMs: number | undefined) {
@@ -44,11 +54,13 @@ export interface S3ClientOptions extends S3ClientConfig {
 export function s3Client(options: S3ClientOptions = {}): S3Client {
   const { concurrency = DEFAULT_CONCURRENCY, requestTimeoutMs, ...rest } = options;
   const maxSockets = concurrency + 8; // listings and the odd abort travel beside the budget
-  return countRetries(
+  const region = typeof rest.region === 'string' ? rest.region : 'us-east-1';
+  const endpoint = typeof rest.endpoint === 'string' ? rest.endpoint : awsEndpoint('S3', region);
+  return traced(
     new S3Client({
       retryMode: 'standard',
       maxAttempts: SDK_MAX_ATTEMPTS.S3,
-      requestHandler: { ...timeouts(requestTimeoutMs), httpAgent: { maxSockets }, httpsAgent: { maxSockets } },
+      requestHandler: { ...timeouts(requestTimeoutMs), ...sdkAgents(endpoint, { maxSockets }) },
       ...rest,
     }),
     'S3',
@@ -61,12 +73,12 @@ export function stsClient(
   requestTimeoutMs?: number,
   credentials?: AwsCredentialIdentityProvider,
 ): STSClient {
-  return countRetries(
+  return traced(
     new STSClient({
       region,
       maxAttempts: SDK_MAX_ATTEMPTS.STS,
       ...(credentials ? { credentials } : {}),
-      ...(requestTimeoutMs ? { requestHandler: timeouts(requestTimeoutMs) } : {}),
+      requestHandler: { ...timeouts(requestTimeoutMs), ...sdkAgents(awsEndpoint('STS', region)) },
     }),
     'STS',
   );
@@ -74,5 +86,13 @@ export function stsClient(
 
 /** IAM: global, so `region` is the partition's home Region. */
 export function iamClient(region: string, credentials: AwsCredentialIdentityProvider): IAMClient {
-  return countRetries(new IAMClient({ region, credentials, maxAttempts: SDK_MAX_ATTEMPTS.IAM }), 'IAM');
+  return traced(
+    new IAMClient({
+      region,
+      credentials,
+      maxAttempts: SDK_MAX_ATTEMPTS.IAM,
+      requestHandler: sdkAgents(awsEndpoint('IAM', region)),
+    }),
+    'IAM',
+  );
 }

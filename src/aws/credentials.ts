@@ -12,6 +12,7 @@ import {
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { CredentialsConfig } from '../config.js';
+import { tokenClaims } from '../util/jwt.js';
 import { stsClient } from './clients.js';
 
 /** Refresh this long before a session expires, so no request is signed with a key about to lapse. */
@@ -82,7 +83,14 @@ export function baseCredentials(cfg: CredentialsConfig, stsRegion: string, reque
     return {
       origin: 'the default credential chain (environment, profile, instance role)',
       provider: async () => {
-        const c = await chain();
+        const c = await chain().catch((err: Error) => {
+          // The SDK's own words ("Could not load credentials from any providers") do not say what to do.
+          throw new CredentialsError(
+            `no AWS credentials: role-to-assume is not set and the default credential chain found none (${err.message}). ` +
+              "Set role-to-assume to the workflow's role (it trusts GitHub's OIDC provider; see the README's IAM set-up), " +
+              'or run aws-actions/configure-aws-credentials in a step before this one.',
+          );
+        });
         maskCredentials(c);
         return c;
       },
@@ -107,13 +115,35 @@ export function baseCredentials(cfg: CredentialsConfig, stsRegion: string, reque
         return fromSts(res.Credentials, 'AssumeRoleWithWebIdentity');
       } catch (err) {
         if (err instanceof CredentialsError) throw err;
-        throw new CredentialsError(
-          `could not assume ${roleArn} with the GitHub OIDC token: ${(err as Error).message}. Check the role's trust policy ` +
-            `(federated principal token.actions.githubusercontent.com, aud ${cfg.audience}, and a sub condition matching this repository and ref).`,
-        );
+        throw new CredentialsError(webIdentityRefusal(roleArn, err as Error, tokenClaims(token), cfg.audience));
       }
     }),
   };
+}
+
+/**
+ * Why STS refused the OIDC token, in terms of the trust policy to fix: the token's own `sub`, `aud` and
+ * issuer (read from its claims, never verified here), because a trust policy that names another branch,
+ * environment or event is the usual cause, and the `sub` is what the condition must match.
+ */
+export function webIdentityRefusal(
+  roleArn: string,
+  err: Error,
+  claims: Record<string, unknown> | undefined,
+  audience: string,
+): string {
+  const claim = (name: string) => (typeof claims?.[name] === 'string' ? (claims[name] as string) : undefined);
+  const issuer = claim('iss');
+  const host = issuer ? issuer.replace(/^https:\/\//, '').replace(/\/+$/, '') : 'token.actions.githubusercontent.com';
+  const sub = claim('sub');
+  return (
+    `STS refused the GitHub OIDC token for ${roleArn} (${err.name}: ${err.message}). ` +
+    `The token carried sub "${sub ?? '?'}", aud "${claim('aud') ?? audience}"${issuer ? `, issuer ${issuer}` : ''}. ` +
+    `The role's trust policy must allow sts:AssumeRoleWithWebIdentity by the federated principal ` +
+    `arn:aws:iam::<account>:oidc-provider/${host} (the provider must exist in the role's account) with ` +
+    `${host}:aud = ${audience} and ${host}:sub matching "${sub ?? 'repo:OWNER/REPO:…'}" — ` +
+    'run with mode: plan for the exact trust policy this job needs.'
+  );
 }
 
 /** Chains from the base credentials into another account's role (sts:AssumeRole). */

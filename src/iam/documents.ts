@@ -21,29 +21,41 @@ const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: '20
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
-/** Trust policy of the role a workflow assumes with its OIDC token: this repository, this ref or environment only. */
+/** The OIDC provider's host in IAM: github.com's, or a GitHub Enterprise Server's from its token's `iss`. */
+export function oidcProviderHost(issuer: string | undefined): string {
+  if (!issuer) return GITHUB_OIDC_HOST;
+  return issuer.replace(/^https:\/\//, '').replace(/\/+$/, '') || GITHUB_OIDC_HOST;
+}
+
+/**
+ * Trust policy of the role a workflow assumes with its OIDC token: this repository, this ref or environment
+ * only. `issuer` is the token's `iss`: GitHub Enterprise Server issues from `https://HOSTNAME/_services/token`,
+ * whose IAM provider and condition keys are named after that host, not github.com's.
+ */
 export function oidcTrustPolicy(p: {
   accountId: string;
   subject: string;
   audience?: string;
   partition?: string;
+  issuer?: string;
 }): PolicyDocument {
   const partition = p.partition ?? 'aws';
+  const host = oidcProviderHost(p.issuer);
   return doc({
     Sid: 'GitHubActionsOidc',
     Effect: 'Allow',
-    Principal: { Federated: `arn:${partition}:iam::${p.accountId}:oidc-provider/${GITHUB_OIDC_HOST}` },
+    Principal: { Federated: `arn:${partition}:iam::${p.accountId}:oidc-provider/${host}` },
     Action: 'sts:AssumeRoleWithWebIdentity',
     // An exact subject is compared exactly; a pattern (repo:org/repo:*) needs StringLike.
     Condition: /[*?]/.test(p.subject)
       ? {
-          StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: p.audience ?? 'sts.amazonaws.com' },
-          StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: p.subject },
+          StringEquals: { [`${host}:aud`]: p.audience ?? 'sts.amazonaws.com' },
+          StringLike: { [`${host}:sub`]: p.subject },
         }
       : {
           StringEquals: {
-            [`${GITHUB_OIDC_HOST}:aud`]: p.audience ?? 'sts.amazonaws.com',
-            [`${GITHUB_OIDC_HOST}:sub`]: p.subject,
+            [`${host}:aud`]: p.audience ?? 'sts.amazonaws.com',
+            [`${host}:sub`]: p.subject,
           },
         },
   });

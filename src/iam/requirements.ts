@@ -54,6 +54,8 @@ export interface IamConfig {
 export interface IamFacts {
   /** The OIDC `sub` this run's token carries (or would carry). */
   subject: string;
+  /** The token's `iss` (GitHub Enterprise Server has its own); github.com's when unknown. */
+  issuer?: string;
   /** STS caller ARN per side, once known. */
   callers?: Partial<Record<SideName, string>>;
   domains?: Partial<Record<SideName, DomainRef>>;
@@ -207,6 +209,7 @@ export function principalsForRun(config: IamConfig, facts: IamFacts): PrincipalN
             subject: facts.subject,
             audience: config.credentials.audience,
             partition,
+            ...(facts.issuer ? { issuer: facts.issuer } : {}),
           }),
         }
       : {}),

@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import type { MigrationConfig } from '../config.js';
 import type { PolicyDocument } from './documents.js';
+import { tokenClaims } from '../util/jwt.js';
 import { policyOf, principalsForRun, type IamConfig, type IamFacts, type PrincipalKind } from './requirements.js';
 
 export interface IamRoleDocuments {
@@ -25,20 +26,13 @@ export interface IamDocumentSet {
 
 export interface GithubSubject {
   subject: string;
+  /** The token's `iss`, when a token was read. */
+  issuer?: string;
   from: 'token' | 'environment';
   notes: string[];
 }
 
-/** The JWT's claims, unverified: only read to learn the `sub` this job's tokens carry. */
-export function tokenClaims(token: string): Record<string, unknown> | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
+export { tokenClaims } from '../util/jwt.js';
 
 /**
  * The `sub` GitHub puts in this job's OIDC token. The token itself is the truth (it reflects an
@@ -53,8 +47,10 @@ export async function githubSubject(
     try {
       const token = await core.getIDToken(config.credentials.audience);
       core.setSecret(token);
-      const sub = tokenClaims(token)?.sub;
-      if (typeof sub === 'string' && sub) return { subject: sub, from: 'token', notes: [] };
+      const claims = tokenClaims(token);
+      const sub = claims?.sub;
+      const issuer = typeof claims?.iss === 'string' ? { issuer: claims.iss } : {};
+      if (typeof sub === 'string' && sub) return { subject: sub, ...issuer, from: 'token', notes: [] };
     } catch {
       // Fall through: the credentials phase reports a token problem in its own words.
     }
@@ -76,7 +72,11 @@ export function iamDocumentSet(
   subject: GithubSubject,
   facts: Omit<IamFacts, 'subject'> = {},
 ): IamDocumentSet {
-  const principals = principalsForRun(config, { ...facts, subject: subject.subject });
+  const principals = principalsForRun(config, {
+    ...facts,
+    subject: subject.subject,
+    ...(subject.issuer ? { issuer: subject.issuer } : {}),
+  });
   const notes = [...subject.notes];
   if (
     principals.some((p) =>

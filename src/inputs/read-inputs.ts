@@ -116,6 +116,7 @@ export function readInputs(): MigrationConfig {
     credentials: {
       roleToAssume: roleArn(p, Inputs.RoleToAssume, str(Inputs.RoleToAssume)),
       audience,
+      ...proxyUrl(p, str(Inputs.HttpProxy)),
       sessionName,
       durationSeconds: numberIn(
         p,
@@ -159,4 +160,20 @@ export function readInputs(): MigrationConfig {
   };
   if (p.list.length > 0) throw new InputError(p.list);
   return config;
+}
+
+/** http-proxy: an http(s) URL of a proxy (user:password@ allowed; masked as a secret by main). */
+function proxyUrl(p: Problems, value: string): { proxy?: string } {
+  if (!value) return {};
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname) {
+    p.add(Inputs.HttpProxy, 'is not an http:// or https:// URL', 'write the proxy as http://HOST:PORT');
+    return {};
+  }
+  return { proxy: value };
 }

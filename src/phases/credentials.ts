@@ -28,7 +28,14 @@ async function side(
     credentials,
     identity: await callerIdentity(cfg.region, credentials, requestTimeoutMs),
     domain: new Domain(
-      createDomainClient({ endpoint: cfg.endpoint, region: cfg.region, auth: cfg.auth, credentials, requestTimeoutMs }),
+      createDomainClient({
+        endpoint: cfg.endpoint,
+        region: cfg.region,
+        auth: cfg.auth,
+        credentials,
+        requestTimeoutMs,
+        label,
+      }),
       label,
     ),
     s3: s3Client({ region: cfg.region, credentials, requestTimeoutMs, concurrency: copyConcurrency }),

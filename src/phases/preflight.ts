@@ -153,7 +153,11 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
   await checks.guard('iam', 'IAM permissions', () =>
     permissionChecks(
       ctx,
-      principalsForRun(config, { ...iamFacts, subject: subject.subject }),
+      principalsForRun(config, {
+        ...iamFacts,
+        subject: subject.subject,
+        ...(subject.issuer ? { issuer: subject.issuer } : {}),
+      }),
       { source: sourceId, target: targetId },
       checks,
     ),

@@ -238,3 +238,15 @@ export function renderPhaseSummary(phase: PhaseRecord, record: RunRecord): strin
   const error = phase.error ? [`<pre>${escapeHtml(clip(phase.error, ERROR_CHARS))}</pre>`] : [];
   return `${[title, ...body, ...error].join('\n\n')}\n\n`;
 }
+
+/** The summary of a run whose inputs were refused: every problem, and the fact that nothing was touched. */
+export function renderInputProblems(problems: readonly string[]): string {
+  const items = problems.map((p) => `<li>${inlineHtml(p)}</li>`).join('\n');
+  return (
+    [
+      `<h2>❌ ${problems.length === 1 ? '1 input needs' : `${formatCount(problems.length)} inputs need`} fixing: nothing was touched</h2>`,
+      `<ul>\n${items}\n</ul>`,
+      '<p>Each line names the input, what is wrong with it and what to write instead; every input is documented in <code>action.yml</code>.</p>',
+    ].join('\n\n') + '\n'
+  );
+}

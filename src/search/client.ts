@@ -4,12 +4,16 @@ import { Client } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AuthConfig } from '../config.js';
+import { proxyFor } from '../proxy.js';
+import { traceDomainRequests } from '../request-trace.js';
 
 export interface DomainClientOptions {
   endpoint: string;
   region: string;
   auth: AuthConfig;
   credentials: AwsCredentialIdentityProvider;
+  /** For messages and traces: "source" or "target". */
+  label?: string;
   /** Per-request timeout. AWS closes idle requests at 60 s anyway, so long calls are polled, not awaited. */
   requestTimeoutMs?: number;
 }
@@ -22,12 +26,14 @@ export function createDomainClient(o: DomainClientOptions): Client {
     // safe to repeat (they check before acting), so its retries are welcome. 429 is retried above it, in
     // search/transport.ts; how the retry layers combine: util/retry.ts.
     maxRetries: 5,
+    ...(proxyFor(o.endpoint) ? { proxy: proxyFor(o.endpoint) } : {}),
   };
-  if (o.auth.kind === 'basic') {
-    return new Client({ ...common, auth: { username: o.auth.username, password: o.auth.password } });
-  }
-  return new Client({
-    ...common,
-    ...AwsSigv4Signer({ region: o.region, service: 'es', getCredentials: o.credentials as never }),
-  });
+  const client =
+    o.auth.kind === 'basic'
+      ? new Client({ ...common, auth: { username: o.auth.username, password: o.auth.password } })
+      : new Client({
+          ...common,
+          ...AwsSigv4Signer({ region: o.region, service: 'es', getCredentials: o.credentials as never }),
+        });
+  return traceDomainRequests(client, o.label ?? 'a');
 }

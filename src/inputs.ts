@@ -4,6 +4,7 @@
 
 import * as core from '@actions/core';
 import type { AuthConfig, Cutover, MigrationConfig, Mode, SideConfig } from './config.js';
+import { metadataOptions } from './metadata/options.js';
 import { Bounds, Defaults, Inputs, RESERVED_REPOSITORIES, SideInputs, isSystemIndex, type Side } from './constants.js';
 
 /** Every input problem found, one line each: `<input>: <what is wrong> — <what to write>`. */
@@ -681,6 +682,12 @@ export function readInputs(): MigrationConfig {
     ignoreIndexSettings: ignoreIndexSettings(p, list(Inputs.IgnoreIndexSettings)),
     includeAliases: bool(p, Inputs.IncludeAliases, Defaults.includeAliases),
     overwriteExisting: bool(p, Inputs.OverwriteExistingIndices, Defaults.overwriteExistingIndices),
+    metadata: metadataOptions(
+      { mode: str(Inputs.Metadata), include: list(Inputs.MetadataInclude) },
+      { mode: Defaults.metadata, include: Defaults.metadataInclude },
+      { mode: Inputs.Metadata, include: Inputs.MetadataInclude },
+      (input, wrong, fix) => p.add(input, wrong, fix),
+    ),
     cutover,
     writeBlock,
     keepWriteBlock,

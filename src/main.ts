@@ -21,6 +21,9 @@ import { restorePhase } from './phases/restore.js';
 import { snapshotPhase } from './phases/snapshot.js';
 import { verifyPhase } from './phases/verify.js';
 import { keepWriteBlock, liftWriteBlock, setWriteBlock } from './phases/write-block.js';
+import { metadataPhase } from './phases/metadata.js';
+import { dataStreams } from './streams/api.js';
+import { compareStreams, withStreams } from './streams/verify.js';
 
 const log: Log = { info: (l) => core.info(l), warning: (l) => core.warning(l) };
 
@@ -130,11 +133,17 @@ export async function run(): Promise<void> {
     const twoPhase = config.cutover === 'two-phase';
     const migrated = c.plan.migrate.map((m) => m.source);
     const blockWrites = async () => {
+      // A data stream is blocked through its backing indices, as the source lists them now (a rollover may have added one).
+      const streams = await dataStreams(
+        c.source.domain,
+        c.plan!.streams.map((s) => s.source),
+      );
+      const blocked = [...migrated, ...[...streams.values()].flatMap((s) => s.backingIndices)];
       // Indices someone had already made read-only stay theirs: the run neither sets nor lifts those.
-      const already = await c.source.domain.writeBlocked(migrated);
+      const already = await c.source.domain.writeBlocked(blocked);
       if (already.length) core.info(`already write-blocked before the run, left as they are: ${already.join(', ')}`);
       // In the record before the request: whatever happens to the request, `finally` lifts the block.
-      record.writeBlock = { indices: migrated.filter((i) => !already.includes(i)), state: 'none' };
+      record.writeBlock = { indices: blocked.filter((i) => !already.includes(i)), state: 'none' };
       await setWriteBlock(c.source.domain, record.writeBlock);
       core.info(`write block set on ${record.writeBlock.indices.length} source indices`);
     };
@@ -144,9 +153,15 @@ export async function run(): Promise<void> {
     record.snapshot = (await next('snapshot', () => snapshotPhase(c))).facts;
     if (record.snapshot.reused) baseline = undefined;
     record.copy = (await next('copy', () => copyPhase(c))).facts;
+    // Before the restore: restored indices need their pipelines, restored streams their templates.
+    record.metadata = (await next('metadata', () => metadataPhase(c))).facts;
     record.restore = (await next('restore', () => restorePhase(c))).facts;
     if (twoPhase) record.cutover = (await next('cutover', () => cutoverPhase(c, { blockWrites, baseline }))).facts;
-    record.verification = (await next('verify', () => verifyPhase(c))).facts;
+    record.verification = (
+      await next('verify', async () =>
+        withStreams(await verifyPhase(c), await compareStreams(c.source.domain, c.target.domain, c.plan!.streams)),
+      )
+    ).facts;
     // A cancel that lands after the last wait still cancels: the job shows as cancelled on GitHub, so the
     // run must not report a verified cut-over (nor keep the write block) that the user called off.
     cancelled.signal.throwIfAborted();

@@ -2,8 +2,12 @@
 // stores them here, and the summary and outputs are rendered from it (report/), never by phases.
 
 import type { IamDocumentSet } from './iam/run-documents.js';
+import type { MetadataFacts } from './metadata/apply.js';
+import type { MetadataPlanItem } from './metadata/plan.js';
+import type { StreamComparison } from './streams/verify.js';
 
-export type PhaseName = 'credentials' | 'preflight' | 'snapshot' | 'copy' | 'restore' | 'cutover' | 'verify';
+export type PhaseName =
+  'credentials' | 'preflight' | 'snapshot' | 'copy' | 'metadata' | 'restore' | 'cutover' | 'verify';
 export type PhaseStatus = 'succeeded' | 'failed' | 'skipped';
 
 export interface PhaseRecord {
@@ -49,6 +53,8 @@ export interface RestoreFacts {
   deletedBeforeRestore: string[];
   /** Target indices an earlier attempt of this run had already restored, kept as they were. */
   kept?: string[];
+  /** Data streams restored by name: source stream → target stream. */
+  streams?: Array<{ source: string; target: string }>;
 }
 
 /** One catch-up pass of a two-phase cut-over: the indices that changed, moved again while writes went on. */
@@ -112,6 +118,8 @@ export interface VerificationFacts {
   sourceTotal: number;
   targetTotal: number;
   mismatched: string[];
+  /** Data streams, one row each (their backing indices are not in `indices`). */
+  streams?: StreamComparison[];
 }
 
 export interface WriteBlockFacts {
@@ -173,6 +181,10 @@ export interface PlanFacts {
     bytesFree?: number;
   };
   verify: { indices: number; documents: number; aliases: number };
+  /** Data streams the run migrates by name, with their source facts. */
+  streams?: Array<{ stream: string; target: string; documents: number; generations: number; writeIndex: string }>;
+  /** What the metadata phase will do with each item (absent with `metadata: skip`). */
+  metadata?: { mode: string; items: MetadataPlanItem[]; filteredOut: number; managed: number };
 }
 
 export interface RunRecord {
@@ -185,6 +197,8 @@ export interface RunRecord {
   snapshot?: SnapshotFacts;
   copy?: CopyFacts;
   restore?: RestoreFacts;
+  /** Cluster metadata written to the target before the restore, item by item. */
+  metadata?: MetadataFacts;
   verification?: VerificationFacts;
   writeBlock?: WriteBlockFacts;
   /** Set for a two-phase cut-over once phase 2 ran. */

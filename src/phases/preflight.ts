@@ -5,6 +5,7 @@
 // settings. Every check runs even after one fails, so a plan lists everything to fix; then any failure
 // stops the run here, before any write. Only GET requests reach the domains, and S3 is only read.
 import type { RunContext } from '../context.js';
+import type { PlanFacts } from '../record.js';
 import { githubSubject, iamDocumentSet } from '../iam/run-documents.js';
 import { principalsForRun } from '../iam/requirements.js';
 import { planIndices, renameCollisions, type IndexPlan } from '../indices.js';
@@ -22,6 +23,9 @@ import { forecast } from '../preflight/forecast.js';
 import { identityCheck, type Identity } from '../preflight/identity.js';
 import { accessControlCheck, permissionChecks } from '../preflight/passrole.js';
 import { snapshotsCheck } from '../preflight/snapshots.js';
+import { metadataCheck, streamChecks, streamFacts } from '../preflight/streams.js';
+import { resolveStreams } from '../streams/api.js';
+import { backingIndicesOf, planStreams, type ResolvedStream } from '../streams/plan.js';
 import {
   capacityCheck,
   collisionCheck,
@@ -72,18 +76,26 @@ async function indexSelection(
   const check = 'Indices to migrate';
   let resolved: Array<{ index: string; open: boolean }>;
   let aliases: string[];
+  let streams: ResolvedStream[];
   try {
     ({ indices: resolved, aliases } = await source.domain.resolveIndices(config.indices));
+    ({ streams } = await resolveStreams(source.domain, config.indices));
   } catch (err) {
     const { found, fix } = explainDomainError(err, source, 'source', principalFor(ctx, 'source'));
     checks.fail(id, check, found, fix);
     return undefined;
   }
+  // A data stream moves by its name, its backing indices with it: they are neither indices of their own nor system ones.
+  const selectedStreams = planStreams(streams, config.rename);
+  const backing = backingIndicesOf(selectedStreams.streams);
+  resolved = resolved.filter((r) => !backing.has(r.index));
   const plan = planIndices(
     resolved.map((r) => r.index),
     config.rename,
   );
-  if (plan.migrate.length === 0) {
+  plan.streams = selectedStreams.streams;
+  plan.excluded.push(...selectedStreams.excluded);
+  if (plan.migrate.length === 0 && plan.streams.length === 0) {
     checks.fail(
       id,
       check,
@@ -94,13 +106,18 @@ async function indexSelection(
     return undefined;
   }
   const missing = config.indices.filter(
-    (p) => !p.startsWith('-') && !p.includes('*') && !resolved.some((r) => r.index === p) && !aliases.includes(p),
+    (p) =>
+      !p.startsWith('-') &&
+      !p.includes('*') &&
+      !resolved.some((r) => r.index === p) &&
+      !aliases.includes(p) &&
+      !streams.some((s) => s.name === p),
   );
   if (missing.length) {
     checks.fail(
       id,
       check,
-      `\`indices\` names ${missing.join(', ')}, which the source does not have (neither an index nor an alias)`,
+      `\`indices\` names ${missing.join(', ')}, which the source does not have (neither an index, an alias nor a data stream)`,
       'Fix the name or use a pattern.',
     );
     return undefined;
@@ -115,7 +132,10 @@ async function indexSelection(
     );
     return undefined;
   }
-  const collisions = renameCollisions(plan);
+  const collisions = renameCollisions({
+    ...plan,
+    migrate: [...plan.migrate, ...plan.streams.map((s) => ({ source: s.source, target: s.target }))],
+  });
   if (collisions.length) {
     checks.fail(
       id,
@@ -129,7 +149,7 @@ async function indexSelection(
   checks.pass(
     id,
     check,
-    `${plural(plan.migrate.length, 'index', 'indices')}${renamed ? ` (${renamed} renamed, e.g. ${plan.migrate.find((m) => m.source !== m.target)!.source} → ${plan.migrate.find((m) => m.source !== m.target)!.target})` : ''}${plan.excluded.length ? `; ${plan.excluded.length} system indices left out` : ''}`,
+    `${plural(plan.migrate.length, 'index', 'indices')}${plan.streams.length ? ` and ${plural(plan.streams.length, 'data stream')} (${plan.streams.reduce((n, s) => n + s.backingIndices.length, 0)} backing indices)` : ''}${renamed ? ` (${renamed} renamed, e.g. ${plan.migrate.find((m) => m.source !== m.target)!.source} → ${plan.migrate.find((m) => m.source !== m.target)!.target})` : ''}${plan.excluded.length ? `; ${plan.excluded.length} system indices left out` : ''}`,
   );
   return { plan, aliases };
 }
@@ -267,7 +287,16 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
     });
   }
 
-  if (selection && indices.length) {
+  let streamRows: PlanFacts['streams'] = [];
+  if (selection && td!.reachable) {
+    await streamChecks(ctx, selection.plan, runSnapshotNames(config.snapshot), checks);
+    await checks.guard('source.streams', 'Source data streams', async () => {
+      streamRows = await streamFacts(ctx, selection.plan);
+    });
+  }
+  const metadata = sd!.reachable && td!.reachable ? await metadataCheck(ctx, checks) : undefined;
+
+  if (selection && (indices.length || selection.plan.streams.length)) {
     record.plan = forecast(config, indices, {
       reuses,
       replaces,
@@ -275,6 +304,8 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
       ...(capacity.free !== undefined ? { bytesFree: capacity.free } : {}),
       created,
     });
+    if (streamRows.length) record.plan.streams = streamRows;
+    if (metadata) record.plan.metadata = metadata;
   }
 
   const failed = checks.failed;
@@ -289,7 +320,7 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
   const details = [
     `source ${sd!.info!.engine} ${sd!.version}, target ${td!.info!.engine} ${td!.version}`,
     `${checks.rows.length} checks: ${checks.rows.filter((r) => r.result === 'pass').length} passed${warned ? `, ${warned} warned` : ''}`,
-    `${selection.plan.migrate.length} indices to migrate${selection.plan.excluded.length ? `, ${selection.plan.excluded.length} system indices excluded` : ''}` +
+    `${selection.plan.migrate.length} indices${selection.plan.streams.length ? ` and ${selection.plan.streams.length} data streams` : ''} to migrate${selection.plan.excluded.length ? `, ${selection.plan.excluded.length} system indices excluded` : ''}` +
       (p ? ` (${formatCount(p.snapshot.documents)} documents, ${formatBytes(p.snapshot.primaryBytes)})` : ''),
   ];
   if (p && !p.copy.skipped)

@@ -36,6 +36,8 @@ export interface SnapshotInfo {
   snapshot: string;
   state: 'IN_PROGRESS' | 'SUCCESS' | 'FAILED' | 'PARTIAL' | 'INCOMPATIBLE' | string;
   indices: string[];
+  /** Data streams the snapshot holds (their backing indices are in `indices`). */
+  data_streams?: string[];
   shards?: { total: number; failed: number; successful: number };
   failures?: Array<{ index: string; reason: string }>;
   reason?: string;
@@ -406,9 +408,7 @@ export class Domain {
   }
 
   /** Cluster health for some indices: red while any primary is still recovering. */
-  health(
-    names: string[],
-  ): Promise<{
+  health(names: string[]): Promise<{
     status: string;
     initializing_shards: number;
     unassigned_shards: number;

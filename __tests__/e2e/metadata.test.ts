@@ -61,7 +61,9 @@ async function fixtures(): Promise<void> {
 afterAll(async () => {
   for (const client of [source, target]) {
     await gone(client, `/${u}-*`);
-    for (const path of Object.values(items)) await gone(client, path);
+    // Index templates first: a component template in use cannot be deleted.
+    for (const path of [items.template, ...Object.values(items).filter((p) => p !== items.template)])
+      await gone(client, path);
   }
 });
 

@@ -54,11 +54,25 @@ const countOf = async (client: typeof source, name: string) => {
 describe('a data stream that has rolled over', () => {
   const prefix = unique('t-dsm');
   const name = `${prefix}-app`;
+  let plan: ActionRun;
   let run: ActionRun;
 
   beforeAll(async () => {
     await makeStream(prefix, name, [300, 250, 150]); // three generations, 700 documents
-    run = await runAction(stackInputs({ indices: name, 'metadata-include': `${prefix}-*` }));
+    const inputs = { indices: name, 'metadata-include': `${prefix}-*` };
+    plan = await runAction(stackInputs({ ...inputs, mode: 'plan' }));
+    // Write-blocked for the run: the block reaches the stream through its backing indices, and is lifted after.
+    run = await runAction(stackInputs({ ...inputs, 'write-block': 'true' }));
+  });
+
+  test('a plan lists it as a stream: documents, generations, write index; its template to be created', () => {
+    expect(plan.code).toBe(0);
+    expect(plan.summary).toContain(
+      `<tr><td><code>${name}</code></td><td>700</td><td>3</td><td><code>.ds-${name}-000003</code></td></tr>`,
+    );
+    expect(plan.summary).toContain(
+      `<tr><td>index template</td><td><code>${prefix}-template</code></td><td>➕ missing: will be created</td></tr>`,
+    );
   });
   afterAll(() => dropStream(prefix, name));
 
@@ -77,6 +91,14 @@ describe('a data stream that has rolled over', () => {
     expect(b.generation).toBe(a.generation);
     expect(b.template).toBe(`${prefix}-template`);
     expect(await countOf(target, name)).toBe(700);
+  });
+
+  test('was write-blocked through its backing indices during the run, and takes writes on the source again after it', async () => {
+    expect(Number(run.outputs['write-block-seconds'])).toBeGreaterThan(0);
+    expect(run.log).toContain('write block set on 3 source indices');
+    const doc = await call(source, 'POST', `/${name}/_doc`, { '@timestamp': new Date().toISOString(), level: 'info' });
+    expect(doc.result).toBe('created');
+    await call(source, 'DELETE', `/${doc._index}/_doc/${doc._id}?refresh=true`);
   });
 
   test('takes writes and rolls over on the target', async () => {

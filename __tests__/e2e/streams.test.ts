@@ -41,6 +41,8 @@ async function dropStream(prefix: string, name: string): Promise<void> {
       { method: 'DELETE', path: `/_index_template/${prefix}-template` },
       { ignore: [404] },
     );
+    // A write to a stream that is not there creates a plain index of that name (a failed run leaves one behind).
+    await client.transport.request({ method: 'DELETE', path: `/${prefix}-*` }, { ignore: [404] });
   }
 }
 

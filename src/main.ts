@@ -22,7 +22,7 @@ import { snapshotPhase } from './phases/snapshot.js';
 import { verifyPhase } from './phases/verify.js';
 import { keepWriteBlock, liftWriteBlock, setWriteBlock } from './phases/write-block.js';
 import { metadataPhase } from './phases/metadata.js';
-import { dataStreams } from './streams/api.js';
+import { dataStreams } from './search/streams.js';
 import { compareStreams, withStreams } from './streams/verify.js';
 
 const log: Log = { info: (l) => core.info(l), warning: (l) => core.warning(l) };

@@ -4,7 +4,7 @@
 // Every item is tried; the ones that fail are named together.
 import { readMetadata, writeItem, type MetadataItem, type MetadataKind } from './kinds.js';
 import { planMetadata, type MetadataMode, type MetadataOutcome, type MetadataPlan } from './plan.js';
-import type { Transport } from '../streams/transport.js';
+import type { Transport } from '../search/transport.js';
 
 export interface MetadataResult {
   kind: MetadataKind;

@@ -3,7 +3,7 @@
 // Service, where fine-grained access control forbids restoring it) brings none of it along. All of these
 // APIs are in the service's "Supported operations"; stored scripts have no list API of their own, so
 // they are read from the cluster state's metadata (`GET _cluster/state/metadata`, also supported).
-import { enc, type Transport } from '../streams/transport.js';
+import { enc, type Transport } from '../search/transport.js';
 
 export type MetadataKind =
   'stored-script' | 'search-template' | 'pipeline' | 'component-template' | 'index-template' | 'legacy-template';

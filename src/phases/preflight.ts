@@ -24,7 +24,7 @@ import { identityCheck, type Identity } from '../preflight/identity.js';
 import { accessControlCheck, permissionChecks } from '../preflight/passrole.js';
 import { snapshotsCheck } from '../preflight/snapshots.js';
 import { metadataCheck, streamChecks, streamFacts } from '../preflight/streams.js';
-import { resolveStreams } from '../streams/api.js';
+import { resolveStreams } from '../search/streams.js';
 import { backingIndicesOf, planStreams, type ResolvedStream } from '../streams/plan.js';
 import {
   capacityCheck,

@@ -8,7 +8,7 @@ import { metadataPlan } from '../metadata/apply.js';
 import type { MetadataPlan } from '../metadata/plan.js';
 import type { PlanFacts } from '../record.js';
 import { plural } from '../report/format.js';
-import { dataStreams, streamCount, streamsOwnedByRun } from '../streams/api.js';
+import { dataStreams, streamCount, streamsOwnedByRun } from '../search/streams.js';
 import type { Checks } from './checks.js';
 
 /** The streams' rows in the plan, with their documents and generations on the source now. */

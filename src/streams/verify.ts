@@ -2,9 +2,9 @@
 // documents, the same generations and the same write index (renamed with it), and a matching index
 // template so it can roll over — a restored stream takes writes without one, but refuses its next
 // rollover ("no matching index template found for data stream", measured on OpenSearch 3.8).
-import { dataStreams, streamCount } from './api.js';
+import { dataStreams, streamCount } from '../search/streams.js';
 import { targetBackingIndex, type StreamPlanEntry } from './plan.js';
-import type { Transport } from './transport.js';
+import type { Transport } from '../search/transport.js';
 
 export type StreamStatus = 'match' | 'mismatch' | 'missing';
 

@@ -2,8 +2,9 @@
 // a domain (generation, backing indices, write index, the template that lets it roll over), counting
 // it, and deleting one the user asked to replace. Amazon OpenSearch Service supports `_data_stream` and
 // `_resolve/index` from OpenSearch 1.0 ("Supported operations" in its developer guide).
-import type { ResolvedStream } from './plan.js';
-import { enc, targets, type Transport } from './transport.js';
+import type { ResolvedStream } from '../streams/plan.js';
+import type { Domain } from './domain.js';
+import { enc, patternList, type Transport } from './transport.js';
 
 export interface DataStreamInfo {
   name: string;
@@ -21,7 +22,9 @@ export async function resolveStreams(
   t: Transport,
   patterns: readonly string[],
 ): Promise<{ streams: ResolvedStream[]; backing: Map<string, string> }> {
-  const b = await t.call('GET', `/_resolve/index/${targets(patterns)}`, { query: { expand_wildcards: 'all' } });
+  const b = await t.call('GET', `/_resolve/index/${patternList([...patterns])}`, {
+    query: { expand_wildcards: 'all' },
+  });
   const streams: ResolvedStream[] = (b?.data_streams ?? []).map((s: any) => ({
     name: String(s.name),
     backingIndices: (s.backing_indices ?? []).map(String),
@@ -70,26 +73,18 @@ export function deleteDataStreams(t: Transport, names: readonly string[]): Promi
  * snapshots), and the others, which belong to someone else.
  */
 export async function streamsOwnedByRun(
-  t: Transport,
+  domain: Pick<Domain, 'restoredFrom'>,
   existing: readonly DataStreamInfo[],
   ourSnapshots: readonly string[],
 ): Promise<{ ours: string[]; foreign: string[] }> {
+  const restored = await domain.restoredFrom(existing.flatMap((s) => s.backingIndices));
   const ours: string[] = [];
   const foreign: string[] = [];
   for (const s of existing) {
-    const b = s.backingIndices.length
-      ? await t.call('GET', `/${s.backingIndices.map(enc).join(',')}/_recovery`, {
-          query: { ignore_unavailable: true },
-        })
-      : {};
-    const mine = s.backingIndices.every((index) => {
-      const shards: any[] = b?.[index]?.shards ?? [];
-      return (
-        shards.length > 0 &&
-        shards.every((x) => !x.primary || (x.type === 'SNAPSHOT' && ourSnapshots.includes(x.source?.snapshot)))
-      );
-    });
-    (mine && s.backingIndices.length ? ours : foreign).push(s.name);
+    const mine =
+      s.backingIndices.length > 0 &&
+      s.backingIndices.every((index) => ourSnapshots.includes(restored.get(index) ?? ''));
+    (mine ? ours : foreign).push(s.name);
   }
   return { ours, foreign };
 }

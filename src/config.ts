@@ -1,6 +1,6 @@
 // The one typed picture of a migration, built by inputs.ts from the action's inputs.
 // Nothing past inputs.ts reads an input: phases take this (through the run context) instead.
-import type { MetadataOptions } from './metadata/options.js';
+import type { MetadataOptions } from './inputs/metadata.js';
 
 export type AuthConfig = { kind: 'sigv4' } | { kind: 'basic'; username: string; password: string };
 
@@ -63,4 +63,12 @@ export interface MigrationConfig {
   /** requestMs: how long one request may stay unanswered before it is abandoned and retried. */
   timeouts: { snapshotMs: number; restoreMs: number; totalMs: number; requestMs: number };
   pollIntervalMs: number;
+}
+
+/**
+ * Both sides' repositories at the same bucket and the same base path: the target reads the snapshot where
+ * the source wrote it, so there is nothing to copy. (The same bucket with other paths still copies.)
+ */
+export function sameRepositoryLocation(config: Pick<MigrationConfig, 'source' | 'target'>): boolean {
+  return config.source.bucket === config.target.bucket && config.source.basePath === config.target.basePath;
 }

@@ -5,7 +5,7 @@ import { withStreams, type StreamComparison } from '../../src/streams/verify.js'
 import { canonical, includedByName, isManagedItem, planMetadata } from '../../src/metadata/plan.js';
 import type { MetadataItem } from '../../src/metadata/kinds.js';
 import { itemBody, itemPath } from '../../src/metadata/kinds.js';
-import { metadataOptions } from '../../src/metadata/options.js';
+import { metadataOptions } from '../../src/inputs/metadata.js';
 import { metadataSection, streamTable } from '../../src/report/streams.js';
 
 describe('data stream plan', () => {

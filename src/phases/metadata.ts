@@ -12,12 +12,9 @@ export class MetadataError extends Error {
   override name = 'MetadataError';
 }
 
-export async function metadataPhase(ctx: RunContext): Promise<{ facts: MetadataFacts; details: string[] }> {
+export async function metadataPhase(ctx: RunContext): Promise<{ facts: MetadataFacts }> {
   const { config, source, target, log } = ctx;
-  if (config.metadata.mode === 'skip') {
-    const facts: MetadataFacts = { mode: 'skip', items: [], filteredOut: 0, managed: 0 };
-    return { facts, details: ['metadata: skip — templates, pipelines and stored scripts were not carried over'] };
-  }
+  if (config.metadata.mode === 'skip') return { facts: { mode: 'skip', items: [], filteredOut: 0, managed: 0 } };
   const facts = await applyMetadata(source.domain, target.domain, config.metadata);
   const by = (o: string) => facts.items.filter((i) => i.outcome === o);
   const failed = by('failed');
@@ -32,17 +29,5 @@ export async function metadataPhase(ctx: RunContext): Promise<{ facts: MetadataF
     log.warning(
       `left as the target has them (metadata: create): ${differs.map((d) => `${KIND_LABELS[d.kind]} ${d.name}`).join(', ')} differ from the source's; set metadata: overwrite to replace them`,
     );
-  return {
-    facts,
-    details: [
-      [
-        `${by('created').length} created`,
-        by('overwritten').length ? `${by('overwritten').length} overwritten` : '',
-        `${by('unchanged').length} already the same`,
-        differs.length ? `${differs.length} differ (left as they are)` : '',
-      ]
-        .filter(Boolean)
-        .join(', '),
-    ],
-  };
+  return { facts };
 }

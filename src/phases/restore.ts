@@ -4,7 +4,6 @@
 // changed indices through the same `restoreIndices`, over the closed copies phase 1 made.
 import type { RunContext } from '../context.js';
 import type { RestoreFacts } from '../record.js';
-import { recoveryProgressLine } from '../report/progress.js';
 import { DomainError } from '../search/domain.js';
 import { ensureRepository } from '../search/repository.js';
 import { dataStreams, deleteDataStreams, streamsOwnedByRun } from '../search/streams.js';
@@ -55,7 +54,8 @@ async function seesCutoverSnapshot(ctx: RunContext): Promise<boolean> {
 }
 
 export function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFacts; details: string[] }> {
-  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: ctx.plan!.migrate, streams: ctx.plan!.streams });
+  const selection = ctx.selection!;
+  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: selection.migrate, streams: selection.streams });
 }
 
 export interface RestoreRequest {
@@ -202,7 +202,7 @@ export async function restoreIndices(
       if (present.length < all.length || (request.replace && present.some((p) => p.status === 'close')))
         return undefined;
       const [health, recovery] = await Promise.all([target.domain.clusterHealth(all), target.domain.recovery(all)]);
-      log.info(recoveryProgressLine({ ...recovery, elapsedMs: Date.now() - started }));
+      ctx.progress.restore({ ...recovery, elapsedMs: Date.now() - started });
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
       if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal)
         return undefined;

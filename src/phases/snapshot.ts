@@ -5,7 +5,6 @@
 // through the same `takeSnapshot`.
 import type { RunContext } from '../context.js';
 import type { SnapshotFacts } from '../record.js';
-import { snapshotProgressLine } from '../report/progress.js';
 import { ensureRepository } from '../search/repository.js';
 import { DomainError, type SnapshotInfo } from '../search/domain.js';
 import { poll } from '../util/poll.js';
@@ -20,10 +19,10 @@ const isConcurrentSnapshot = (err: unknown) =>
 
 export function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotFacts; details: string[] }> {
   // Data streams by name: the snapshot takes each with its backing indices and records it as a stream.
-  const plan = ctx.plan!;
+  const selection = ctx.selection!;
   return takeSnapshot(ctx, {
     name: ctx.config.snapshot,
-    indices: [...plan.migrate.map((m) => m.source), ...plan.streams.map((s) => s.source)],
+    indices: [...selection.migrate.map((m) => m.source), ...selection.streams.map((s) => s.source)],
   });
 }
 
@@ -98,15 +97,13 @@ export async function takeSnapshot(
       if (current.state !== 'IN_PROGRESS' && current.state !== 'STARTED') return current;
       const status = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
       if (status) {
-        log.info(
-          snapshotProgressLine({
-            shardsDone: status.shardsStats.done,
-            shardsTotal: status.shardsStats.total,
-            bytesDone: status.bytesDone,
-            bytesTotal: status.bytesTotal,
-            elapsedMs: Date.now() - started,
-          }),
-        );
+        ctx.progress.snapshot({
+          shardsDone: status.shardsStats.done,
+          shardsTotal: status.shardsStats.total,
+          bytesDone: status.bytesDone,
+          bytesTotal: status.bytesTotal,
+          elapsedMs: Date.now() - started,
+        });
       }
       return undefined;
     },

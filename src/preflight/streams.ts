@@ -2,22 +2,22 @@
 // has room for their names, and what the metadata phase will create, leave alone or find different.
 // GET only, like every check.
 import type { RunContext } from '../context.js';
-import type { IndexPlan } from '../indices.js';
+import type { IndexSelection } from '../indices.js';
 import { KIND_LABELS } from '../metadata/kinds.js';
 import { metadataPlan } from '../metadata/apply.js';
 import type { MetadataPlan } from '../metadata/plan.js';
-import type { PlanFacts } from '../record.js';
+import type { Forecast } from '../record.js';
 import { plural } from '../report/format.js';
 import { dataStreams, streamCount, streamsOwnedByRun } from '../search/streams.js';
 import type { Checks } from './checks.js';
 
 /** The streams' rows in the plan, with their documents and generations on the source now. */
-export async function streamFacts(ctx: RunContext, plan: IndexPlan): Promise<NonNullable<PlanFacts['streams']>> {
+export async function streamFacts(ctx: RunContext, plan: IndexSelection): Promise<NonNullable<Forecast['streams']>> {
   const onSource = await dataStreams(
     ctx.source.domain,
     plan.streams.map((s) => s.source),
   );
-  const rows: NonNullable<PlanFacts['streams']> = [];
+  const rows: NonNullable<Forecast['streams']> = [];
   for (const s of plan.streams) {
     const info = onSource.get(s.source);
     rows.push({
@@ -34,7 +34,7 @@ export async function streamFacts(ctx: RunContext, plan: IndexPlan): Promise<Non
 /** Streams cannot take the two-phase catch-up (its replay writes by id into backing indices), and their names must be free. */
 export async function streamChecks(
   ctx: RunContext,
-  plan: IndexPlan,
+  plan: IndexSelection,
   ourSnapshots: string[],
   checks: Checks,
 ): Promise<void> {

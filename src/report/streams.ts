@@ -4,7 +4,7 @@
 import type { MetadataFacts } from '../metadata/apply.js';
 import { KIND_LABELS } from '../metadata/kinds.js';
 import type { MetadataAction, MetadataOutcome } from '../metadata/plan.js';
-import type { PlanFacts } from '../record.js';
+import type { Forecast } from '../record.js';
 import type { StreamComparison } from '../streams/verify.js';
 import { formatCount, formatDifference, inlineHtml, plural } from './format.js';
 
@@ -64,7 +64,7 @@ export function streamTable(rows: readonly StreamComparison[]): string {
 }
 
 /** Plan: the streams the run will migrate, as the source has them now. */
-export function planStreamTable(rows: NonNullable<PlanFacts['streams']>): string {
+export function planStreamTable(rows: NonNullable<Forecast['streams']>): string {
   const renamed = rows.some((r) => r.stream !== r.target);
   return [
     '<table>',
@@ -143,7 +143,7 @@ export function metadataSection(facts: MetadataFacts): string[] {
 }
 
 /** Plan: what the metadata phase will do with each item. */
-export function planMetadataSection(plan: NonNullable<PlanFacts['metadata']>): string[] {
+export function planMetadataSection(plan: NonNullable<Forecast['metadata']>): string[] {
   if (plan.items.length === 0)
     return [`<p>No cluster metadata to carry over.</p>`, leftOut(plan.filteredOut, plan.managed)];
   const rank: Record<MetadataAction, number> = { differs: 0, overwrite: 1, create: 2, unchanged: 3 };
@@ -154,5 +154,21 @@ export function planMetadataSection(plan: NonNullable<PlanFacts['metadata']>): s
       plural(plan.items.length, 'item'),
     ),
     leftOut(plan.filteredOut, plan.managed),
+  ];
+}
+
+/** The phase table's line for the metadata phase. */
+export function metadataDetails(facts: MetadataFacts): string[] {
+  if (facts.mode === 'skip') return ['metadata: skip — templates, pipelines and stored scripts were not carried over'];
+  const n = (o: MetadataOutcome) => facts.items.filter((i) => i.outcome === o).length;
+  return [
+    [
+      `${n('created')} created`,
+      n('overwritten') ? `${n('overwritten')} overwritten` : '',
+      `${n('unchanged')} already the same`,
+      n('differs') ? `${n('differs')} differ (left as they are)` : '',
+    ]
+      .filter(Boolean)
+      .join(', '),
   ];
 }

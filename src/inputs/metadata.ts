@@ -1,6 +1,6 @@
 // The two metadata inputs, checked: `metadata` (create | overwrite | skip) and `metadata-include` (name
 // patterns, `-` excludes). Pure: inputs.ts hands over the raw values and a way to record a problem.
-import type { MetadataMode } from './plan.js';
+import type { MetadataMode } from '../metadata/plan.js';
 
 export interface MetadataOptions {
   mode: MetadataMode;

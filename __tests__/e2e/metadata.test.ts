@@ -52,6 +52,7 @@ async function fixtures(): Promise<void> {
   });
   await call(source, 'PUT', items.differs, { description: 'the source version', processors: [] });
   await call(target, 'PUT', items.differs, { description: 'the target version', processors: [] });
+  await call(source, 'PUT', `/${u}-other`, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
   await call(source, 'PUT', `/${index}`, { settings: { 'index.default_pipeline': `${u}-stamp` } });
   const lines = Array.from({ length: 5 }, (_, i) => `{"index":{"_id":"${i}"}}\n{"sku":"S${i}","qty":${i}}\n`);
   const res = await call(source, 'POST', `/${index}/_bulk?refresh=true`, lines.join(''));
@@ -158,5 +159,40 @@ describe('cluster metadata', () => {
       `<tr><td>ingest pipeline</td><td><code>${u}-stamp</code></td><td>✅ created</td></tr>`,
     );
     expect(run.log).toMatch(new RegExp(`::warning::.*ingest pipeline ${u}-differs`));
+  });
+
+  test('metadata: overwrite replaces the differing target item with the source’s and says so', async () => {
+    const again = await runAction(
+      stackInputs({ indices: `${u}-other`, metadata: 'overwrite', 'metadata-include': `${u}-differs` }),
+    );
+    expect(again.code).toBe(0);
+    expect((await call(target, 'GET', items.differs))[`${u}-differs`].description).toBe('the source version');
+    expect(again.summary).toContain(
+      `<tr><td>ingest pipeline</td><td><code>${u}-differs</code></td><td>✅ overwritten (metadata: overwrite)</td></tr>`,
+    );
+  });
+
+  test('an item the target refuses stops the run before the restore, named with the reason', async () => {
+    // An index template whose component template is left out (and not on the target): the target refuses it.
+    await call(source, 'PUT', `/_component_template/${u}-part`, { template: { settings: { number_of_shards: 1 } } });
+    await call(source, 'PUT', `/_index_template/${u}-lonely`, {
+      index_patterns: [`${u}-lonely-*`],
+      composed_of: [`${u}-part`],
+    });
+    await call(source, 'PUT', `/${u}-lonely-1`, { settings: { number_of_replicas: 0 } });
+    try {
+      const refused = await runAction(stackInputs({ indices: `${u}-lonely-1`, 'metadata-include': `${u}-lonely` }));
+      expect(refused.code).not.toBe(0);
+      expect(refused.outputs.verified).toBe('false');
+      expect(refused.summary).toContain('Migration failed in cluster metadata');
+      expect(refused.summary).toContain(`index template ${u}-lonely`);
+      const restored = await target.transport.request({ method: 'HEAD', path: `/${u}-lonely-1` }, { ignore: [404] });
+      expect(restored.statusCode).toBe(404);
+    } finally {
+      for (const client of [source, target]) {
+        await gone(client, `/_index_template/${u}-lonely`);
+        await gone(client, `/_component_template/${u}-part`);
+      }
+    }
   });
 });

@@ -78,12 +78,13 @@ describe('a data stream that has rolled over', () => {
   });
   afterAll(() => dropStream(prefix, name));
 
-  test('is named in `indices` and migrated: the job verifies', () => {
+  test('is named in `indices` and migrated: the job verifies and names it in its outputs', () => {
     expect({ code: run.code, tail: run.code === 0 ? '' : run.log.split('\n').slice(-30).join('\n') }).toEqual({
       code: 0,
       tail: '',
     });
     expect(run.outputs.verified).toBe('true');
+    expect(JSON.parse(run.outputs.indices)).toEqual([name]);
   });
 
   test('is re-created on the target with every generation, the same write index and all 700 documents', async () => {
@@ -155,5 +156,33 @@ describe('a data stream reached by a pattern', () => {
     expect(run.outputs.verified).toBe('false');
     expect(JSON.parse(run.outputs['mismatched-indices'])).toEqual([name]);
     expect(run.summary).toContain('cannot roll over');
+  });
+});
+
+describe('data streams a run cannot take', () => {
+  const prefix = unique('t-dsx');
+  const name = `${prefix}-app`;
+
+  beforeAll(async () => {
+    await makeStream(prefix, name, [10]);
+    // Someone else's stream of the same name on the target.
+    await call(target, 'PUT', `/_index_template/${prefix}-template`, {
+      index_patterns: [`${prefix}-*`],
+      data_stream: {},
+    });
+    await call(target, 'PUT', `/_data_stream/${name}`);
+  });
+  afterAll(() => dropStream(prefix, name));
+
+  test('a plan refuses a stream whose name the target already uses, and a two-phase cut-over of a stream', async () => {
+    const plan = await runAction(stackInputs({ mode: 'plan', indices: name, cutover: 'two-phase' }));
+    expect(plan.code).not.toBe(0);
+    const failed = JSON.parse(plan.outputs.checks)
+      .filter((c: { result: string }) => c.result === 'fail')
+      .map((c: { id: string; found: string }) => [c.id, c.found]);
+    expect(failed).toEqual([
+      ['streams.cutover', expect.stringContaining(`a two-phase cut-over cannot catch up data streams (${name})`)],
+      ['target.streams', `the target already has data stream ${name}`],
+    ]);
   });
 });

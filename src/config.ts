@@ -1,5 +1,6 @@
 // The one typed picture of a migration, built by inputs.ts from the action's inputs.
 // Nothing past inputs.ts reads an input: phases take this (through the run context) instead.
+import type { MetadataOptions } from './inputs/metadata.js';
 
 export type AuthConfig = { kind: 'sigv4' } | { kind: 'basic'; username: string; password: string };
 
@@ -52,6 +53,8 @@ export interface MigrationConfig {
   includeAliases: boolean;
   /** Replace target indices that already exist (they are deleted before the restore). Off by default. */
   overwriteExisting: boolean;
+  /** Cluster metadata carried over before the restore, and which items. */
+  metadata: MetadataOptions;
   cutover: Cutover;
   /** Block writes on the migrated source indices from the snapshot to the end of the run (two-phase: from phase 2). */
   writeBlock: boolean;

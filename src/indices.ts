@@ -2,12 +2,15 @@
 // System indices (see constants.ts) are never migrated: the managed domain owns them.
 import { isSystemIndex } from './constants.js';
 import { applyRename } from './rename.js';
+import type { StreamPlanEntry } from './streams/plan.js';
 
 export interface IndexSelection {
   /** source index → target index, in source order. */
   migrate: Array<{ source: string; target: string }>;
   /** System indices the patterns reached, listed in the summary as excluded. */
   excluded: string[];
+  /** Data streams, migrated by name with their backing indices (which are in neither list above). */
+  streams: StreamPlanEntry[];
 }
 
 export function targetName(index: string, rename?: { pattern: string; replacement: string }): string {
@@ -23,7 +26,7 @@ export function selectIndices(resolved: string[], rename?: { pattern: string; re
     if (isSystemIndex(index)) excluded.push(index);
     else migrate.push({ source: index, target: targetName(index, rename) });
   }
-  return { migrate, excluded };
+  return { migrate, excluded, streams: [] };
 }
 
 /** Target names that two or more source indices would be restored to. */

@@ -25,12 +25,16 @@ import { restorePhase } from './phases/restore.js';
 import { finalSnapshotName, snapshotPhase } from './phases/snapshot.js';
 import { verifyPhase } from './phases/verify.js';
 import { keepWriteBlock, liftWriteBlock, setWriteBlock } from './phases/write-block.js';
+import { metadataPhase } from './phases/metadata.js';
+import { metadataDetails } from './report/streams.js';
+import { dataStreams } from './search/streams.js';
 import { actionStateStore } from './state-store.js';
 import { annotateChecks, failStep } from './annotations.js';
 import { InputError } from './inputs/problems.js';
 import { appendSection, writeWholeSummary } from './step-summary.js';
 import { cancellation } from './cancellation.js';
 import { useProxyInput } from './proxy.js';
+import { compareStreams, withStreams } from './streams/verify.js';
 
 const log: Log = { info: (l) => core.info(l), warning: (l) => core.warning(l) };
 
@@ -159,11 +163,17 @@ export async function run(): Promise<void> {
     const twoPhase = config.cutover === 'two-phase';
     const migrated = c.selection.migrate.map((m) => m.source);
     const blockWrites = async () => {
+      // A data stream is blocked through its backing indices, as the source lists them now (a rollover may have added one).
+      const streams = await dataStreams(
+        c.source.domain,
+        c.selection!.streams.map((s) => s.source),
+      );
+      const blocked = [...migrated, ...[...streams.values()].flatMap((s) => s.backingIndices)];
       // Indices someone had already made read-only stay theirs: the run neither sets nor lifts those.
-      const already = await c.source.domain.writeBlocked(migrated);
+      const already = await c.source.domain.writeBlocked(blocked);
       if (already.length) core.info(`already write-blocked before the run, left as they are: ${already.join(', ')}`);
       // In the record before the request: whatever happens to the request, `finally` lifts the block.
-      record.writeBlock = { indices: migrated.filter((i) => !already.includes(i)), state: 'none' };
+      record.writeBlock = { indices: blocked.filter((i) => !already.includes(i)), state: 'none' };
       await setWriteBlock(c.source.domain, record.writeBlock, actionStateStore);
       core.info(`write block set on ${record.writeBlock.indices.length} source indices`);
     };
@@ -183,6 +193,13 @@ export async function run(): Promise<void> {
       (r) => copyDetails(r.facts),
       (r) => (record.copy = r.facts),
     );
+    // Before the restore: restored indices need their pipelines, restored streams their templates.
+    await next(
+      'metadata',
+      () => metadataPhase(c),
+      (r) => metadataDetails(r.facts),
+      (r) => (record.metadata = r.facts),
+    );
     await next(
       'restore',
       () => restorePhase(c),
@@ -195,9 +212,14 @@ export async function run(): Promise<void> {
       const keep = (r: Awaited<ReturnType<typeof cutover>>) => (record.cutover = r.facts);
       await next('cutover', cutover, (r) => cutoverDetails(r.facts, final), keep);
     }
+    const streams = c.selection.streams;
     await next(
       'verify',
-      () => verifyPhase(c),
+      async () =>
+        withStreams(
+          { ...(await verifyPhase(c)), details: [] },
+          await compareStreams(c.source.domain, c.target.domain, streams),
+        ),
       (r) => verifyDetails(r.facts),
       (r) => (record.verification = r.facts),
     );

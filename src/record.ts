@@ -3,8 +3,12 @@
 
 import type { SideName } from './constants.js';
 import type { IamDocumentSet } from './iam/run-documents.js';
+import type { MetadataFacts } from './metadata/apply.js';
+import type { MetadataPlanItem } from './metadata/plan.js';
+import type { StreamComparison } from './streams/verify.js';
 
-export type PhaseName = 'credentials' | 'preflight' | 'snapshot' | 'copy' | 'restore' | 'cutover' | 'verify';
+export type PhaseName =
+  'credentials' | 'preflight' | 'snapshot' | 'copy' | 'metadata' | 'restore' | 'cutover' | 'verify';
 export type PhaseStatus = 'succeeded' | 'failed' | 'skipped';
 
 export interface PhaseRecord {
@@ -50,6 +54,8 @@ export interface RestoreFacts {
   deletedBeforeRestore: string[];
   /** Target indices an earlier attempt of this run had already restored, kept as they were. */
   kept?: string[];
+  /** Data streams restored by name: source stream → target stream. */
+  streams?: Array<{ source: string; target: string }>;
 }
 
 /** One catch-up pass of a two-phase cut-over: the indices that changed, moved again while writes went on. */
@@ -126,6 +132,8 @@ export interface VerificationFacts {
   sourceTotal: number;
   targetTotal: number;
   mismatched: string[];
+  /** Data streams, one row each (their backing indices are not in `indices`). */
+  streams?: StreamComparison[];
 }
 
 export interface WriteBlockFacts {
@@ -187,6 +195,10 @@ export interface Forecast {
     bytesFree?: number;
   };
   verify: { indices: number; documents: number; aliases: number };
+  /** Data streams the run migrates by name, with their source facts. */
+  streams?: Array<{ stream: string; target: string; documents: number; generations: number; writeIndex: string }>;
+  /** What the metadata phase will do with each item (absent with `metadata: skip`). */
+  metadata?: { mode: string; items: MetadataPlanItem[]; filteredOut: number; managed: number };
 }
 
 export interface RunRecord {
@@ -199,6 +211,8 @@ export interface RunRecord {
   snapshot?: SnapshotFacts;
   copy?: CopyFacts;
   restore?: RestoreFacts;
+  /** Cluster metadata written to the target before the restore, item by item. */
+  metadata?: MetadataFacts;
   verification?: VerificationFacts;
   writeBlock?: WriteBlockFacts;
   /** Set for a two-phase cut-over once phase 2 ran. */

@@ -73,7 +73,8 @@ export async function stackUp(): Promise<Record<string, string>> {
       },
     );
     savePids();
-    await buildLauncher(log);
+    // The class cache's training node listens inside this stack's own port range.
+    await buildLauncher(log, { httpPort: layout.base + 150, transportPort: layout.base + 151 });
 
     const nodes = await Promise.all(
       [layout.source, layout.target].map((side) =>

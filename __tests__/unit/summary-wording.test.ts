@@ -14,13 +14,17 @@ test('preflight: one index, one system index, thousands separated', () => {
       copy: { skipped: true, objectsEstimate: 0, bytesEstimate: 0, estimatedMs: 0 },
     },
   } as unknown as PreflightFindings;
-  const details = preflightDetails(found, { migrate: [{ source: 'logs', target: 'logs' }], excluded: ['.kibana_1'] });
+  const details = preflightDetails(found, {
+    migrate: [{ source: 'logs', target: 'logs' }],
+    excluded: ['.kibana_1'],
+    streams: [],
+  });
   expect(details).toEqual([
     'source OpenSearch 3.8.0, target OpenSearch 3.8.0',
     '2 checks: 1 passed, 1 warned',
     '1 index to migrate, 1 system index excluded (100,000 documents, 4.2 MiB)',
   ]);
-  expect(preflightDetails(found, { migrate: [], excluded: ['.a', '.b'] })[2]).toMatch(
+  expect(preflightDetails(found, { migrate: [], excluded: ['.a', '.b'], streams: [] })[2]).toMatch(
     /^0 indices to migrate, 2 system indices excluded/,
   );
 });

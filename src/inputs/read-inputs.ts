@@ -7,6 +7,7 @@ import { InputError, Problems, q } from './problems.js';
 import { bool, list, numberIn, str } from './readers.js';
 import { ignoreIndexSettings, indexPatterns, indexSettings, rename, resourceName } from './restore-options.js';
 import { checkLocations, readSide } from './sides.js';
+import { metadataOptions } from './metadata.js';
 
 export { InputError };
 
@@ -135,6 +136,12 @@ export function readInputs(): MigrationConfig {
     ignoreIndexSettings: ignoreIndexSettings(p, list(Inputs.IgnoreIndexSettings)),
     includeAliases: bool(p, Inputs.IncludeAliases, Defaults.includeAliases),
     overwriteExisting: bool(p, Inputs.OverwriteExistingIndices, Defaults.overwriteExistingIndices),
+    metadata: metadataOptions(
+      { mode: str(Inputs.Metadata), include: list(Inputs.MetadataInclude) },
+      { mode: Defaults.metadata, include: Defaults.metadataInclude },
+      { mode: Inputs.Metadata, include: Inputs.MetadataInclude },
+      (input, wrong, fix) => p.add(input, wrong, fix),
+    ),
     cutover,
     writeBlock,
     keepWriteBlock,

@@ -5,7 +5,7 @@
 // settings. Every check runs even after one fails, so a plan lists everything to fix; then any failure
 // stops the run here, before any write. Only GET requests reach the domains, and S3 is only read.
 import type { RunContext } from '../context.js';
-import type { PreflightFindings } from '../record.js';
+import type { Forecast, PreflightFindings } from '../record.js';
 import { githubSubject, iamDocumentSet } from '../iam/run-documents.js';
 import { principalsForRun } from '../iam/requirements.js';
 import type { IndexSelection } from '../indices.js';
@@ -26,6 +26,7 @@ import { accessControlCheck } from '../preflight/access-control.js';
 import { permissionChecks } from '../preflight/iam-simulation.js';
 import { capacityCheck } from '../preflight/capacity.js';
 import { snapshotsCheck } from '../preflight/snapshots.js';
+import { metadataCheck, streamChecks, streamFacts } from '../preflight/streams.js';
 import { collisionCheck, restoreSettingsCheck, settingsChecks, type SourceIndex } from '../preflight/target.js';
 import { runSnapshotNames } from './snapshot.js';
 
@@ -193,7 +194,16 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
     });
   }
 
-  if (picked && indices.length) {
+  let streamRows: Forecast['streams'] = [];
+  if (picked && td!.reachable) {
+    await streamChecks(ctx, picked.selection, runSnapshotNames(config.snapshot), checks);
+    await checks.guard('source.streams', 'Source data streams', async () => {
+      streamRows = await streamFacts(ctx, picked.selection);
+    });
+  }
+  const metadata = sd!.reachable && td!.reachable ? await metadataCheck(ctx, checks) : undefined;
+
+  if (picked && (indices.length || picked.selection.streams.length)) {
     found.forecast = forecast(config, indices, {
       reuses,
       replaces,
@@ -201,6 +211,8 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
       ...(capacity.free !== undefined ? { bytesFree: capacity.free } : {}),
       created,
     });
+    if (streamRows.length) found.forecast.streams = streamRows;
+    if (metadata) found.forecast.metadata = metadata;
   }
 
   const failed = checks.failed;

@@ -5,6 +5,8 @@
 import type { RunContext } from '../context.js';
 import type { RestoreFacts } from '../record.js';
 import { DomainError } from '../search/domain.js';
+import { dataStreams, deleteDataStreams, streamsOwnedByRun } from '../search/streams.js';
+import type { StreamPlanEntry } from '../streams/plan.js';
 import { poll } from '../util/poll.js';
 import { phaseWait, readyRepository } from './repository-step.js';
 import { runSnapshotNames } from './snapshot.js';
@@ -52,7 +54,8 @@ async function seesCutoverSnapshot(ctx: RunContext): Promise<boolean> {
 }
 
 export function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFacts; details: string[] }> {
-  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: ctx.selection!.migrate });
+  const selection = ctx.selection!;
+  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: selection.migrate, streams: selection.streams });
 }
 
 export interface RestoreRequest {
@@ -68,6 +71,8 @@ export interface RestoreRequest {
   intervalMs?: number;
   /** Registered and verified moments ago by phase 1: skip doing it again inside the window. */
   repositoryReady?: boolean;
+  /** Data streams restored by name (re-created on the target with their backing indices). */
+  streams?: StreamPlanEntry[];
 }
 
 export async function restoreIndices(
@@ -89,6 +94,23 @@ export async function restoreIndices(
   // are only replaced on request.
   const existing = await target.domain.existingIndices(entries.map((m) => m.target));
   const { ours, foreign } = await ownedByThisRun(ctx, existing);
+  // Data streams the same way: this run's are kept, anyone else's only replaced on request.
+  const streams = request.streams ?? [];
+  const existingStreams = [
+    ...(
+      await dataStreams(
+        target.domain,
+        streams.map((s) => s.target),
+      )
+    ).values(),
+  ];
+  const streamOwners = await streamsOwnedByRun(target.domain, existingStreams, runSnapshotNames(config.snapshot));
+  if (streamOwners.foreign.length && !config.overwriteExisting) {
+    throw new RestoreError(
+      `the target already has data stream${streamOwners.foreign.length === 1 ? '' : 's'} ${streamOwners.foreign.join(', ')}, which this run did not restore. Nothing was restored. ` +
+        'Set `overwrite-existing-indices: true` to replace them, or restore under other names with `rename-pattern`/`rename-replacement`.',
+    );
+  }
   if (foreign.length && !config.overwriteExisting) {
     throw new RestoreError(
       `the target already has ${foreign.join(', ')}${request.replace ? ', which this run did not restore' : ''}. Nothing was restored. Set \`overwrite-existing-indices: true\` to replace them, ` +
@@ -116,10 +138,19 @@ export async function restoreIndices(
     toRestore = entries.filter((m) => !ours.includes(m.target));
     if (ours.length) log.info(`already restored by an earlier attempt: ${ours.join(', ')}`);
   }
+  if (streamOwners.foreign.length) {
+    log.warning(
+      `deleting target data streams that will be replaced (overwrite-existing-indices): ${streamOwners.foreign.join(', ')}`,
+    );
+    await deleteDataStreams(target.domain, streamOwners.foreign);
+  }
+  const streamsToRestore = streams.filter((s) => !streamOwners.ours.includes(s.target));
+  if (streamOwners.ours.length)
+    log.info(`data streams already restored by an earlier attempt: ${streamOwners.ours.join(', ')}`);
 
-  if (toRestore.length) {
+  if (toRestore.length || streamsToRestore.length) {
     const body: Record<string, unknown> = {
-      indices: toRestore.map((m) => m.source).join(','),
+      indices: [...toRestore.map((m) => m.source), ...streamsToRestore.map((s) => s.source)].join(','),
       include_global_state: false,
       include_aliases: config.includeAliases,
       partial: false,
@@ -146,11 +177,20 @@ export async function restoreIndices(
   const started = Date.now();
   await poll(
     async () => {
-      const present = await target.domain.existingIndices(names);
+      // A restored stream's backing indices are the ones the target lists for it (the snapshot's, renamed with it).
+      const restoredStreams = streams.length
+        ? await dataStreams(
+            target.domain,
+            streams.map((s) => s.target),
+          )
+        : new Map();
+      if (restoredStreams.size < streams.length) return undefined;
+      const all = [...names, ...[...restoredStreams.values()].flatMap((s) => s.backingIndices as string[])];
+      const present = await target.domain.existingIndices(all);
       // A closed index is not restored yet (phase 2 closes them just before its restore).
-      if (present.length < names.length || (request.replace && present.some((p) => p.status === 'close')))
+      if (present.length < all.length || (request.replace && present.some((p) => p.status === 'close')))
         return undefined;
-      const [health, recovery] = await Promise.all([target.domain.clusterHealth(names), target.domain.recovery(names)]);
+      const [health, recovery] = await Promise.all([target.domain.clusterHealth(all), target.domain.recovery(all)]);
       ctx.progress.restore({ ...recovery, elapsedMs: Date.now() - started });
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
       if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal)
@@ -158,20 +198,24 @@ export async function restoreIndices(
       // Phase 2: the recovery shown must be this restore's, not the one phase 1 finished.
       return request.replace && !(await restoredFrom(ctx, names, snapshot)) ? undefined : true;
     },
-    { ...wait, what: `the restore of ${names.length} indices on the target` },
+    {
+      ...wait,
+      what: `the restore of ${names.length} indices${streams.length ? ` and ${streams.length} data streams` : ''} on the target`,
+    },
   );
 
   return {
     facts: {
       repository,
       restored: entries.map((m) => ({ source: m.source, target: m.target })),
-      deletedBeforeRestore: foreign,
-      kept,
+      deletedBeforeRestore: [...foreign, ...streamOwners.foreign],
+      kept: [...kept, ...streamOwners.ours],
+      ...(streams.length ? { streams: streams.map((s) => ({ source: s.source, target: s.target })) } : {}),
     },
     details: [
       request.replace
         ? `${toRestore.length} indices restored from ${snapshot} over their phase-1 copies`
-        : `${toRestore.length} indices restored${kept.length ? `, ${kept.length} kept from an earlier attempt` : ''}${foreign.length ? `, ${foreign.length} replaced` : ''}`,
+        : `${toRestore.length} indices${streams.length ? ` and ${streamsToRestore.length} data streams` : ''} restored${kept.length ? `, ${kept.length} kept from an earlier attempt` : ''}${foreign.length ? `, ${foreign.length} replaced` : ''}`,
     ],
   };
 }

@@ -18,7 +18,12 @@ const isConcurrentSnapshot = (err: unknown) =>
   (err.type === 'concurrent_snapshot_execution_exception' || /concurrent snapshot/i.test(err.message));
 
 export function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotFacts; details: string[] }> {
-  return takeSnapshot(ctx, { name: ctx.config.snapshot, indices: ctx.selection!.migrate.map((m) => m.source) });
+  // Data streams by name: the snapshot takes each with its backing indices and records it as a stream.
+  const selection = ctx.selection!;
+  return takeSnapshot(ctx, {
+    name: ctx.config.snapshot,
+    indices: [...selection.migrate.map((m) => m.source), ...selection.streams.map((s) => s.source)],
+  });
 }
 
 export interface SnapshotRequest {
@@ -102,7 +107,7 @@ export async function takeSnapshot(
         'A PARTIAL or FAILED snapshot cannot prove the migration; fix the cause (often red indices or a repository the domain cannot write) and run again with another `snapshot` name.',
     );
   }
-  const missing = indices.filter((i) => !info!.indices.includes(i));
+  const missing = indices.filter((i) => !info!.indices.includes(i) && !(info!.data_streams ?? []).includes(i));
   if (missing.length) {
     throw new SnapshotError(
       `snapshot ${name} does not contain ${missing.join(', ')} (it was taken before these existed); use a new \`snapshot\` name`,

@@ -6,6 +6,8 @@ import { selectIndices, renameCollisions, type IndexSelection } from '../indices
 import { formatCount, plural } from '../report/format.js';
 import type { Checks } from './checks.js';
 import { explainDomainError } from './domains.js';
+import { resolveStreams } from '../search/streams.js';
+import { backingIndicesOf, planStreams, type ResolvedStream } from '../streams/plan.js';
 
 export const principalFor = (ctx: RunContext, label: SideName) =>
   ctx[label].config.roleToAssume ?? ctx.config.credentials.roleToAssume ?? `the ${label} credentials`;
@@ -20,18 +22,26 @@ export async function indexSelection(
   const check = 'Indices to migrate';
   let resolved: Array<{ index: string; open: boolean }>;
   let aliases: string[];
+  let streams: ResolvedStream[];
   try {
     ({ indices: resolved, aliases } = await source.domain.resolveIndices(config.indices));
+    ({ streams } = await resolveStreams(source.domain, config.indices));
   } catch (err) {
     const { found, fix } = explainDomainError(err, source, 'source', principalFor(ctx, 'source'));
     checks.fail(id, check, found, fix);
     return undefined;
   }
+  // A data stream moves by its name, its backing indices with it: they are neither indices of their own nor system ones.
+  const selectedStreams = planStreams(streams, config.rename);
+  const backing = backingIndicesOf(selectedStreams.streams);
+  resolved = resolved.filter((r) => !backing.has(r.index));
   const selection = selectIndices(
     resolved.map((r) => r.index),
     config.rename,
   );
-  if (selection.migrate.length === 0) {
+  selection.streams = selectedStreams.streams;
+  selection.excluded.push(...selectedStreams.excluded);
+  if (selection.migrate.length === 0 && selection.streams.length === 0) {
     checks.fail(
       id,
       check,
@@ -44,13 +54,18 @@ export async function indexSelection(
     return undefined;
   }
   const missing = config.indices.filter(
-    (p) => !p.startsWith('-') && !p.includes('*') && !resolved.some((r) => r.index === p) && !aliases.includes(p),
+    (p) =>
+      !p.startsWith('-') &&
+      !p.includes('*') &&
+      !resolved.some((r) => r.index === p) &&
+      !aliases.includes(p) &&
+      !streams.some((s) => s.name === p),
   );
   if (missing.length) {
     checks.fail(
       id,
       check,
-      `\`indices\` names ${missing.join(', ')}, which the source does not have (neither an index nor an alias)`,
+      `\`indices\` names ${missing.join(', ')}, which the source does not have (neither an index, an alias nor a data stream)`,
       'Fix the name or use a pattern.',
     );
     return undefined;
@@ -65,7 +80,10 @@ export async function indexSelection(
     );
     return undefined;
   }
-  const collisions = renameCollisions(selection);
+  const collisions = renameCollisions({
+    ...selection,
+    migrate: [...selection.migrate, ...selection.streams.map((s) => ({ source: s.source, target: s.target }))],
+  });
   if (collisions.length) {
     checks.fail(
       id,
@@ -79,7 +97,15 @@ export async function indexSelection(
   checks.pass(
     id,
     check,
-    `${plural(selection.migrate.length, 'index', 'indices')}${renamed ? ` (${formatCount(renamed)} renamed, e.g. ${selection.migrate.find((m) => m.source !== m.target)!.source} → ${selection.migrate.find((m) => m.source !== m.target)!.target})` : ''}${selection.excluded.length ? `; ${plural(selection.excluded.length, 'system index', 'system indices')} left out` : ''}`,
+    `${plural(selection.migrate.length, 'index', 'indices')}${
+      selection.streams.length
+        ? ` and ${plural(selection.streams.length, 'data stream')} (${plural(
+            selection.streams.reduce((n, s) => n + s.backingIndices.length, 0),
+            'backing index',
+            'backing indices',
+          )})`
+        : ''
+    }${renamed ? ` (${formatCount(renamed)} renamed, e.g. ${selection.migrate.find((m) => m.source !== m.target)!.source} → ${selection.migrate.find((m) => m.source !== m.target)!.target})` : ''}${selection.excluded.length ? `; ${plural(selection.excluded.length, 'system index', 'system indices')} left out` : ''}`,
   );
   return { selection, aliases };
 }

@@ -12,7 +12,7 @@ export function preflightDetails(found: PreflightFindings, selection: IndexSelec
   const details = [
     `source ${source?.engine} ${source?.version}, target ${target?.engine} ${target?.version}`,
     `${plural(rows.length, 'check')}: ${formatCount(rows.filter((r) => r.result === 'pass').length)} passed${warned ? `, ${formatCount(warned)} warned` : ''}`,
-    `${plural(selection.migrate.length, 'index', 'indices')} to migrate${selection.excluded.length ? `, ${plural(selection.excluded.length, 'system index', 'system indices')} excluded` : ''}` +
+    `${plural(selection.migrate.length, 'index', 'indices')}${selection.streams.length ? ` and ${plural(selection.streams.length, 'data stream')}` : ''} to migrate${selection.excluded.length ? `, ${plural(selection.excluded.length, 'system index', 'system indices')} excluded` : ''}` +
       (p ? ` (${formatCount(p.snapshot.documents)} documents, ${formatBytes(p.snapshot.primaryBytes)})` : ''),
   ];
   if (p && !p.copy.skipped)

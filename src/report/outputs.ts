@@ -6,10 +6,14 @@ import { formatCount } from './format.js';
 import { PHASE_LABELS, isProblem } from './tables.js';
 import { outcome, writeBlockMs } from './summary.js';
 
-/** Source indices this run migrated: the verified ones, else the restored ones, else the snapshot's. */
+/** Source indices and data streams this run migrated: the verified ones, else the restored ones, else the snapshot's. */
 function migratedIndices(record: RunRecord): string[] {
   const v = record.verification;
-  if (v) return v.indices.filter((c) => c.status !== 'excluded').map((c) => c.sourceIndex);
+  if (v)
+    return [
+      ...v.indices.filter((c) => c.status !== 'excluded').map((c) => c.sourceIndex),
+      ...(v.streams ?? []).map((s) => s.sourceStream),
+    ];
   if (record.restore) return record.restore.restored.map((r) => r.source);
   return record.snapshot?.indices ?? [];
 }

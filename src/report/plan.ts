@@ -3,6 +3,7 @@
 // JSON to copy. A plan shows all of it open; a migration folds it under its own results.
 import type { CheckRecord, CheckResult, Forecast, RunRecord } from '../record.js';
 import type { IamDocumentSet } from '../iam/run-documents.js';
+import { planMetadataSection, planStreamTable } from './streams.js';
 import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from './format.js';
 
 export const CHECK_ICONS: Record<CheckResult, string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '⏭️' };
@@ -146,6 +147,9 @@ export function planBlocks(record: RunRecord): string[] {
   if (record.checks?.length) blocks.push(`<h3>Checks (${countsText(record.checks)})</h3>`, checksTable(record.checks));
   if (record.forecast)
     blocks.push('<h3>What the migration will do</h3>', planList(record.forecast), planIndexTable(record.forecast));
+  if (record.forecast?.streams?.length) blocks.push('<h3>Data streams</h3>', planStreamTable(record.forecast.streams));
+  if (record.forecast?.metadata)
+    blocks.push('<h3>Cluster metadata (before the restore)</h3>', ...planMetadataSection(record.forecast.metadata));
   if (record.iamDocuments) blocks.push('<h3>IAM documents</h3>', ...iamSection(record.iamDocuments, false));
   return blocks;
 }

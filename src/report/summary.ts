@@ -6,6 +6,7 @@ import { SUMMARY_MAX_BYTES } from '../constants.js';
 import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from './format.js';
 import { migrationCheckBlocks, planBlocks, planFailedHeadline } from './plan.js';
 import { cutoverLine, resumedLine, windowSpan } from './cutover.js';
+import { metadataSection, streamTable } from './streams.js';
 import {
   type ComparisonLimits,
   PHASE_ICONS,
@@ -103,7 +104,7 @@ function headline(record: RunRecord): string[] {
     case 'verified':
       return [
         '<h2>✅ Migration verified</h2>',
-        `<p>${plural(v!.indices.filter((c) => c.status !== 'excluded').length, 'index', 'indices')} and ${plural(v!.targetTotal, 'document')} match on source and target.</p>`,
+        `<p>${plural(v!.indices.filter((c) => c.status !== 'excluded').length, 'index', 'indices')}${v!.streams?.length ? `, ${plural(v!.streams.length, 'data stream')}` : ''} and ${plural(v!.targetTotal + (v!.streams ?? []).reduce((n, s) => n + (s.targetCount ?? 0), 0), 'document')} match on source and target.</p>`,
       ];
     case 'mismatch': {
       const migrated = v!.indices.filter((c) => c.status !== 'excluded').length;
@@ -152,6 +153,9 @@ function build(record: RunRecord, limits: ComparisonLimits, now?: number): strin
     phaseTable(record),
   ];
   if (record.verification) blocks.push('<h3>Indices</h3>', comparisonTable(record.verification, limits));
+  if (record.verification?.streams?.length)
+    blocks.push('<h3>Data streams</h3>', streamTable(record.verification.streams));
+  if (record.metadata) blocks.push('<h3>Cluster metadata</h3>', ...metadataSection(record.metadata));
   blocks.push(...migrationCheckBlocks(record));
   return `${blocks.join('\n\n')}\n`;
 }

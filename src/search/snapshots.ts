@@ -5,6 +5,8 @@ export interface SnapshotInfo {
   snapshot: string;
   state: 'IN_PROGRESS' | 'SUCCESS' | 'FAILED' | 'PARTIAL' | 'INCOMPATIBLE' | string;
   indices: string[];
+  /** Data streams the snapshot holds (their backing indices are in `indices`). */
+  data_streams?: string[];
   shards?: { total: number; failed: number; successful: number };
   failures?: Array<{ index: string; reason: string }>;
   reason?: string;

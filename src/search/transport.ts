@@ -114,3 +114,6 @@ export class DomainTransport {
 
 /** A class built on the transport: what each part of the domain API (snapshots, indices, cluster) extends. */
 export type TransportClass = new (...args: any[]) => DomainTransport;
+
+/** What a module needs to talk to a domain (the stream and metadata APIs): its label and `call`. */
+export type Transport = Pick<DomainTransport, 'label' | 'call'>;

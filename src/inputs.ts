@@ -449,6 +449,16 @@ function ignoreIndexSettings(p: Problems, entries: string[]): string[] {
   return [...new Set(keys)];
 }
 
+function verifySample(p: Problems, raw: string): number | 'all' {
+  if (raw.trim().toLowerCase() === 'all') return 'all';
+  const { min, max } = Bounds.verifySample;
+  if (raw !== '' && !/^\d+$/.test(raw.trim())) {
+    p.add(Inputs.VerifySample, `${q(raw)} is neither a number nor all`, `write a number from ${min} to ${max}, or all`);
+    return Defaults.verifySample;
+  }
+  return numberIn(p, Inputs.VerifySample, Defaults.verifySample, Bounds.verifySample, true);
+}
+
 // --- sides ---------------------------------------------------------------------------------------------
 
 interface SideDefaults {
@@ -685,6 +695,9 @@ export function readInputs(): MigrationConfig {
     writeBlock,
     keepWriteBlock,
     failOnMismatch: bool(p, Inputs.FailOnMismatch, Defaults.failOnMismatch),
+    verifySample: verifySample(p, str(Inputs.VerifySample)),
+    cleanup: bool(p, Inputs.Cleanup, Defaults.cleanup),
+    runId: suffix,
     copy: {
       concurrency: numberIn(p, Inputs.CopyConcurrency, Defaults.copyConcurrency, Bounds.copyConcurrency, true),
       multipartThresholdBytes:

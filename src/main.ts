@@ -20,6 +20,8 @@ import { githubSubject, iamDocumentSet } from './iam/run-documents.js';
 import { restorePhase } from './phases/restore.js';
 import { snapshotPhase } from './phases/snapshot.js';
 import { verifyPhase } from './phases/verify.js';
+import { cleanupPhase } from './phases/cleanup.js';
+import { inheritedWriteBlock } from './resume/inherited-block.js';
 import { keepWriteBlock, liftWriteBlock, setWriteBlock } from './phases/write-block.js';
 
 const log: Log = { info: (l) => core.info(l), warning: (l) => core.warning(l) };
@@ -130,8 +132,15 @@ export async function run(): Promise<void> {
     const twoPhase = config.cutover === 'two-phase';
     const migrated = c.plan.migrate.map((m) => m.source);
     const blockWrites = async () => {
-      // Indices someone had already made read-only stay theirs: the run neither sets nor lifts those.
-      const already = await c.source.domain.writeBlocked(migrated);
+      // Indices someone had already made read-only stay theirs: the run neither sets nor lifts those. A
+      // block an earlier attempt of this run left (killed, its post step never ran) is the run's own.
+      const { users: already, inherited } = await inheritedWriteBlock(c, migrated);
+      if (inherited.length) {
+        record.inheritedWriteBlock = inherited;
+        core.info(
+          `write block left by an earlier attempt of this run, taken as this run's own: ${inherited.join(', ')}`,
+        );
+      }
       if (already.length) core.info(`already write-blocked before the run, left as they are: ${already.join(', ')}`);
       // In the record before the request: whatever happens to the request, `finally` lifts the block.
       record.writeBlock = { indices: migrated.filter((i) => !already.includes(i)), state: 'none' };
@@ -150,7 +159,18 @@ export async function run(): Promise<void> {
     // A cancel that lands after the last wait still cancels: the job shows as cancelled on GitHub, so the
     // run must not report a verified cut-over (nor keep the write block) that the user called off.
     cancelled.signal.throwIfAborted();
+    if (config.cleanup && record.verification.verified) {
+      core.startGroup('Clean-up');
+      try {
+        const cleaned = await cleanupPhase(c);
+        record.cleanup = cleaned.facts;
+        cleaned.details.forEach((d) => core.info(d));
+      } finally {
+        core.endGroup();
+      }
+    }
   } catch (err) {
+    if (cancelled.signal.aborted) record.cancelled = true;
     const where = `during the ${record.phases.at(-1)?.name ?? 'first'} phase`;
     record.error = budget.aborted
       ? `the run used its whole time budget (timeout-minutes: ${config.timeouts.totalMs / 60_000}) ${where}`
@@ -220,8 +240,10 @@ function conclude(record: RunRecord, config: MigrationConfig): void {
     return;
   }
   const v = record.verification;
+  const failedCleanup = record.cleanup?.find((s) => s.result === 'failed');
+  if (failedCleanup) core.warning(`clean-up stopped at "${failedCleanup.step}": ${failedCleanup.detail}`);
   if (v && !v.verified) {
-    const message = `verification failed: ${v.mismatched.length} indices differ between source and target (${v.mismatched.slice(0, 10).join(', ')}); see the job summary`;
+    const message = `verification failed: ${v.mismatched.length} indices differ between source and target or appeared during the run (${v.mismatched.slice(0, 10).join(', ')}); see the job summary`;
     if (config.failOnMismatch) core.setFailed(message);
     else core.warning(`${message} (fail-on-mismatch is off)`);
   } else if (v) {

@@ -2,6 +2,8 @@
 // stores them here, and the summary and outputs are rendered from it (report/), never by phases.
 
 import type { IamDocumentSet } from './iam/run-documents.js';
+import type { IndexChecks } from './verify/index-checks.js';
+import type { SampleSize } from './verify/content.js';
 
 export type PhaseName = 'credentials' | 'preflight' | 'snapshot' | 'copy' | 'restore' | 'cutover' | 'verify';
 export type PhaseStatus = 'succeeded' | 'failed' | 'skipped';
@@ -27,6 +29,10 @@ export interface SnapshotFacts {
   reused: boolean;
   /** The state it was found in when reused: IN_PROGRESS (followed to the end) or SUCCESS. */
   foundState?: string;
+  /** Why an earlier attempt's snapshot of this name was deleted and taken again (stale, failed, partial). */
+  replaced?: string;
+  /** Reused though the source moved on since (phase 1 of a two-phase cut-over, which moves the rest). */
+  stale?: string;
 }
 
 export interface CopyFacts {
@@ -90,7 +96,8 @@ export interface ResumeFacts {
   indices: string[];
 }
 
-export type IndexStatus = 'match' | 'mismatch' | 'missing' | 'excluded';
+/** appeared: matched the patterns only at the end of the run, so nothing of it was migrated. */
+export type IndexStatus = 'match' | 'mismatch' | 'missing' | 'excluded' | 'appeared';
 
 export interface IndexComparison {
   sourceIndex: string;
@@ -104,6 +111,8 @@ export interface IndexComparison {
   aliasesMatch: boolean;
   /** Why an index is excluded (system index, not matched) or missing. */
   note?: string;
+  /** Definitions, content and history compared (indices present on both sides). */
+  checks?: IndexChecks;
 }
 
 export interface VerificationFacts {
@@ -112,6 +121,17 @@ export interface VerificationFacts {
   sourceTotal: number;
   targetTotal: number;
   mismatched: string[];
+  /** Documents per index fetched by id from both sides (verify-sample). */
+  sample?: SampleSize;
+  /** Indices (and streams) that matched the patterns only when they were resolved again at the end. */
+  appeared?: string[];
+}
+
+/** One step of the optional clean-up after a verified run. */
+export interface CleanupStep {
+  step: string;
+  result: 'done' | 'failed' | 'skipped';
+  detail: string;
 }
 
 export interface WriteBlockFacts {
@@ -204,4 +224,10 @@ export interface RunRecord {
   retries?: Record<string, number>;
   /** The error that ended the run, when it failed. */
   error?: string;
+  /** The run was cancelled (SIGINT/SIGTERM): never reported as verified, whatever verification found. */
+  cancelled?: boolean;
+  /** The clean-up steps after a verified run (cleanup: true), in order. */
+  cleanup?: CleanupStep[];
+  /** Source indices found write-blocked at the start that an earlier attempt of this run had left: lifted as the run's own. */
+  inheritedWriteBlock?: string[];
 }

@@ -138,6 +138,13 @@ function sideRequirements(config: MigrationConfig, label: 'source' | 'target', f
       resources: [objectsArn(config.target)],
       why: `writing the copy to s3://${config.target.bucket}/${config.target.basePath}`,
     });
+    if (config.cleanup)
+      out.push({
+        sid: 'CleanUpTargetCopy',
+        actions: ['s3:DeleteObject'],
+        resources: [objectsArn(config.target)],
+        why: `cleanup: deleting the copy in s3://${config.target.bucket}/${config.target.basePath} after a verified run`,
+      });
   }
   return out;
 }

@@ -54,7 +54,12 @@ async function seesCutoverSnapshot(ctx: RunContext): Promise<boolean> {
 }
 
 export function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFacts; details: string[] }> {
-  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: ctx.plan!.migrate });
+  return restoreIndices(ctx, {
+    snapshot: ctx.config.snapshot,
+    entries: ctx.plan!.migrate,
+    // Indices an earlier attempt restored from a snapshot of this name hold what that snapshot held.
+    discardEarlier: ctx.record.snapshot?.replaced !== undefined,
+  });
 }
 
 export interface RestoreRequest {
@@ -70,6 +75,8 @@ export interface RestoreRequest {
   intervalMs?: number;
   /** Registered and verified moments ago by phase 1: skip doing it again inside the window. */
   repositoryReady?: boolean;
+  /** The snapshot was taken again: indices an earlier attempt restored from the stale one are replaced, not kept. */
+  discardEarlier?: boolean;
 }
 
 export async function restoreIndices(
@@ -125,9 +132,14 @@ export async function restoreIndices(
       log.warning(`deleting target indices that will be replaced (overwrite-existing-indices): ${foreign.join(', ')}`);
       await target.domain.deleteIndices(foreign);
     }
-    kept = ours;
-    toRestore = entries.filter((m) => !ours.includes(m.target));
-    if (ours.length) log.info(`already restored by an earlier attempt: ${ours.join(', ')}`);
+    if (request.discardEarlier && ours.length) {
+      log.info(`restored by an earlier attempt from the stale snapshot, restored again: ${ours.join(', ')}`);
+      await target.domain.deleteIndices(ours);
+    } else {
+      kept = ours;
+      if (ours.length) log.info(`already restored by an earlier attempt: ${ours.join(', ')}`);
+    }
+    toRestore = entries.filter((m) => !kept.includes(m.target));
   }
 
   if (toRestore.length) {

@@ -9,6 +9,8 @@ import { snapshotProgressLine } from '../report/progress.js';
 import { ensureRepository } from '../search/repository.js';
 import { DomainError, type SnapshotInfo } from '../search/domain.js';
 import { poll } from '../util/poll.js';
+import { snapshotMark } from '../resume/snapshot-mark.js';
+import { judgeFoundSnapshot, sourceFingerprint } from '../resume/snapshot-reuse.js';
 
 export class SnapshotError extends Error {
   override name = 'SnapshotError';
@@ -19,7 +21,11 @@ const isConcurrentSnapshot = (err: unknown) =>
   (err.type === 'concurrent_snapshot_execution_exception' || /concurrent snapshot/i.test(err.message));
 
 export function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotFacts; details: string[] }> {
-  return takeSnapshot(ctx, { name: ctx.config.snapshot, indices: ctx.plan!.migrate.map((m) => m.source) });
+  return takeSnapshot(ctx, {
+    name: ctx.config.snapshot,
+    indices: ctx.plan!.migrate.map((m) => m.source),
+    staleAllowed: ctx.config.cutover === 'two-phase',
+  });
 }
 
 export interface SnapshotRequest {
@@ -29,6 +35,8 @@ export interface SnapshotRequest {
   intervalMs?: number;
   /** The repository was registered and verified moments ago (by phase 1): skip doing it again. */
   repositoryReady?: boolean;
+  /** Phase 1 of a two-phase cut-over: a stale snapshot found by name is reused (phase 2 moves the rest). */
+  staleAllowed?: boolean;
 }
 
 export async function takeSnapshot(
@@ -52,18 +60,50 @@ export async function takeSnapshot(
     );
   }
 
+  // A snapshot found by name is followed to its end, then judged against the source now: reused when it
+  // still is the source, taken again when it is this run's and stale or failed, refused otherwise.
   let info = await source.domain.getSnapshot(repository, name);
   const reused = info !== undefined;
   const foundState = info?.state;
+  let replaced: string | undefined;
+  let stale: string | undefined;
   if (info) {
-    log.info(`snapshot ${name} already exists (${info.state}): reusing it`);
-  } else {
+    log.info(`snapshot ${name} already exists (${info.state}): checking whether it can be reused`);
+    const found = await follow(ctx, name, wait);
+    const verdict = judgeFoundSnapshot({
+      found,
+      current: await sourceFingerprint(source.domain, indices),
+      runId: config.runId,
+      staleAllowed: request.staleAllowed === true,
+    });
+    if (verdict.kind === 'refuse') throw new SnapshotError(verdict.why);
+    if (verdict.kind === 'replace') {
+      log.warning(`${verdict.why}: deleting it and taking it again`);
+      await source.domain.deleteSnapshot(repository, name);
+      replaced = verdict.why;
+      info = undefined;
+    } else {
+      stale = verdict.stale;
+      log.info(
+        stale
+          ? `${stale}; reusing it: the cut-over moves what changed since`
+          : `snapshot ${name} matches the source now: reusing it`,
+      );
+    }
+  }
+  if (!info) {
     await poll(
       async () => {
         const running = await source.domain.runningSnapshots();
         if (running.length === 0) {
           try {
-            await source.domain.createSnapshot(repository, name, { indices, includeGlobalState: false });
+            // Read right before the request: a source equal to this later proves the snapshot is current.
+            const metadata = snapshotMark(
+              config.runId,
+              await sourceFingerprint(source.domain, indices),
+              await userBlocked(ctx, indices),
+            );
+            await source.domain.createSnapshot(repository, name, { indices, includeGlobalState: false, metadata });
             return true;
           } catch (err) {
             // Another snapshot started between our look and our request: wait for it like the others.
@@ -84,29 +124,7 @@ export async function takeSnapshot(
     log.info(`snapshot ${name} started: ${indices.length} indices into repository ${repository}`);
   }
 
-  const started = Date.now();
-  info = await poll<SnapshotInfo>(
-    async () => {
-      const current = await source.domain.getSnapshot(repository, name);
-      if (!current)
-        throw new SnapshotError(`snapshot ${name} disappeared from repository ${repository} while it was running`);
-      if (current.state !== 'IN_PROGRESS' && current.state !== 'STARTED') return current;
-      const status = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
-      if (status) {
-        log.info(
-          snapshotProgressLine({
-            shardsDone: status.shardsStats.done,
-            shardsTotal: status.shardsStats.total,
-            bytesDone: status.bytesDone,
-            bytesTotal: status.bytesTotal,
-            elapsedMs: Date.now() - started,
-          }),
-        );
-      }
-      return undefined;
-    },
-    { ...wait, what: `snapshot ${name} to finish` },
-  );
+  info = await follow(ctx, name, wait);
 
   const shards = info.shards ?? { total: 0, failed: 0, successful: 0 };
   if (info.state !== 'SUCCESS') {
@@ -130,16 +148,59 @@ export async function takeSnapshot(
       indices: info.indices,
       shardsTotal: shards.total,
       shardsFailed: shards.failed,
-      reused,
+      reused: reused && !replaced,
       ...(foundState ? { foundState } : {}),
+      ...(replaced ? { replaced } : {}),
+      ...(stale ? { stale } : {}),
     },
     details: [
-      `${name}: ${info.state}, ${shards.total} shards, ${info.indices.length} indices${reused ? ' (reused from an earlier attempt)' : ''}`,
+      `${name}: ${info.state}, ${shards.total} shards, ${info.indices.length} indices${replaced ? ' (taken again: the earlier attempt’s was stale or failed)' : reused ? ' (reused from an earlier attempt)' : ''}`,
     ],
   };
 }
 
 /** The two-phase cut-over's write-blocked incremental snapshot: named after the run's, so a re-run finds it too. */
+type Wait = { intervalMs: number; timeoutMs: number; timeoutInput: string; signal: AbortSignal };
+
+/** Follows a snapshot until it is no longer running, with progress in the log. */
+function follow(ctx: RunContext, name: string, wait: Wait): Promise<SnapshotInfo> {
+  const { source, log } = ctx;
+  const repository = source.config.repository;
+  const started = Date.now();
+  return poll<SnapshotInfo>(
+    async () => {
+      const current = await source.domain.getSnapshot(repository, name);
+      if (!current)
+        throw new SnapshotError(`snapshot ${name} disappeared from repository ${repository} while it was running`);
+      if (current.state !== 'IN_PROGRESS' && current.state !== 'STARTED') return current;
+      const status = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
+      if (status) {
+        log.info(
+          snapshotProgressLine({
+            shardsDone: status.shardsStats.done,
+            shardsTotal: status.shardsStats.total,
+            bytesDone: status.bytesDone,
+            bytesTotal: status.bytesTotal,
+            elapsedMs: Date.now() - started,
+          }),
+        );
+      }
+      return undefined;
+    },
+    { ...wait, what: `snapshot ${name} to finish` },
+  );
+}
+
+/**
+ * Source indices write-blocked by the user, not by this run: recorded in the snapshot so a re-run can tell
+ * a block an earlier attempt left from the user's own (see resume/snapshot-mark.ts).
+ */
+async function userBlocked(ctx: RunContext, indices: string[]): Promise<string[]> {
+  const wb = ctx.record.writeBlock;
+  if (wb) return indices.filter((i) => !wb.indices.includes(i));
+  return ctx.source.domain.writeBlocked(indices);
+}
+
 export function finalSnapshotName(snapshot: string): string {
   return `${snapshot}-final`;
 }

@@ -6,6 +6,7 @@ import { SUMMARY_MAX_BYTES } from '../constants.js';
 import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from './format.js';
 import { migrationCheckBlocks, planBlocks, planFailedHeadline } from './plan.js';
 import { cutoverLine, resumedLine, windowSpan } from './cutover.js';
+import { checksTable, differencesBlock } from './verification.js';
 import {
   type ComparisonLimits,
   PHASE_ICONS,
@@ -17,10 +18,12 @@ import {
   sortComparisons,
 } from './tables.js';
 
-export type Outcome = 'verified' | 'mismatch' | 'failed' | 'plan' | 'incomplete';
+export type Outcome = 'verified' | 'mismatch' | 'failed' | 'cancelled' | 'plan' | 'incomplete';
 
 /** How the run ended. A count mismatch is its own outcome even when main.ts also records it as the run's error. */
 export function outcome(record: RunRecord): Outcome {
+  // A run called off is never reported as verified, even when verification had finished before the cancel.
+  if (record.cancelled) return 'cancelled';
   const failedPhase = record.phases.some((p) => p.status === 'failed');
   const v = record.verification;
   if (v && !failedPhase) return v.verified ? 'verified' : 'mismatch';
@@ -95,6 +98,11 @@ export function writeBlockLine(wb: WriteBlockFacts, now?: number): string | unde
   }
 }
 
+export function cleanupLine(steps: NonNullable<RunRecord['cleanup']>): string {
+  const icon = { done: '✅', failed: '❌', skipped: '⏭️' } as const;
+  return steps.map((s) => `${icon[s.result]} ${inlineHtml(s.step)}: ${inlineHtml(s.detail)}`).join('; ');
+}
+
 /** Headline blocks. Each is its own HTML block: a <pre> only keeps blank lines inside it when it starts a block. */
 function headline(record: RunRecord): string[] {
   const v = record.verification;
@@ -122,6 +130,12 @@ function headline(record: RunRecord): string[] {
         ...(error ? [`<pre>${escapeHtml(clip(error, ERROR_CHARS))}</pre>`] : []),
       ];
     }
+    case 'cancelled':
+      return [
+        '<h2>🛑 Migration cancelled</h2>',
+        `<p>The run was cancelled${record.verification ? ' after verification: its result does not stand for a finished migration' : ''}.</p>`,
+        ...(record.error ? [`<pre>${escapeHtml(clip(record.error, ERROR_CHARS))}</pre>`] : []),
+      ];
     case 'plan':
       return ['<h2>📋 Plan checked: nothing was changed</h2>'];
     case 'incomplete':
@@ -139,6 +153,14 @@ function factsBlock(record: RunRecord, now?: number): string {
   if (wb) lines.push(`<b>Write block</b> ${wb}`);
   if (record.cutover) lines.push(`<b>Cut-over</b> two-phase: ${cutoverLine(record.cutover)}`);
   if (record.resumed) lines.push(`<b>Resumed</b> ${resumedLine(record.resumed)}`);
+  if (record.snapshot?.replaced) lines.push(`<b>Snapshot taken again</b> ${inlineHtml(record.snapshot.replaced)}`);
+  if (record.snapshot?.stale)
+    lines.push(`<b>Stale snapshot reused</b> ${inlineHtml(record.snapshot.stale)}; the cut-over moved what changed`);
+  if (record.inheritedWriteBlock?.length)
+    lines.push(
+      `<b>Inherited write block</b> left by an earlier attempt of this run on ${record.inheritedWriteBlock.map(code).join(', ')}: lifted as the run's own`,
+    );
+  if (record.cleanup) lines.push(`<b>Clean-up</b> ${cleanupLine(record.cleanup)}`);
   if (record.endedAt !== undefined) lines.push(`<b>Duration</b> ${formatDuration(record.endedAt - record.startedAt)}`);
   return `<p>${lines.join('<br>\n')}</p>`;
 }
@@ -151,7 +173,13 @@ function build(record: RunRecord, limits: ComparisonLimits, now?: number): strin
     '<h3>Phases</h3>',
     phaseTable(record),
   ];
-  if (record.verification) blocks.push('<h3>Indices</h3>', comparisonTable(record.verification, limits));
+  if (record.verification) {
+    blocks.push('<h3>Indices</h3>', comparisonTable(record.verification, limits));
+    const checks = checksTable(record.verification);
+    if (checks) blocks.push('<h3>Definitions, documents and history</h3>', checks);
+    const differences = differencesBlock(record.verification);
+    if (differences) blocks.push('<h3>Differences</h3>', differences);
+  }
   blocks.push(...migrationCheckBlocks(record));
   return `${blocks.join('\n\n')}\n`;
 }

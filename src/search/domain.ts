@@ -4,6 +4,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { retryTally } from '../retry-tally.js';
 import { sleep } from '../util/poll.js';
+import { MAX_REQUEST_BYTES } from '../constants.js';
 
 export class DomainError extends Error {
   override name = 'DomainError';
@@ -39,6 +40,8 @@ export interface SnapshotInfo {
   shards?: { total: number; failed: number; successful: number };
   failures?: Array<{ index: string; reason: string }>;
   reason?: string;
+  /** The user metadata given when it was created (this action's mark, see resume/snapshot-mark.ts). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface SnapshotStatus {
@@ -194,7 +197,7 @@ export class Domain {
   async createSnapshot(
     repository: string,
     snapshot: string,
-    body: { indices: string[]; includeGlobalState: boolean },
+    body: { indices: string[]; includeGlobalState: boolean; metadata?: object },
   ): Promise<unknown> {
     try {
       return await this.call('PUT', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, {
@@ -203,6 +206,7 @@ export class Domain {
           indices: body.indices.join(','),
           include_global_state: body.includeGlobalState,
           ignore_unavailable: false,
+          ...(body.metadata ? { metadata: body.metadata } : {}),
         },
       });
     } catch (err) {
@@ -368,20 +372,40 @@ export class Domain {
     }));
   }
 
-  /** Indexes whole documents (create or replace) in one bulk request; returns the per-item errors. */
-  async bulkIndex(index: string, docs: ChangedDocument[]): Promise<string[]> {
-    if (docs.length === 0) return [];
-    // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
-    const lines = docs.flatMap((d) => [
-      { index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) } },
-      d.source,
-    ]);
-    const b = await this.call('POST', '/_bulk', { body: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n` });
-    if (!b?.errors) return [];
-    return (b.items ?? [])
-      .map((i: any) => i.index?.error)
-      .filter(Boolean)
-      .map((e: any) => `${e.type}: ${e.reason}`);
+  /**
+   * Indexes whole documents (create or replace) as they are: `pipeline=_none`, so no default ingest pipeline
+   * rewrites a replayed document, in bulk requests under the domain's request-size limit. Returns the
+   * per-item errors (a document too large for any request is one).
+   */
+  async bulkIndex(index: string, docs: ChangedDocument[], maxBytes = MAX_REQUEST_BYTES): Promise<string[]> {
+    const errors: string[] = [];
+    let body: string[] = [];
+    let bytes = 0;
+    const send = async () => {
+      if (body.length === 0) return;
+      // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
+      const b = await this.call('POST', '/_bulk', { body: `${body.join('\n')}\n`, query: { pipeline: '_none' } });
+      body = [];
+      bytes = 0;
+      if (!b?.errors) return;
+      for (const i of b.items ?? []) if (i.index?.error) errors.push(`${i.index.error.type}: ${i.index.error.reason}`);
+    };
+    for (const d of docs) {
+      const action = JSON.stringify({
+        index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) },
+      });
+      const source = JSON.stringify(d.source);
+      const size = Buffer.byteLength(action) + Buffer.byteLength(source) + 2;
+      if (size > maxBytes) {
+        errors.push(`document ${d.id} is ${size} bytes, over the ${maxBytes}-byte request limit`);
+        continue;
+      }
+      if (bytes + size > maxBytes) await send();
+      body.push(action, source);
+      bytes += size;
+    }
+    await send();
+    return errors;
   }
 
   refresh(names: string[]): Promise<unknown> {
@@ -406,9 +430,7 @@ export class Domain {
   }
 
   /** Cluster health for some indices: red while any primary is still recovering. */
-  health(
-    names: string[],
-  ): Promise<{
+  health(names: string[]): Promise<{
     status: string;
     initializing_shards: number;
     unassigned_shards: number;

@@ -7,6 +7,11 @@ export interface IndexPlan {
   migrate: Array<{ source: string; target: string }>;
   /** System indices the patterns reached, listed in the summary as excluded. */
   excluded: string[];
+  /**
+   * Data streams migrated by name (their backing indices are in `migrate`): verified by their count on both
+   * sides, and resolved again at the end like indices. Absent when the run does not migrate streams.
+   */
+  streams?: Array<{ source: string; target: string }>;
 }
 
 export function targetName(index: string, rename?: { pattern: string; replacement: string }): string {

@@ -100,6 +100,8 @@ export interface ResumeFacts {
 export type IndexStatus = 'match' | 'mismatch' | 'missing' | 'excluded' | 'appeared';
 
 export interface IndexComparison {
+  /** A data stream's row compares the stream's count; its backing indices have rows of their own. */
+  kind?: 'index' | 'stream';
   sourceIndex: string;
   targetIndex: string;
   sourceCount: number | null;

@@ -27,15 +27,47 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
 
 const countOrNull = (p: Promise<number>) => p.catch(() => null);
 
-/** Source indices matching the patterns now that were not in the plan: they appeared during the run. */
+/**
+ * Source indices (and, when the run migrates streams, data streams) matching the patterns now that were
+ * not in the plan: they appeared during the run (a rollover, tomorrow's daily index) and were not migrated.
+ */
 async function appearedDuringRun(ctx: RunContext): Promise<string[]> {
   const { config, source } = ctx;
-  const planned = new Set([...ctx.plan!.migrate.map((m) => m.source), ...ctx.plan!.excluded]);
+  const plan = ctx.plan!;
+  const planned = new Set([...plan.migrate.map((m) => m.source), ...plan.excluded]);
   const now = planIndices(
     (await source.domain.resolveIndices(config.indices)).indices.map((i) => i.index),
     config.rename,
   );
-  return now.migrate.map((m) => m.source).filter((s) => !planned.has(s));
+  const appeared = now.migrate.map((m) => m.source).filter((s) => !planned.has(s));
+  if (plan.streams) {
+    const known = new Set(plan.streams.map((s) => s.source));
+    const patterns = config.indices.map((p) => encodeURIComponent(p).replace(/%2A/g, '*')).join(',');
+    const b = await source.domain.call('GET', `/_resolve/index/${patterns}`, { query: { expand_wildcards: 'all' } });
+    for (const d of b?.data_streams ?? []) if (!known.has(d.name)) appeared.push(String(d.name));
+  }
+  return appeared;
+}
+
+/** A data stream's row: its documents on both sides, counted through the stream's name. */
+async function streamRow(ctx: RunContext, s: { source: string; target: string }): Promise<IndexComparison> {
+  const [sourceCount, targetCount] = await Promise.all([
+    countOrNull(ctx.source.domain.count(s.source)),
+    countOrNull(ctx.target.domain.count(s.target)),
+  ]);
+  const ok = sourceCount !== null && sourceCount === targetCount;
+  return {
+    kind: 'stream',
+    sourceIndex: s.source,
+    targetIndex: s.target,
+    sourceCount,
+    targetCount,
+    status: targetCount === null ? 'missing' : ok ? 'match' : 'mismatch',
+    sourceAliases: [],
+    targetAliases: [],
+    aliasesMatch: true,
+    note: targetCount === null ? 'data stream not on the target' : ok ? 'data stream' : 'data stream: counts differ',
+  };
 }
 
 export async function verifyPhase(ctx: RunContext): Promise<{ facts: VerificationFacts; details: string[] }> {
@@ -108,6 +140,8 @@ export async function verifyPhase(ctx: RunContext): Promise<{ facts: Verificatio
       ...(c ? { checks: c } : {}),
     };
   });
+  // A stream's documents are its backing indices' (counted above); its row is not added to the totals.
+  const streams = await Promise.all((plan.streams ?? []).map((s) => streamRow(ctx, s)));
   for (const index of plan.excluded) {
     rows.push({
       sourceIndex: index,
@@ -137,9 +171,12 @@ export async function verifyPhase(ctx: RunContext): Promise<{ facts: Verificatio
   }
 
   const compared = rows.filter((r) => r.status !== 'excluded');
-  const mismatched = compared.filter((r) => r.status !== 'match').map((r) => r.sourceIndex);
-  const sourceTotal = compared.reduce((n, r) => n + (r.sourceCount ?? 0), 0);
-  const targetTotal = compared.reduce((n, r) => n + (r.targetCount ?? 0), 0);
+  const mismatched = [...compared, ...streams].filter((r) => r.status !== 'match').map((r) => r.sourceIndex);
+  rows.push(...streams);
+  // Totals are the migrated indices' documents: an index that appeared was not migrated.
+  const migrated = compared.filter((r) => r.status !== 'appeared');
+  const sourceTotal = migrated.reduce((n, r) => n + (r.sourceCount ?? 0), 0);
+  const targetTotal = migrated.reduce((n, r) => n + (r.targetCount ?? 0), 0);
   const documents = [...checks.values()].reduce((n, c) => n + c.content.compared, 0);
   const differing = [...checks.values()].reduce((n, c) => n + c.content.mismatchCount, 0);
   const historyCompared = [...checks.values()].filter((c) => c.history.compared).length;
@@ -155,8 +192,8 @@ export async function verifyPhase(ctx: RunContext): Promise<{ facts: Verificatio
     },
     details: [
       mismatched.length === 0
-        ? `${compared.length} indices match: ${sourceTotal} documents on each side; aliases, mappings and settings as expected`
-        : `${mismatched.length} of ${compared.length} indices differ: ${mismatched.slice(0, 10).join(', ')}${mismatched.length > 10 ? ', …' : ''}`,
+        ? `${migrated.length} indices${streams.length ? ` and ${streams.length} data streams` : ''} match: ${sourceTotal} documents on each side; aliases, mappings and settings as expected`
+        : `${mismatched.length} of ${compared.length + streams.length} indices${streams.length ? ' and streams' : ''} differ or appeared: ${mismatched.slice(0, 10).join(', ')}${mismatched.length > 10 ? ', …' : ''}`,
       `content: ${documents} documents compared by id and hash${differing ? `, ${differing} differ` : ', all equal'}`,
       historyCompared
         ? `history: max_seq_no of every primary compared on ${historyCompared} write-blocked ${historyCompared === 1 ? 'index' : 'indices'}`

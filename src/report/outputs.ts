@@ -9,7 +9,10 @@ import { outcome, writeBlockMs } from './summary.js';
 /** Source indices this run migrated: the verified ones, else the restored ones, else the snapshot's. */
 function migratedIndices(record: RunRecord): string[] {
   const v = record.verification;
-  if (v) return v.indices.filter((c) => c.status !== 'excluded').map((c) => c.sourceIndex);
+  if (v)
+    return v.indices
+      .filter((c) => c.status !== 'excluded' && c.status !== 'appeared' && c.kind !== 'stream')
+      .map((c) => c.sourceIndex);
   if (record.restore) return record.restore.restored.map((r) => r.source);
   return record.snapshot?.indices ?? [];
 }

@@ -80,6 +80,8 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
     domainArns,
     buckets,
     chainRoleArns: [roleArn(names.sourceChain), roleArn(names.targetChain)],
+    // The e2e tests run cleanup: true too.
+    cleanup: true,
     // Every principal carrying this policy may ask IAM about itself (the preflight's simulation).
     selfCheckArns: [roleArn(names.oidc), roleArn(names.noPass), `arn:aws:iam::${ACCOUNT_ID}:user/migration-operator`],
   });

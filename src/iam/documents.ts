@@ -102,6 +102,8 @@ export function migrationCallerPolicy(p: {
   chainRoleArns?: string[];
   /** Principals that carry this policy: each may ask IAM what it itself may do (the preflight's simulation). */
   selfCheckArns?: string[];
+  /** The run may clean up after itself (cleanup: true): delete the copy it made in the buckets. */
+  cleanup?: boolean;
   partition?: string;
 }): PolicyDocument {
   const statements: PolicyStatement[] = [
@@ -131,6 +133,13 @@ export function migrationCallerPolicy(p: {
       Resource: [...new Set(p.buckets)].map((b) => `${bucketArn(b, p.partition)}/*`),
     },
   ];
+  if (p.cleanup)
+    statements.push({
+      Sid: 'CleanUpTargetCopy',
+      Effect: 'Allow',
+      Action: ['s3:DeleteObject'],
+      Resource: [...new Set(p.buckets)].map((b) => `${bucketArn(b, p.partition)}/*`),
+    });
   if (p.chainRoleArns?.length) {
     statements.push({
       Sid: 'ChainIntoAccountRoles',

@@ -74,7 +74,7 @@ export interface CutoverFacts {
   /** Source indices the target already held exactly, left as phase 1 restored them. */
   unchanged: string[];
   /** Changed indices whose new documents were replayed onto the target inside the window. */
-  replayed?: Array<{ source: string; documents: number }>;
+  replayed?: Array<{ source: string; documents: number; since?: number[] }>;
   /** Changed indices restored from the final snapshot inside the window, and why not replayed. */
   restoredInWindow?: Array<{ source: string; why: string }>;
   /** The incremental snapshot of the changed indices (absent when nothing changed). */

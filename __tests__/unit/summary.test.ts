@@ -345,7 +345,7 @@ describe('verification beyond counts, and a cancelled run', () => {
   test('the checks table and the differences name the alias, the document id and the shard, escaped', () => {
     const html = renderSummary(record(v));
     expect(html).toContain('<h3>Definitions, documents and history</h3>');
-    expect(html).toContain('<td>❌ 1 alias differ</td><td>❌ 1 of 60 documents differ</td>');
+    expect(html).toContain('<td>❌ 1 alias differs</td><td>❌ 1 of 60 documents differ</td>');
     expect(html).toContain('<td>✅ aliases, mappings, settings</td><td>✅ 5 documents equal</td>');
     expect(html).toContain('document <code>doc-&lt;7&gt;</code>: content differs');
     expect(html).toContain('history: max_seq_no differs on shard 0');

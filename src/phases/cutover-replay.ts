@@ -34,7 +34,8 @@ async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>): Promi
 type Entry = { source: string; target: string };
 
 export interface ReplayOutcome {
-  replayed: Array<Entry & { documents: number }>;
+  /** `since`: per primary, the sequence number the replay started after (every later write was replayed). */
+  replayed: Array<Entry & { documents: number; since: number[] }>;
   /** Indices replay cannot carry, and why: they are restored from the final snapshot instead. */
   restore: Array<Entry & { why: string }>;
 }
@@ -69,7 +70,7 @@ export async function replayChanges(
 
   // Every operation is processed (the window waited for that); a refresh makes each one searchable.
   await source.domain.refresh(candidates.map((c) => c.source));
-  const written: Array<Entry & { documents: number }> = [];
+  const written: Array<Entry & { documents: number; since: number[] }> = [];
   await eachLimited(candidates, async (c) => {
     let documents = 0;
     let refusal: string | undefined;
@@ -95,7 +96,7 @@ export async function replayChanges(
       }
     }
     if (refusal) out.restore.push({ source: c.source, target: c.target, why: refusal });
-    else written.push({ source: c.source, target: c.target, documents });
+    else written.push({ source: c.source, target: c.target, documents, since: c.from });
   });
   if (written.length === 0) return out;
 

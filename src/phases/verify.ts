@@ -97,7 +97,7 @@ export async function verifyPhase(ctx: RunContext): Promise<{ facts: Verificatio
     },
     sample: config.verifySample,
     seed: Math.floor(Math.random() * 2 ** 31),
-    replayed: new Set((ctx.record.cutover?.replayed ?? []).map((r) => r.source)),
+    replayed: new Map((ctx.record.cutover?.replayed ?? []).map((r) => [r.source, r.since])),
     signal: ctx.signal,
   });
 

@@ -26,7 +26,7 @@ function definitionsCell(c: IndexChecks): string {
   ]
     .filter(([k]) => by(k!) > 0)
     .map(([k, one, many]) => plural(by(k!), one!, many));
-  return `❌ ${parts.join(', ')} differ`;
+  return `❌ ${parts.join(', ')} ${c.definitions.length === 1 ? 'differs' : 'differ'}`;
 }
 
 function contentCell(c: IndexChecks): string {

@@ -75,11 +75,16 @@ async function randomIds(t: Transport, index: string, size: number, seed: number
   return (b?.hits?.hits ?? []).map(refOf);
 }
 
-/** Every id of an index (or the first `limit`), a page at a time through a scroll. */
-async function* scrollIds(t: Transport, index: string, limit?: number): AsyncGenerator<DocRef[]> {
+/** Every id of an index (or the first `limit`, or those a query selects), a page at a time through a scroll. */
+async function* scrollIds(
+  t: Transport,
+  index: string,
+  limit?: number,
+  select?: { query: unknown; shard: number },
+): AsyncGenerator<DocRef[]> {
   let b = await t.call('POST', `/${encodeURIComponent(index)}/_search`, {
-    query: { scroll: '2m' },
-    body: { size: PAGE, _source: false, sort: ['_doc'] },
+    query: { scroll: '2m', ...(select ? { preference: `_shards:${select.shard}` } : {}) },
+    body: { size: PAGE, _source: false, sort: ['_doc'], ...(select ? { query: select.query } : {}) },
   });
   let seen = 0;
   const ids: string[] = [];
@@ -180,15 +185,27 @@ async function compareRefs(
   tally.add(fresh, s, t);
 }
 
-/** Compares a sample (or all) of one index's documents on both sides, by id. */
+/**
+ * Compares a sample (or all) of one index's documents on both sides, by id. `changedSince` (per primary
+ * shard, the sequence number its target copy was known to hold) adds every document written after it:
+ * what a two-phase cut-over replayed, each one checked rather than a sample of them.
+ */
 export async function compareContent(
   sides: { source: Transport; target: Transport },
   indices: { source: string; target: string },
   sample: SampleSize,
   seed: number,
   signal?: AbortSignal,
+  changedSince?: number[],
 ): Promise<ContentCheck> {
   const tally = new Tally(sample);
+  for (const [shard, since] of (changedSince ?? []).entries()) {
+    const query = { range: { _seq_no: { gt: since } } };
+    for await (const page of scrollIds(sides.source, indices.source, undefined, { query, shard })) {
+      signal?.throwIfAborted();
+      await compareRefs(tally, sides, indices, page);
+    }
+  }
   if (sample === 0) return tally.check;
   if (sample === 'all' || sample > RANDOM_SAMPLE_MAX) {
     const limit = sample === 'all' ? undefined : sample;

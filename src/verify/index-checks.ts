@@ -25,8 +25,11 @@ export interface ChecksInput {
   overrides: RestoreOverrides;
   sample: SampleSize;
   seed: number;
-  /** Source indices whose last changes were replayed onto the target (their sequence numbers are the target's own). */
-  replayed: ReadonlySet<string>;
+  /**
+   * Source indices whose last changes were replayed onto the target (their sequence numbers are the
+   * target's own), with each primary's sequence number the replay started after.
+   */
+  replayed: ReadonlyMap<string, number[] | undefined>;
   signal?: AbortSignal;
 }
 
@@ -69,9 +72,15 @@ export async function checkIndices(input: ChecksInput): Promise<Map<string, Inde
       s && t
         ? compareDefinitions(s, t, input.overrides)
         : [{ kind: 'setting', name: '(all)', expected: 'readable definitions', found: 'unreadable' }];
-    const content = await compareContent({ source, target }, e, input.sample, input.seed, input.signal);
+    const since = input.replayed.get(e.source);
+    const content = await compareContent({ source, target }, e, input.sample, input.seed, input.signal, since);
     const history: HistoryCheck = input.replayed.has(e.source)
-      ? { compared: false, why: 'its last changes were replayed document by document: the content check decides' }
+      ? {
+          compared: false,
+          why: since
+            ? 'its last changes were replayed document by document: every document they wrote was compared by id instead'
+            : 'its last changes were replayed document by document: the content check decides',
+        }
       : !blocked.has(e.source)
         ? { compared: false, why: 'the source takes writes' }
         : (() => {

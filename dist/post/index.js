@@ -100361,7 +100361,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 81996:
+/***/ 20402:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -103340,8 +103340,6 @@ const Inputs = {
     WriteBlock: 'write-block',
     KeepWriteBlock: 'keep-write-block',
     FailOnMismatch: 'fail-on-mismatch',
-    VerifySample: 'verify-sample',
-    Cleanup: 'cleanup',
     CopyConcurrency: 'copy-concurrency',
     MultipartThresholdMb: 'multipart-threshold-mb',
     SnapshotTimeoutMinutes: 'snapshot-timeout-minutes',
@@ -103388,8 +103386,6 @@ const ALL_INPUTS = [
     Inputs.WriteBlock,
     Inputs.KeepWriteBlock,
     Inputs.FailOnMismatch,
-    Inputs.VerifySample,
-    Inputs.Cleanup,
     Inputs.CopyConcurrency,
     Inputs.MultipartThresholdMb,
     Inputs.SnapshotTimeoutMinutes,
@@ -103435,9 +103431,6 @@ const Defaults = {
     writeBlock: false,
     keepWriteBlock: false,
     failOnMismatch: true,
-    /** Documents per index and side fetched by id and compared by hash: enough to catch an update or a swap at random. */
-    verifySample: 100,
-    cleanup: false,
     copyConcurrency: 128,
     multipartThresholdMb: 64,
     snapshotTimeoutMinutes: 120,
@@ -103458,8 +103451,6 @@ const Bounds = {
     pollIntervalSeconds: { min: 0.1, max: 300 },
     // A request silent this long is abandoned and retried; S3 keeps long copies alive, so this never cuts one short.
     requestTimeoutSeconds: { min: 1, max: 600 },
-    // 0 skips the content check; above the result window the ids are walked with a scroll.
-    verifySample: { min: 0, max: 10_000_000 },
 };
 /** Indices whose names start with a dot are the cluster's own (.kibana, .opendistro-*, .plugins-*, .tasks): never migrated. */
 const SYSTEM_INDEX_PREFIX = '.';
@@ -103470,19 +103461,47 @@ function isSystemIndex(name) {
 const RESERVED_REPOSITORIES = ['cs-automated', 'cs-automated-enc'];
 /** GitHub refuses a step summary over 1 MiB; stay a little under it. */
 const SUMMARY_MAX_BYTES = 1_000_000;
-/**
- * Largest request body the run sends to a domain. Amazon OpenSearch Service caps HTTP request payloads by
- * instance type ("Amazon OpenSearch Service quotas", Network limits): 10 MiB on the small ones (t2, t3,
- * m3.medium...), 100 MiB on most others. The run must work on the smallest, with room for the framing.
- */
-const MAX_REQUEST_BYTES = 10 * 1024 * 1024 - 64 * 1024;
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Reads and validates every input into one MigrationConfig before anything is touched. Nothing else reads
-// inputs. Problems are collected, not thrown one at a time, so a user fixes the whole list in one push.
-// (Longer than the house's ~300 lines because every rule lives here, one small checker per kind of value.)
+;// CONCATENATED MODULE: ./src/iam/arns.ts
+// AWS names the action reads and writes: partitions, accounts, domain names and role ARNs. The one place
+// that knows which partition a Region is in (inputs check a role ARN's partition against it; the IAM
+// requirements build ARNs with it).
+/** The partition a Region is in: cn-* → aws-cn, *-gov-* → aws-us-gov, us-iso… and eu-iso… → aws-iso[-x], else aws. */
+function partitionOfRegion(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.includes('-gov-'))
+        return 'aws-us-gov';
+    const iso = /^(?:us|eu)-iso([a-z]?)-/.exec(region);
+    if (iso)
+        return iso[1] ? `aws-iso-${iso[1]}` : 'aws-iso';
+    return 'aws';
+}
+/** The 12-digit account an ARN names, if any. */
+const accountOf = (arn) => /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1];
+/** `search-<name>-<id>.<region>.es.amazonaws.com` (or `vpc-`): the domain name, when the endpoint is AWS's. */
+function domainNameFromEndpoint(endpoint) {
+    const host = URL.canParse(endpoint) ? new URL(endpoint).hostname : '';
+    return /^(?:search|vpc)-([a-z][a-z0-9-]*)-[a-z0-9]+\.[a-z0-9-]+\.es\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1];
+}
+/** The region an AWS domain endpoint names (search-x.REGION.es.amazonaws.com, vpc-x.REGION.es.amazonaws.com[.cn]). */
+function regionOfEndpoint(url) {
+    return /\.([a-z0-9-]+)\.es\.amazonaws\.com(?:\.cn)?$/.exec(url.hostname)?.[1];
+}
+/** `123456789012:my-domain` (the cluster_name of a managed domain) → account and name. */
+function domainFromClusterName(clusterName) {
+    const m = /^(\d{12}):([a-z][a-z0-9-]{2,27})$/.exec(clusterName);
+    return m ? { account: m[1], name: m[2] } : undefined;
+}
+/** An assumed-role session ARN → the role's ARN (the path is not in the session ARN; most roles have none). */
+function principalArnOf(callerArn) {
+    const m = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
+    return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : callerArn;
+}
 
-
+;// CONCATENATED MODULE: ./src/inputs/problems.ts
+// How input problems are collected and reported: every problem found, not the first one, so a user fixes
+// the whole list in one push.
 /** Every input problem found, one line each: `<input>: <what is wrong> — <what to write>`. */
 class InputError extends Error {
     problems;
@@ -103506,39 +103525,14 @@ class Problems {
 function q(value) {
     return JSON.stringify(value.length > 120 ? `${value.slice(0, 117)}...` : value);
 }
-// --- readers -------------------------------------------------------------------------------------------
-const str = (name) => getInput(name);
-/** Comma- and/or newline-separated list, trimmed, empties dropped. */
-function list(name) {
-    return getMultilineInput(name)
-        .flatMap((line) => line.split(','))
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-function bool(p, name, fallback) {
-    if (str(name) === '')
-        return fallback;
-    try {
-        return getBooleanInput(name);
-    }
-    catch {
-        p.add(name, `${q(str(name))} is not a boolean`, 'write true or false');
-        return fallback;
-    }
-}
-function numberIn(p, name, fallback, { min, max }, whole) {
-    const raw = str(name);
-    if (raw === '')
-        return fallback;
-    const shape = whole ? /^[+-]?\d+$/ : /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-    const n = Number(raw);
-    if (!shape.test(raw) || !Number.isFinite(n) || n < min || n > max) {
-        p.add(name, `${q(raw)} is not ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}`, `write one, e.g. ${fallback}`);
-        return fallback;
-    }
-    return n;
-}
-// --- value checkers: each returns the normalised value or undefined after recording the problem ----------
+
+;// CONCATENATED MODULE: ./src/inputs/aws-names.ts
+// Checkers for the AWS names an input may hold: domain endpoints, Regions, buckets, key prefixes, role ARNs.
+// Each returns the normalised value, or undefined after recording what is wrong and how to fix it.
+
+
+
+
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Hide URL credentials before a value goes into a message. */
 function redactUrl(raw) {
@@ -103583,23 +103577,9 @@ function endpoint(p, name, side, raw) {
 }
 // AWS regions: <area>[-gov]-<direction>-<n>, China's cn-*, and the isolated partitions' us-iso*/eu-isoe.
 const REGION = /^(?:(?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d|cn-(?:north|northwest)-\d|(?:us|eu)-iso[a-z]?-(?:north|south|east|west)-\d)$/;
-function partitionOf(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.includes('-gov-'))
-        return 'aws-us-gov';
-    const iso = /^(?:us|eu)-iso([a-z]?)-/.exec(region);
-    if (iso)
-        return iso[1] ? `aws-iso-${iso[1]}` : 'aws-iso';
-    return 'aws';
-}
-/** The region an AWS domain endpoint names (search-x.REGION.es.amazonaws.com, vpc-x.REGION.es.amazonaws.com[.cn]). */
-function endpointRegion(url) {
-    return /\.([a-z0-9-]+)\.es\.amazonaws\.com(?:\.cn)?$/.exec(url.hostname)?.[1];
-}
 function region(p, name, endpointName, raw, endpointRaw) {
     // Read the Region from the endpoint even when the endpoint was refused for another reason, so one mistake isn't reported twice.
-    const fromEndpoint = URL.canParse(endpointRaw) ? endpointRegion(new URL(endpointRaw)) : undefined;
+    const fromEndpoint = URL.canParse(endpointRaw) ? regionOfEndpoint(new URL(endpointRaw)) : undefined;
     if (raw === '') {
         if (fromEndpoint)
             return fromEndpoint;
@@ -103652,6 +103632,68 @@ function basePath(p, name, raw) {
     }
     return path;
 }
+const ROLE_ARN = /^arn:(aws[-a-z]*):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** An IAM role ARN, optionally required to live in the partition of `region`. */
+function roleArn(p, name, raw, region) {
+    if (raw === '')
+        return undefined;
+    const fix = 'write an IAM role ARN: arn:aws:iam::123456789012:role/NAME';
+    const m = ROLE_ARN.exec(raw);
+    if (!m) {
+        const why = /:assumed-role\//.test(raw)
+            ? 'is a session ARN'
+            : raw.startsWith('arn:')
+                ? 'is not an IAM role ARN'
+                : 'is not an ARN';
+        return void p.add(name, `${q(raw)} ${why}`, fix);
+    }
+    if (region && partitionOfRegion(region) !== m[1]) {
+        return void p.add(name, `${q(raw)} is in partition ${m[1]} but its Region ${region} is in ${partitionOfRegion(region)}`, `write a role ARN that starts with arn:${partitionOfRegion(region)}:`);
+    }
+    return raw;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/readers.ts
+// The readers of raw inputs: the only code that calls core.getInput and its kin.
+
+
+const str = (name) => getInput(name);
+/** Comma- and/or newline-separated list, trimmed, empties dropped. */
+function list(name) {
+    return getMultilineInput(name)
+        .flatMap((line) => line.split(','))
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function bool(p, name, fallback) {
+    if (str(name) === '')
+        return fallback;
+    try {
+        return getBooleanInput(name);
+    }
+    catch {
+        p.add(name, `${q(str(name))} is not a boolean`, 'write true or false');
+        return fallback;
+    }
+}
+function numberIn(p, name, fallback, { min, max }, whole) {
+    const raw = str(name);
+    if (raw === '')
+        return fallback;
+    const shape = whole ? /^[+-]?\d+$/ : /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+    const n = Number(raw);
+    if (!shape.test(raw) || !Number.isFinite(n) || n < min || n > max) {
+        p.add(name, `${q(raw)} is not ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}`, `write one, e.g. ${fallback}`);
+        return fallback;
+    }
+    return n;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/restore-options.ts
+// Checkers for what the snapshot and the restore are asked to do: repository and snapshot names, index
+// patterns, the rename rule, and the index settings applied or dropped on restore.
+
+
 // Characters OpenSearch refuses in index, repository and snapshot names (MetadataCreateIndexService, Strings.validFileName).
 const BAD_NAME_CHARS = /[\\/*?"<>| ,#:]/;
 function resourceName(p, name, raw, kind) {
@@ -103671,27 +103713,6 @@ function resourceName(p, name, raw, kind) {
                             : undefined;
     return why ? void p.add(name, `${q(raw)} ${why}`, fix) : raw;
 }
-const ROLE_ARN = /^arn:(aws[-a-z]*):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-/** An IAM role ARN, optionally required to live in the partition of `region`. */
-function roleArn(p, name, raw, region) {
-    if (raw === '')
-        return undefined;
-    const fix = 'write an IAM role ARN: arn:aws:iam::123456789012:role/NAME';
-    const m = ROLE_ARN.exec(raw);
-    if (!m) {
-        const why = /:assumed-role\//.test(raw)
-            ? 'is a session ARN'
-            : raw.startsWith('arn:')
-                ? 'is not an IAM role ARN'
-                : 'is not an ARN';
-        return void p.add(name, `${q(raw)} ${why}`, fix);
-    }
-    if (region && partitionOf(region) !== m[1]) {
-        return void p.add(name, `${q(raw)} is in partition ${m[1]} but its Region ${region} is in ${partitionOf(region)}`, `write a role ARN that starts with arn:${partitionOf(region)}:`);
-    }
-    return raw;
-}
-// --- index selection and restore options ---------------------------------------------------------------
 /** Patterns in OpenSearch multi-target syntax, inclusions first (exclusions only apply after them), `*` added if none. */
 function indexPatterns(p, entries) {
     const name = Inputs.Indices;
@@ -103729,7 +103750,7 @@ function indexPatterns(p, entries) {
  * OpenSearch applies the rename with Java's String.replaceAll. Check the pattern compiles (as JS, after removing
  * the Java-only constructs that don't change its groups) and every $N / ${name} in the replacement exists in it.
  */
-function inputs_rename(p, pattern, replacement) {
+function restore_options_rename(p, pattern, replacement) {
     if (pattern === '' && replacement === '')
         return undefined;
     const both = 'set both rename-pattern and rename-replacement (e.g. (.+) and restored-$1), or neither';
@@ -103849,16 +103870,15 @@ function ignoreIndexSettings(p, entries) {
     }
     return [...new Set(keys)];
 }
-function verifySample(p, raw) {
-    if (raw.trim().toLowerCase() === 'all')
-        return 'all';
-    const { min, max } = Bounds.verifySample;
-    if (raw !== '' && !/^\d+$/.test(raw.trim())) {
-        p.add(Inputs.VerifySample, `${q(raw)} is neither a number nor all`, `write a number from ${min} to ${max}, or all`);
-        return Defaults.verifySample;
-    }
-    return numberIn(p, Inputs.VerifySample, Defaults.verifySample, Bounds.verifySample, true);
-}
+
+;// CONCATENATED MODULE: ./src/inputs/sides.ts
+// One side of the migration (source or target) read from its inputs, and the rules that bind the two sides.
+
+
+
+
+
+
 function auth(p, side) {
     const names = SideInputs[side];
     const kind = str(names.Auth).toLowerCase() || Defaults.auth;
@@ -103923,7 +103943,15 @@ function checkLocations(p, source, target, renamed) {
         p.add(t.BasePath, `${q(b)} and source-base-path ${q(a)} nest inside each other in the same bucket`, 'write a base path that is neither inside nor around source-base-path, or the same one (no copy then)');
     }
 }
-// --- derived defaults ----------------------------------------------------------------------------------
+
+;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
+
+
+
+
+
+
+
 /** `<prefix>-<run id>`: the same for every attempt of a workflow run; a UTC timestamp outside Actions. */
 function runSuffix(env = process.env, now = new Date()) {
     const runId = env['GITHUB_RUN_ID']?.trim();
@@ -103962,7 +103990,7 @@ function readInputs() {
         : { input: Inputs.SnapshotRoleArn, value: snapshotRoleRaw });
     const snapshot = resourceName(p, Inputs.Snapshot, str(Inputs.Snapshot) || `${Defaults.snapshotPrefix}-${suffix}`, 'snapshot') ?? '';
     const indices = indexPatterns(p, list(Inputs.Indices));
-    const renameRule = inputs_rename(p, str(Inputs.RenamePattern), str(Inputs.RenameReplacement));
+    const renameRule = restore_options_rename(p, str(Inputs.RenamePattern), str(Inputs.RenameReplacement));
     checkLocations(p, source, target, str(Inputs.RenamePattern) !== '');
     const cutoverRaw = str(Inputs.Cutover) || Defaults.cutover;
     if (cutoverRaw !== 'one-phase' && cutoverRaw !== 'two-phase') {
@@ -104007,9 +104035,6 @@ function readInputs() {
         writeBlock,
         keepWriteBlock,
         failOnMismatch: bool(p, Inputs.FailOnMismatch, Defaults.failOnMismatch),
-        verifySample: verifySample(p, str(Inputs.VerifySample)),
-        cleanup: bool(p, Inputs.Cleanup, Defaults.cleanup),
-        runId: suffix,
         copy: {
             concurrency: numberIn(p, Inputs.CopyConcurrency, Defaults.copyConcurrency, Bounds.copyConcurrency, true),
             multipartThresholdBytes: numberIn(p, Inputs.MultipartThresholdMb, Defaults.multipartThresholdMb, Bounds.multipartThresholdMb, true) *
@@ -104615,7 +104640,6 @@ function ClusterApi(Base) {
 // Indices: which exist, their settings, sizes, counts, aliases and sequence numbers, write blocks, and the
 // few document reads and writes of the two-phase cut-over.
 
-
 function IndicesApi(Base) {
     return class Indices extends Base {
         /**
@@ -104809,45 +104833,22 @@ function IndicesApi(Base) {
                 ...(h._routing !== undefined ? { routing: h._routing } : {}),
             }));
         }
-        /**
-         * Indexes whole documents (create or replace) as they are: `pipeline=_none`, so no default ingest
-         * pipeline rewrites a replayed document, in bulk requests under the domain's request-size limit.
-         * Returns the per-item errors (a document too large for any request is one).
-         */
-        async bulkIndex(index, docs, maxBytes = MAX_REQUEST_BYTES) {
-            const errors = [];
-            let body = [];
-            let bytes = 0;
-            const send = async () => {
-                if (body.length === 0)
-                    return;
-                // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
-                const b = await this.call('POST', '/_bulk', { body: `${body.join('\n')}\n`, query: { pipeline: '_none' } });
-                body = [];
-                bytes = 0;
-                if (!b?.errors)
-                    return;
-                for (const i of b.items ?? [])
-                    if (i.index?.error)
-                        errors.push(`${i.index.error.type}: ${i.index.error.reason}`);
-            };
-            for (const d of docs) {
-                const action = JSON.stringify({
-                    index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) },
-                });
-                const source = JSON.stringify(d.source);
-                const size = Buffer.byteLength(action) + Buffer.byteLength(source) + 2;
-                if (size > maxBytes) {
-                    errors.push(`document ${d.id} is ${size} bytes, over the ${maxBytes}-byte request limit`);
-                    continue;
-                }
-                if (bytes + size > maxBytes)
-                    await send();
-                body.push(action, source);
-                bytes += size;
-            }
-            await send();
-            return errors;
+        /** Indexes whole documents (create or replace) in one bulk request; returns the per-item errors. */
+        async bulkIndex(index, docs) {
+            if (docs.length === 0)
+                return [];
+            // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
+            const lines = docs.flatMap((d) => [
+                { index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) } },
+                d.source,
+            ]);
+            const b = await this.call('POST', '/_bulk', { body: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n` });
+            if (!b?.errors)
+                return [];
+            return (b.items ?? [])
+                .map((i) => i.index?.error)
+                .filter(Boolean)
+                .map((e) => `${e.type}: ${e.reason}`);
         }
     };
 }
@@ -104888,7 +104889,6 @@ function SnapshotsApi(Base) {
                         indices: body.indices.join(','),
                         include_global_state: body.includeGlobalState,
                         ignore_unavailable: false,
-                        ...(body.metadata ? { metadata: body.metadata } : {}),
                     },
                 });
             }
@@ -105041,43 +105041,43 @@ async function credentialsPhase(config) {
 }
 
 ;// CONCATENATED MODULE: ./src/phases/write-block.ts
-// The read-only window: `index.blocks.write` on exactly the indices this run migrates, from just before
-// the snapshot (two-phase: from the start of phase 2) until the run ends. Its state is saved for the
-// action's post step, which lifts a block that a failed, cancelled or killed main step left behind.
-// The window is measured from the moment the block is asked for to the moment its lifting is confirmed:
-// the longest the source can have refused writes.
-
-const WRITE_BLOCK_STATE = 'write-block';
-function save(b) {
-    saveState(WRITE_BLOCK_STATE, JSON.stringify(b));
-}
-function loadWriteBlock() {
-    const raw = getState(WRITE_BLOCK_STATE);
-    return raw ? JSON.parse(raw) : undefined;
-}
 /**
  * Blocks writes on `facts.indices`. `facts` is already in the run record, so a request that fails
  * half-way (or a time-out) still leaves a block that main.ts lifts.
  */
-async function setWriteBlock(domain, facts) {
+async function setWriteBlock(domain, facts, store) {
     // Saved before the request: if the process dies between the two, the post step still lifts it.
-    save({ indices: facts.indices, state: 'active' });
+    store.save({ indices: facts.indices, state: 'active' });
     facts.state = 'active';
     facts.setAt = Date.now();
     if (facts.indices.length)
         await domain.setWriteBlock(facts.indices, true);
 }
-async function liftWriteBlock(domain, facts) {
+async function liftWriteBlock(domain, facts, store) {
     if (facts.indices.length)
         await domain.setWriteBlock(facts.indices, false);
     facts.liftedAt = Date.now();
     facts.state = 'lifted';
-    save({ indices: facts.indices, state: 'lifted' });
+    store.save({ indices: facts.indices, state: 'lifted' });
 }
-function keepWriteBlock(facts) {
+function keepWriteBlock(facts, store) {
     facts.state = 'kept';
-    save({ indices: facts.indices, state: 'kept' });
+    store.save({ indices: facts.indices, state: 'kept' });
 }
+
+;// CONCATENATED MODULE: ./src/state-store.ts
+// The write block's state between the main step and the post step, on the action's own state
+// (core.saveState in main, core.getState in post). One implementation for both entry points.
+
+/** The state's name: the runner hands it to the post step as STATE_write-block. */
+const WRITE_BLOCK_STATE = 'write-block';
+const actionStateStore = {
+    save: (block) => saveState(WRITE_BLOCK_STATE, JSON.stringify(block)),
+    load: () => {
+        const raw = getState(WRITE_BLOCK_STATE);
+        return raw ? JSON.parse(raw) : undefined;
+    },
+};
 
 ;// CONCATENATED MODULE: ./src/post-step.ts
 // The post step: runs after the job's steps even when the main step failed, was cancelled or was killed.
@@ -105086,14 +105086,15 @@ function keepWriteBlock(facts) {
 
 
 
-async function post() {
-    const saved = loadWriteBlock();
+
+async function post(store = actionStateStore) {
+    const saved = store.load();
     if (!saved || (saved.state !== 'active' && saved.state !== 'left'))
         return;
     try {
         const config = readInputs();
         const { source } = await credentialsPhase(config);
-        await liftWriteBlock(source.domain, { indices: saved.indices, state: 'active' });
+        await liftWriteBlock(source.domain, { indices: saved.indices, state: 'active' }, store);
         info(`post: lifted the write block the main step left on ${saved.indices.length} source indices`);
     }
     catch (err) {
@@ -105109,7 +105110,7 @@ async function post() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(81996);
+/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(20402);
 
 await (0,_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 

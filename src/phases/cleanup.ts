@@ -34,10 +34,13 @@ async function deleteCopiedObjects(ctx: RunContext): Promise<number> {
   return deleted;
 }
 
-export async function cleanupPhase(ctx: RunContext): Promise<{ facts: CleanupStep[]; details: string[] }> {
-  const { config, source, target, record } = ctx;
+/** `copied`: the copy phase put objects in the target bucket (it is skipped when both sides share one). */
+export async function cleanupPhase(
+  ctx: RunContext,
+  { copied }: { copied: boolean },
+): Promise<{ facts: CleanupStep[]; details: string[] }> {
+  const { config, source, target } = ctx;
   const steps: CleanupStep[] = [];
-  const copied = record.copy !== undefined && !record.copy.skipped;
   const plan: Array<{ step: string; run: () => Promise<string> }> = [
     {
       step: `deregister repository ${target.config.repository} on the target`,

@@ -3,8 +3,7 @@
 // applied — then followed until every primary shard has recovered. The two-phase cut-over restores its
 // changed indices through the same `restoreIndices`, over the closed copies phase 1 made.
 import type { RunContext } from '../context.js';
-import type { RestoreFacts } from '../record.js';
-import { recoveryProgressLine } from '../report/progress.js';
+import type { RestoreFacts, SnapshotFacts } from '../record.js';
 import { DomainError } from '../search/domain.js';
 import { ensureRepository } from '../search/repository.js';
 import { poll } from '../util/poll.js';
@@ -52,12 +51,16 @@ async function seesCutoverSnapshot(ctx: RunContext): Promise<boolean> {
   return false;
 }
 
-export function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFacts; details: string[] }> {
+/** `snapshot`: what the snapshot phase found (a snapshot taken again replaces what was restored from the old one). */
+export function restorePhase(
+  ctx: RunContext,
+  snapshot: Pick<SnapshotFacts, 'replaced'> = {},
+): Promise<{ facts: RestoreFacts; details: string[] }> {
   return restoreIndices(ctx, {
     snapshot: ctx.config.snapshot,
-    entries: ctx.plan!.migrate,
+    entries: ctx.selection!.migrate,
     // Indices an earlier attempt restored from a snapshot of this name hold what that snapshot held.
-    discardEarlier: ctx.record.snapshot?.replaced !== undefined,
+    discardEarlier: snapshot.replaced !== undefined,
   });
 }
 
@@ -175,7 +178,7 @@ export async function restoreIndices(
       if (present.length < names.length || (request.replace && present.some((p) => p.status === 'close')))
         return undefined;
       const [health, recovery] = await Promise.all([target.domain.clusterHealth(names), target.domain.recovery(names)]);
-      log.info(recoveryProgressLine({ ...recovery, elapsedMs: Date.now() - started }));
+      ctx.progress.restore({ ...recovery, elapsedMs: Date.now() - started });
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
       if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal)
         return undefined;

@@ -5,7 +5,6 @@
 // through the same `takeSnapshot`.
 import type { RunContext } from '../context.js';
 import type { SnapshotFacts } from '../record.js';
-import { snapshotProgressLine } from '../report/progress.js';
 import { ensureRepository } from '../search/repository.js';
 import { DomainError, type SnapshotInfo } from '../search/domain.js';
 import { poll } from '../util/poll.js';
@@ -20,11 +19,16 @@ const isConcurrentSnapshot = (err: unknown) =>
   err instanceof DomainError &&
   (err.type === 'concurrent_snapshot_execution_exception' || /concurrent snapshot/i.test(err.message));
 
-export function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotFacts; details: string[] }> {
+/** `runBlocked`: the source indices this run has write-blocked already (one-phase with write-block). */
+export function snapshotPhase(
+  ctx: RunContext,
+  runBlocked?: string[],
+): Promise<{ facts: SnapshotFacts; details: string[] }> {
   return takeSnapshot(ctx, {
     name: ctx.config.snapshot,
-    indices: ctx.plan!.migrate.map((m) => m.source),
+    indices: ctx.selection!.migrate.map((m) => m.source),
     staleAllowed: ctx.config.cutover === 'two-phase',
+    ...(runBlocked ? { runBlocked } : {}),
   });
 }
 
@@ -37,6 +41,8 @@ export interface SnapshotRequest {
   repositoryReady?: boolean;
   /** Phase 1 of a two-phase cut-over: a stale snapshot found by name is reused (phase 2 moves the rest). */
   staleAllowed?: boolean;
+  /** Indices the run itself has write-blocked: any other blocked one is the user's (recorded in the snapshot). */
+  runBlocked?: string[];
 }
 
 export async function takeSnapshot(
@@ -101,7 +107,7 @@ export async function takeSnapshot(
             const metadata = snapshotMark(
               config.runId,
               await sourceFingerprint(source.domain, indices),
-              await userBlocked(ctx, indices),
+              await userBlocked(ctx, indices, request.runBlocked),
             );
             await source.domain.createSnapshot(repository, name, { indices, includeGlobalState: false, metadata });
             return true;
@@ -164,7 +170,7 @@ type Wait = { intervalMs: number; timeoutMs: number; timeoutInput: string; signa
 
 /** Follows a snapshot until it is no longer running, with progress in the log. */
 function follow(ctx: RunContext, name: string, wait: Wait): Promise<SnapshotInfo> {
-  const { source, log } = ctx;
+  const { source } = ctx;
   const repository = source.config.repository;
   const started = Date.now();
   return poll<SnapshotInfo>(
@@ -175,15 +181,13 @@ function follow(ctx: RunContext, name: string, wait: Wait): Promise<SnapshotInfo
       if (current.state !== 'IN_PROGRESS' && current.state !== 'STARTED') return current;
       const status = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
       if (status) {
-        log.info(
-          snapshotProgressLine({
-            shardsDone: status.shardsStats.done,
-            shardsTotal: status.shardsStats.total,
-            bytesDone: status.bytesDone,
-            bytesTotal: status.bytesTotal,
-            elapsedMs: Date.now() - started,
-          }),
-        );
+        ctx.progress.snapshot({
+          shardsDone: status.shardsStats.done,
+          shardsTotal: status.shardsStats.total,
+          bytesDone: status.bytesDone,
+          bytesTotal: status.bytesTotal,
+          elapsedMs: Date.now() - started,
+        });
       }
       return undefined;
     },
@@ -195,10 +199,8 @@ function follow(ctx: RunContext, name: string, wait: Wait): Promise<SnapshotInfo
  * Source indices write-blocked by the user, not by this run: recorded in the snapshot so a re-run can tell
  * a block an earlier attempt left from the user's own (see resume/snapshot-mark.ts).
  */
-async function userBlocked(ctx: RunContext, indices: string[]): Promise<string[]> {
-  const wb = ctx.record.writeBlock;
-  if (wb) return indices.filter((i) => !wb.indices.includes(i));
-  return ctx.source.domain.writeBlocked(indices);
+async function userBlocked(ctx: RunContext, indices: string[], runBlocked?: string[]): Promise<string[]> {
+  return (await ctx.source.domain.writeBlocked(indices)).filter((i) => !runBlocked?.includes(i));
 }
 
 export function finalSnapshotName(snapshot: string): string {

@@ -5,8 +5,8 @@
 // run was not migrated, and fails the verification rather than go unseen. System indices appear in the
 // table as excluded, never as silently missing.
 import type { RunContext } from '../context.js';
-import { planIndices } from '../indices.js';
-import type { IndexComparison, VerificationFacts } from '../record.js';
+import { selectIndices } from '../indices.js';
+import type { CutoverFacts, IndexComparison, VerificationFacts } from '../record.js';
 import { checkIndices, checksProblem } from '../verify/index-checks.js';
 
 /** Counting is one request per index; a few at a time keeps a large domain from queueing them all. */
@@ -33,9 +33,9 @@ const countOrNull = (p: Promise<number>) => p.catch(() => null);
  */
 async function appearedDuringRun(ctx: RunContext): Promise<string[]> {
   const { config, source } = ctx;
-  const plan = ctx.plan!;
+  const plan = ctx.selection!;
   const planned = new Set([...plan.migrate.map((m) => m.source), ...plan.excluded]);
-  const now = planIndices(
+  const now = selectIndices(
     (await source.domain.resolveIndices(config.indices)).indices.map((i) => i.index),
     config.rename,
   );
@@ -70,9 +70,13 @@ async function streamRow(ctx: RunContext, s: { source: string; target: string })
   };
 }
 
-export async function verifyPhase(ctx: RunContext): Promise<{ facts: VerificationFacts; details: string[] }> {
+/** `found.replayed`: indices the cut-over replayed documents into (their history is the target's own). */
+export async function verifyPhase(
+  ctx: RunContext,
+  found: { replayed?: CutoverFacts['replayed'] } = {},
+): Promise<{ facts: VerificationFacts; details: string[] }> {
   const { source, target, config } = ctx;
-  const plan = ctx.plan!;
+  const plan = ctx.selection!;
   const sources = plan.migrate.map((m) => m.source);
   const targets = plan.migrate.map((m) => m.target);
   const presentOnTarget = new Set((await target.domain.existingIndices(targets)).map((r) => r.index));
@@ -97,7 +101,7 @@ export async function verifyPhase(ctx: RunContext): Promise<{ facts: Verificatio
     },
     sample: config.verifySample,
     seed: Math.floor(Math.random() * 2 ** 31),
-    replayed: new Map((ctx.record.cutover?.replayed ?? []).map((r) => [r.source, r.since])),
+    replayed: new Map((found.replayed ?? []).map((r) => [r.source, r.since])),
     signal: ctx.signal,
   });
 

@@ -74,7 +74,7 @@ export async function takeSnapshot(
   let replaced: string | undefined;
   let stale: string | undefined;
   if (info) {
-    log.info(`snapshot ${name} already exists (${info.state}): checking whether it can be reused`);
+    log.info(`snapshot ${name} already exists (${info.state}): reusing it if it still holds the source as it is now`);
     const found = await follow(ctx, name, wait);
     const verdict = judgeFoundSnapshot({
       found,

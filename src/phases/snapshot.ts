@@ -5,11 +5,11 @@
 // through the same `takeSnapshot`.
 import type { RunContext } from '../context.js';
 import type { SnapshotFacts } from '../record.js';
-import { ensureRepository } from '../search/repository.js';
 import { DomainError, type SnapshotInfo } from '../search/domain.js';
 import { poll } from '../util/poll.js';
 import { snapshotMark } from '../resume/snapshot-mark.js';
 import { judgeFoundSnapshot, sourceFingerprint } from '../resume/snapshot-reuse.js';
+import { phaseWait, readyRepository } from './repository-step.js';
 
 export class SnapshotError extends Error {
   override name = 'SnapshotError';
@@ -52,19 +52,8 @@ export async function takeSnapshot(
   const { config, source, log } = ctx;
   const repository = source.config.repository;
   const { name, indices } = request;
-  const wait = {
-    intervalMs: request.intervalMs ?? config.pollIntervalMs,
-    timeoutMs: config.timeouts.snapshotMs,
-    timeoutInput: 'snapshot-timeout-minutes',
-    signal: ctx.signal,
-  };
-
-  if (!request.repositoryReady) {
-    const registration = await ensureRepository(source.domain, repository, source.config, false);
-    log.info(
-      `repository ${repository} ${registration} and verified on the source (s3://${source.config.bucket}/${source.config.basePath})`,
-    );
-  }
+  const wait = phaseWait(ctx, request.intervalMs, config.timeouts.snapshotMs, 'snapshot-timeout-minutes');
+  await readyRepository(ctx, 'source', request.repositoryReady);
 
   // A snapshot found by name is followed to its end, then judged against the source now: reused when it
   // still is the source, taken again when it is this run's and stale or failed, refused otherwise.
@@ -166,7 +155,7 @@ export async function takeSnapshot(
 }
 
 /** The two-phase cut-over's write-blocked incremental snapshot: named after the run's, so a re-run finds it too. */
-type Wait = { intervalMs: number; timeoutMs: number; timeoutInput: string; signal: AbortSignal };
+type Wait = ReturnType<typeof phaseWait>;
 
 /** Follows a snapshot until it is no longer running, with progress in the log. */
 function follow(ctx: RunContext, name: string, wait: Wait): Promise<SnapshotInfo> {

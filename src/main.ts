@@ -165,7 +165,12 @@ export async function run(): Promise<void> {
     const blockWrites = async () => {
       // Indices someone had already made read-only stay theirs: the run neither sets nor lifts those. A
       // block an earlier attempt of this run left (killed, its post step never ran) is the run's own.
-      const { users: already, inherited } = await inheritedWriteBlock(c, migrated);
+      // Only a snapshot an earlier attempt took speaks for that attempt: in a two-phase run this attempt's own
+      // phase-1 snapshot predates blocks the user may have set since.
+      const earlier = !twoPhase || record.snapshot?.reused === true;
+      const { users: already, inherited } = earlier
+        ? await inheritedWriteBlock(c, migrated)
+        : { users: await c.source.domain.writeBlocked(migrated), inherited: [] as string[] };
       if (inherited.length) {
         record.inheritedWriteBlock = inherited;
         core.info(

@@ -61,6 +61,12 @@ export interface MigrationConfig {
   /** Leave that write block in place after a successful, verified run (a cut-over). */
   keepWriteBlock: boolean;
   failOnMismatch: boolean;
+  /** Documents per index and side compared by id and content hash, or every document. */
+  verifySample: number | 'all';
+  /** After a verified run: deregister the repositories, delete the run's snapshots and the copied objects. */
+  cleanup: boolean;
+  /** The workflow run every attempt shares (GITHUB_RUN_ID, or this run's timestamp outside Actions). */
+  runId: string;
   copy: { concurrency: number; multipartThresholdBytes: number };
   /** requestMs: how long one request may stay unanswered before it is abandoned and retried. */
   timeouts: { snapshotMs: number; restoreMs: number; totalMs: number; requestMs: number };

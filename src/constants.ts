@@ -23,6 +23,8 @@ export const Inputs = {
   WriteBlock: 'write-block',
   KeepWriteBlock: 'keep-write-block',
   FailOnMismatch: 'fail-on-mismatch',
+  VerifySample: 'verify-sample',
+  Cleanup: 'cleanup',
   CopyConcurrency: 'copy-concurrency',
   MultipartThresholdMb: 'multipart-threshold-mb',
   SnapshotTimeoutMinutes: 'snapshot-timeout-minutes',
@@ -81,6 +83,8 @@ export const ALL_INPUTS: readonly InputName[] = [
   Inputs.WriteBlock,
   Inputs.KeepWriteBlock,
   Inputs.FailOnMismatch,
+  Inputs.VerifySample,
+  Inputs.Cleanup,
   Inputs.CopyConcurrency,
   Inputs.MultipartThresholdMb,
   Inputs.SnapshotTimeoutMinutes,
@@ -134,6 +138,9 @@ export const Defaults = {
   writeBlock: false,
   keepWriteBlock: false,
   failOnMismatch: true,
+  /** Documents per index and side fetched by id and compared by hash: enough to catch an update or a swap at random. */
+  verifySample: 100,
+  cleanup: false,
   copyConcurrency: 128,
   multipartThresholdMb: 64,
   snapshotTimeoutMinutes: 120,
@@ -155,6 +162,8 @@ export const Bounds = {
   pollIntervalSeconds: { min: 0.1, max: 300 },
   // A request silent this long is abandoned and retried; S3 keeps long copies alive, so this never cuts one short.
   requestTimeoutSeconds: { min: 1, max: 600 },
+  // 0 skips the content check; above the result window the ids are walked with a scroll.
+  verifySample: { min: 0, max: 10_000_000 },
 } as const;
 
 /** Indices whose names start with a dot are the cluster's own (.kibana, .opendistro-*, .plugins-*, .tasks): never migrated. */
@@ -169,3 +178,10 @@ export const RESERVED_REPOSITORIES: readonly string[] = ['cs-automated', 'cs-aut
 
 /** GitHub refuses a step summary over 1 MiB; stay a little under it. */
 export const SUMMARY_MAX_BYTES = 1_000_000;
+
+/**
+ * Largest request body the run sends to a domain. Amazon OpenSearch Service caps HTTP request payloads by
+ * instance type ("Amazon OpenSearch Service quotas", Network limits): 10 MiB on the small ones (t2, t3,
+ * m3.medium...), 100 MiB on most others. The run must work on the smallest, with room for the framing.
+ */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024 - 64 * 1024;

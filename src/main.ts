@@ -24,6 +24,8 @@ import { githubSubject, iamDocumentSet } from './iam/run-documents.js';
 import { restorePhase } from './phases/restore.js';
 import { finalSnapshotName, snapshotPhase } from './phases/snapshot.js';
 import { verifyPhase } from './phases/verify.js';
+import { cleanupPhase } from './phases/cleanup.js';
+import { inheritedWriteBlock } from './resume/inherited-block.js';
 import { keepWriteBlock, liftWriteBlock, setWriteBlock } from './phases/write-block.js';
 import { metadataPhase } from './phases/metadata.js';
 import { metadataDetails } from './report/streams.js';
@@ -169,8 +171,20 @@ export async function run(): Promise<void> {
         c.selection!.streams.map((s) => s.source),
       );
       const blocked = [...migrated, ...[...streams.values()].flatMap((s) => s.backingIndices)];
-      // Indices someone had already made read-only stay theirs: the run neither sets nor lifts those.
-      const already = await c.source.domain.writeBlocked(blocked);
+      // Indices someone had already made read-only stay theirs: the run neither sets nor lifts those. A
+      // block an earlier attempt of this run left (killed, its post step never ran) is the run's own.
+      // Only a snapshot an earlier attempt took speaks for that attempt: in a two-phase run this attempt's own
+      // phase-1 snapshot predates blocks the user may have set since.
+      const earlier = !twoPhase || record.snapshot?.reused === true;
+      const { users: already, inherited } = earlier
+        ? await inheritedWriteBlock(c, blocked)
+        : { users: await c.source.domain.writeBlocked(blocked), inherited: [] as string[] };
+      if (inherited.length) {
+        record.inheritedWriteBlock = inherited;
+        core.info(
+          `write block left by an earlier attempt of this run, taken as this run's own: ${inherited.join(', ')}`,
+        );
+      }
       if (already.length) core.info(`already write-blocked before the run, left as they are: ${already.join(', ')}`);
       // In the record before the request: whatever happens to the request, `finally` lifts the block.
       record.writeBlock = { indices: blocked.filter((i) => !already.includes(i)), state: 'none' };
@@ -182,7 +196,7 @@ export async function run(): Promise<void> {
     let baseline = twoPhase ? await c.source.domain.seqNoStats(migrated) : undefined;
     await next(
       'snapshot',
-      () => snapshotPhase(c),
+      () => snapshotPhase(c, record.writeBlock?.indices),
       own,
       (r) => (record.snapshot = r.facts),
     );
@@ -202,7 +216,7 @@ export async function run(): Promise<void> {
     );
     await next(
       'restore',
-      () => restorePhase(c),
+      () => restorePhase(c, record.snapshot!),
       own,
       (r) => (record.restore = r.facts),
     );
@@ -213,20 +227,32 @@ export async function run(): Promise<void> {
       await next('cutover', cutover, (r) => cutoverDetails(r.facts, final), keep);
     }
     const streams = c.selection.streams;
+    const replayed = record.cutover?.replayed;
     await next(
       'verify',
       async () =>
         withStreams(
-          { ...(await verifyPhase(c)), details: [] },
+          await verifyPhase(c, replayed ? { replayed } : {}),
           await compareStreams(c.source.domain, c.target.domain, streams),
         ),
-      (r) => verifyDetails(r.facts),
+      (r) => [...verifyDetails(r.facts), ...r.details.slice(1)],
       (r) => (record.verification = r.facts),
     );
     // A cancel that lands after the last wait still cancels: the job shows as cancelled on GitHub, so the
     // run must not report a verified cut-over (nor keep the write block) that the user called off.
     cancelled.signal.throwIfAborted();
+    if (config.cleanup && record.verification?.verified) {
+      core.startGroup('Clean-up');
+      try {
+        const cleaned = await cleanupPhase(c, { copied: record.copy !== undefined && !record.copy.skipped });
+        record.cleanup = cleaned.facts;
+        cleaned.details.forEach((d) => core.info(d));
+      } finally {
+        core.endGroup();
+      }
+    }
   } catch (err) {
+    if (cancelled.signal.aborted) record.cancelled = true;
     const where = `during the ${record.phases.at(-1)?.name ?? 'first'} phase`;
     record.error = budget.aborted
       ? `the run used its whole time budget (timeout-minutes: ${config.timeouts.totalMs / 60_000}) ${where}`
@@ -300,8 +326,10 @@ function conclude(record: RunRecord, config: MigrationConfig): void {
     return;
   }
   const v = record.verification;
+  const failedCleanup = record.cleanup?.find((s) => s.result === 'failed');
+  if (failedCleanup) core.warning(`clean-up stopped at "${failedCleanup.step}": ${failedCleanup.detail}`);
   if (v && !v.verified) {
-    const message = `verification failed: ${plural(v.mismatched.length, 'index', 'indices')} differ between source and target (${v.mismatched.slice(0, 10).join(', ')}); see the job summary`;
+    const message = `verification failed: ${plural(v.mismatched.length, 'index', 'indices')} differ between source and target or appeared during the run (${v.mismatched.slice(0, 10).join(', ')}); see the job summary`;
     if (config.failOnMismatch) failStep(message, 'Verification failed');
     else core.warning(`${message} (fail-on-mismatch is off)`, { title: 'Verification failed' });
   } else if (v) {

@@ -6,6 +6,8 @@ import type { IamDocumentSet } from './iam/run-documents.js';
 import type { MetadataFacts } from './metadata/apply.js';
 import type { MetadataPlanItem } from './metadata/plan.js';
 import type { StreamComparison } from './streams/verify.js';
+import type { IndexChecks } from './verify/index-checks.js';
+import type { SampleSize } from './verify/content.js';
 
 export type PhaseName =
   'credentials' | 'preflight' | 'snapshot' | 'copy' | 'metadata' | 'restore' | 'cutover' | 'verify';
@@ -32,6 +34,10 @@ export interface SnapshotFacts {
   reused: boolean;
   /** The state it was found in when reused: IN_PROGRESS (followed to the end) or SUCCESS. */
   foundState?: string;
+  /** Why an earlier attempt's snapshot of this name was deleted and taken again (stale, failed, partial). */
+  replaced?: string;
+  /** Reused though the source moved on since (phase 1 of a two-phase cut-over, which moves the rest). */
+  stale?: string;
 }
 
 export interface CopyFacts {
@@ -75,7 +81,7 @@ export interface CutoverFacts {
   /** Source indices the target already held exactly, left as phase 1 restored them. */
   unchanged: string[];
   /** Changed indices whose new documents were replayed onto the target inside the window. */
-  replayed?: Array<{ source: string; documents: number }>;
+  replayed?: Array<{ source: string; documents: number; since?: number[] }>;
   /** Changed indices restored from the final snapshot inside the window, and why not replayed. */
   restoredInWindow?: Array<{ source: string; why: string }>;
   /** The incremental snapshot of the changed indices (absent when nothing changed). */
@@ -110,9 +116,12 @@ export interface ResumeFacts {
   indices: string[];
 }
 
-export type IndexStatus = 'match' | 'mismatch' | 'missing' | 'excluded';
+/** appeared: matched the patterns only at the end of the run, so nothing of it was migrated. */
+export type IndexStatus = 'match' | 'mismatch' | 'missing' | 'excluded' | 'appeared';
 
 export interface IndexComparison {
+  /** A data stream's row compares the stream's count; its backing indices have rows of their own. */
+  kind?: 'index' | 'stream';
   sourceIndex: string;
   targetIndex: string;
   sourceCount: number | null;
@@ -124,6 +133,8 @@ export interface IndexComparison {
   aliasesMatch: boolean;
   /** Why an index is excluded (system index, not matched) or missing. */
   note?: string;
+  /** Definitions, content and history compared (indices present on both sides). */
+  checks?: IndexChecks;
 }
 
 export interface VerificationFacts {
@@ -134,6 +145,17 @@ export interface VerificationFacts {
   mismatched: string[];
   /** Data streams, one row each (their backing indices are not in `indices`). */
   streams?: StreamComparison[];
+  /** Documents per index fetched by id from both sides (verify-sample). */
+  sample?: SampleSize;
+  /** Indices (and streams) that matched the patterns only when they were resolved again at the end. */
+  appeared?: string[];
+}
+
+/** One step of the optional clean-up after a verified run. */
+export interface CleanupStep {
+  step: string;
+  result: 'done' | 'failed' | 'skipped';
+  detail: string;
 }
 
 export interface WriteBlockFacts {
@@ -232,4 +254,10 @@ export interface RunRecord {
   retries?: Record<string, number>;
   /** The error that ended the run, when it failed. */
   error?: string;
+  /** The run was cancelled (SIGINT/SIGTERM): never reported as verified, whatever verification found. */
+  cancelled?: boolean;
+  /** The clean-up steps after a verified run (cleanup: true), in order. */
+  cleanup?: CleanupStep[];
+  /** Source indices found write-blocked at the start that an earlier attempt of this run had left: lifted as the run's own. */
+  inheritedWriteBlock?: string[];
 }

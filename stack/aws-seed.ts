@@ -84,6 +84,8 @@ export async function seedAws(layout: StackLayout): Promise<SeededAws> {
     iamDocumentSet(
       {
         credentials: { roleToAssume: run.roleToAssume, audience: 'sts.amazonaws.com' },
+        // The e2e tests run cleanup: true too.
+        cleanup: true,
         source: side(layout.source, run.chainRoles?.[0]),
         target: side(layout.target, run.chainRoles?.[1]),
       },

@@ -158,6 +158,18 @@ describe('generated IAM documents', () => {
     expect(statement(snapshot!.permissionsPolicy, 'ReadTargetRepository').Action).toBe('s3:GetObject');
   });
 
+  test('cleanup: the caller may delete the copy under the target path, and nothing else', () => {
+    const [caller] = iamDocumentSet(config({ cleanup: true }), subject, {
+      domains: { source: { account: ACCOUNT, name: 'old-logs' } },
+    }).roles;
+    expect(statement(caller!.permissionsPolicy, 'CleanUpTargetCopy')).toMatchObject({
+      Action: 's3:DeleteObject',
+      Resource: 'arn:aws:s3:::new-snapshots/migrate/*',
+    });
+    const [without] = iamDocumentSet(config(), subject).roles;
+    expect(sids(without!.permissionsPolicy)).not.toContain('CleanUpTargetCopy');
+  });
+
   test('a role per account: the workflow role only chains; each account role gets its side alone', () => {
     const roles = iamDocumentSet(chained, subject).roles;
     const [workflow, sourceRole, targetRole] = roles;

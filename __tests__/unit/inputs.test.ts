@@ -87,6 +87,8 @@ describe('readInputs: valid inputs', () => {
       'write-block': 'true',
       'keep-write-block': 'True',
       'fail-on-mismatch': 'FALSE',
+      'verify-sample': 'all',
+      cleanup: 'true',
       'copy-concurrency': '64',
       'multipart-threshold-mb': '128',
       'snapshot-timeout-minutes': '60',
@@ -134,6 +136,9 @@ describe('readInputs: valid inputs', () => {
       writeBlock: true,
       keepWriteBlock: true,
       failOnMismatch: false,
+      verifySample: 'all',
+      cleanup: true,
+      runId: expect.any(String),
       copy: { concurrency: 64, multipartThresholdBytes: 128 * 1024 * 1024 },
       timeouts: { snapshotMs: 60 * 60_000, restoreMs: 90 * 60_000, totalMs: 240 * 60_000, requestMs: 90_000 },
       pollIntervalMs: 2000,
@@ -161,6 +166,9 @@ describe('readInputs: valid inputs', () => {
     expect(config.indexSettings).toEqual({});
     expect(config.includeAliases).toBe(true);
     expect(config.failOnMismatch).toBe(true);
+    expect(config.verifySample).toBe(100);
+    expect(config.cleanup).toBe(false);
+    expect(config.runId).toBe('4242');
     expect(config.writeBlock).toBe(false);
     expect(config.copy).toEqual({ concurrency: 128, multipartThresholdBytes: 64 * 1024 * 1024 });
     expect(config.timeouts).toEqual({
@@ -521,6 +529,8 @@ const badInputs: Array<[string, Record<string, string>, string, RegExp]> = [
   ['zero copy concurrency', { 'copy-concurrency': '0' }, 'copy-concurrency', /from 1 to 512/],
   ['copy concurrency in words', { 'copy-concurrency': 'many' }, 'copy-concurrency', /whole number/],
   ['fractional copy concurrency', { 'copy-concurrency': '1.5' }, 'copy-concurrency', /whole number/],
+  ['a verify sample in words', { 'verify-sample': 'some' }, 'verify-sample', /or all/],
+  ['a negative verify sample', { 'verify-sample': '-3' }, 'verify-sample', /or all/],
   [
     'multipart threshold below S3 part size',
     { 'multipart-threshold-mb': '4' },

@@ -316,3 +316,63 @@ describe('formatting and progress', () => {
     ).toBe('restore: 0%, 0/8 shards, 0/2 indices, 500 ms elapsed');
   });
 });
+
+describe('verification beyond counts, and a cancelled run', () => {
+  const checks = {
+    definitions: [
+      { kind: 'alias' as const, name: 'open', expected: '{"filter":{"term":{"s":"open"}}}', found: 'absent' },
+    ],
+    content: {
+      sample: 100 as const,
+      compared: 60,
+      mismatchCount: 1,
+      mismatches: [{ id: 'doc-<7>', problem: 'content differs' as const }],
+    },
+    history: { compared: true as const, differs: 'max_seq_no differs on shard 0 (source 9, target 5)' },
+  };
+  const v = verification([
+    index('orders', 'mismatch', 60, 60, { checks, note: 'aliases differ; 1 document differs' }),
+    index('fine', 'match', 5, 5, {
+      checks: {
+        definitions: [],
+        content: { sample: 100, compared: 5, mismatchCount: 0, mismatches: [] },
+        history: { compared: false, why: 'the source takes writes' },
+      },
+    }),
+    index('daily-2', 'appeared', 3, null, { note: 'appeared on the source during the run' }),
+  ]);
+
+  test('the checks table and the differences name the alias, the document id and the shard, escaped', () => {
+    const html = renderSummary(record(v));
+    expect(html).toContain('<h3>Definitions, documents and history</h3>');
+    expect(html).toContain('<td>❌ 1 alias differs</td><td>❌ 1 of 60 documents differ</td>');
+    expect(html).toContain('<td>✅ aliases, mappings, settings</td><td>✅ 5 documents equal</td>');
+    expect(html).toContain('document <code>doc-&lt;7&gt;</code>: content differs');
+    expect(html).toContain('history: max_seq_no differs on shard 0');
+    expect(html).toContain('❌ appeared during the run (appeared on the source during the run)');
+    expect(buildOutputs(record(v))[Outputs.MismatchedIndices]).toBe('["orders","daily-2"]');
+  });
+
+  test('a run cancelled after a passing verification is reported cancelled, and verified is false', () => {
+    const passed = verification([index('fine', 'match', 5, 5)]);
+    const r = record(passed, { cancelled: true, error: 'the run was cancelled (SIGTERM) during the verify phase' });
+    expect(buildOutputs(r)[Outputs.Verified]).toBe('false');
+    expect(summaryLine(r)).toMatch(/^cancelled after verification: /);
+    const html = renderSummary(r);
+    expect(html).toContain('<h2>🛑 Migration cancelled</h2>');
+    expect(html).not.toContain('Migration verified');
+  });
+
+  test('clean-up steps are listed, each with its result', () => {
+    const r = record(verification([index('fine', 'match', 5, 5)]), {
+      cleanup: [
+        { step: 'deregister repository r on the target', result: 'done', detail: 'deregistered' },
+        { step: 'delete the copy in s3://b/p', result: 'failed', detail: 'AccessDenied' },
+        { step: 'deregister repository r on the source', result: 'skipped', detail: 'an earlier clean-up step failed' },
+      ],
+    });
+    expect(renderSummary(r)).toContain(
+      '<b>Clean-up</b> ✅ deregister repository r on the target: deregistered; ❌ delete the copy in s3://b/p: AccessDenied; ⏭️',
+    );
+  });
+});

@@ -49,6 +49,8 @@ export interface IamConfig {
   credentials: Pick<CredentialsConfig, 'roleToAssume' | 'audience'>;
   source: SideConfig;
   target: SideConfig;
+  /** cleanup: true also deletes the copy after a verified run. */
+  cleanup?: boolean;
 }
 
 export interface IamFacts {
@@ -122,6 +124,13 @@ function sideRequirements(config: IamConfig, label: SideName, facts: IamFacts): 
       resources: [objectsArn(config.target)],
       why: `writing the copy to s3://${config.target.bucket}/${config.target.basePath}`,
     });
+    if (config.cleanup)
+      out.push({
+        sid: 'CleanUpTargetCopy',
+        actions: ['s3:DeleteObject'],
+        resources: [objectsArn(config.target)],
+        why: `cleanup: deleting the copy in s3://${config.target.bucket}/${config.target.basePath} after a verified run`,
+      });
   }
   return out;
 }

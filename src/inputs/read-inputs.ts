@@ -23,6 +23,17 @@ export function runSuffix(env: NodeJS.ProcessEnv = process.env, now: Date = new 
     .toLowerCase();
 }
 
+/** A number of documents per index and side, or `all`. */
+function verifySample(p: Problems, raw: string): number | 'all' {
+  if (raw.trim().toLowerCase() === 'all') return 'all';
+  const { min, max } = Bounds.verifySample;
+  if (raw !== '' && !/^\d+$/.test(raw.trim())) {
+    p.add(Inputs.VerifySample, `${q(raw)} is neither a number nor all`, `write a number from ${min} to ${max}, or all`);
+    return Defaults.verifySample;
+  }
+  return numberIn(p, Inputs.VerifySample, Defaults.verifySample, Bounds.verifySample, true);
+}
+
 // --- the one entry point -------------------------------------------------------------------------------
 
 export function readInputs(): MigrationConfig {
@@ -146,6 +157,9 @@ export function readInputs(): MigrationConfig {
     writeBlock,
     keepWriteBlock,
     failOnMismatch: bool(p, Inputs.FailOnMismatch, Defaults.failOnMismatch),
+    verifySample: verifySample(p, str(Inputs.VerifySample)),
+    cleanup: bool(p, Inputs.Cleanup, Defaults.cleanup),
+    runId: suffix,
     copy: {
       concurrency: numberIn(p, Inputs.CopyConcurrency, Defaults.copyConcurrency, Bounds.copyConcurrency, true),
       multipartThresholdBytes:

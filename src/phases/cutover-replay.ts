@@ -9,7 +9,12 @@
 // it is replayed with its current content, so updates and new documents arrive; a document deleted since
 // leaves the target with more documents than the source, which the count check after the replay sees.
 // Such an index, one with too many changes, or one without that lower bound is restored instead.
+//
+// Replay re-indexes `_source`, so it must be the whole document: an index whose `_source` is disabled or
+// filtered (includes/excludes) would lose what `_source` leaves out, and one with a final pipeline (which
+// `pipeline=_none` cannot skip) would be rewritten. Those are restored too.
 import type { RunContext } from '../context.js';
+import { perIndex } from '../verify/transport.js';
 import type { SeqNoStats } from './cutover-changes.js';
 
 /** More changed documents than this in one index, and the incremental snapshot and restore moves them. */
@@ -29,7 +34,8 @@ async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>): Promi
 type Entry = { source: string; target: string };
 
 export interface ReplayOutcome {
-  replayed: Array<Entry & { documents: number }>;
+  /** `since`: per primary, the sequence number the replay started after (every later write was replayed). */
+  replayed: Array<Entry & { documents: number; since: number[] }>;
   /** Indices replay cannot carry, and why: they are restored from the final snapshot instead. */
   restore: Array<Entry & { why: string }>;
 }
@@ -52,10 +58,19 @@ export async function replayChanges(
     else candidates.push({ ...e, from, to });
   }
   if (candidates.length === 0) return out;
+  for (const [source, why] of await notReplayable(
+    ctx,
+    candidates.map((c) => c.source),
+  )) {
+    const i = candidates.findIndex((c) => c.source === source);
+    const [c] = candidates.splice(i, 1);
+    out.restore.push({ source: c!.source, target: c!.target, why });
+  }
+  if (candidates.length === 0) return out;
 
   // Every operation is processed (the window waited for that); a refresh makes each one searchable.
   await source.domain.refresh(candidates.map((c) => c.source));
-  const written: Array<Entry & { documents: number }> = [];
+  const written: Array<Entry & { documents: number; since: number[] }> = [];
   await eachLimited(candidates, async (c) => {
     let documents = 0;
     let refusal: string | undefined;
@@ -81,7 +96,7 @@ export async function replayChanges(
       }
     }
     if (refusal) out.restore.push({ source: c.source, target: c.target, why: refusal });
-    else written.push({ source: c.source, target: c.target, documents });
+    else written.push({ source: c.source, target: c.target, documents, since: c.from });
   });
   if (written.length === 0) return out;
 
@@ -96,5 +111,29 @@ export async function replayChanges(
         why: `documents were deleted since its target copy (source ${s}, target ${t} after the replay)`,
       });
   });
+  return out;
+}
+
+/** Source indices whose documents `_source` cannot carry whole, with why. */
+async function notReplayable(ctx: RunContext, indices: string[]): Promise<Map<string, string>> {
+  const [mappings, settings] = await Promise.all([
+    perIndex(ctx.source.domain, indices, '_mapping'),
+    perIndex(ctx.source.domain, indices, '_settings/index.final_pipeline', { flat_settings: true }),
+  ]);
+  const out = new Map<string, string>();
+  for (const index of indices) {
+    const s = mappings[index]?.mappings?._source;
+    const filtered = s && (s.enabled === false || s.includes?.length || s.excludes?.length);
+    const pipeline = settings[index]?.settings?.['index.final_pipeline'];
+    if (filtered)
+      out.set(
+        index,
+        s.enabled === false
+          ? 'its `_source` is disabled: replaying it would lose the documents'
+          : 'its `_source` has includes/excludes: replaying it would lose the fields `_source` leaves out',
+      );
+    else if (pipeline && pipeline !== '_none')
+      out.set(index, `its final pipeline ${pipeline} would rewrite replayed documents`);
+  }
   return out;
 }

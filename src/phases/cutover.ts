@@ -171,7 +171,7 @@ export async function cutoverPhase(ctx: RunContext, input: CutoverInput): Promis
     for (const r of replay.replayed) log.info(`replayed ${r.documents} documents into ${r.target}`);
     for (const r of replay.restore) log.info(`restoring ${r.source} from ${finalName} instead: ${r.why}`);
     if (replay.replayed.length)
-      facts.replayed = replay.replayed.map((r) => ({ source: r.source, documents: r.documents }));
+      facts.replayed = replay.replayed.map((r) => ({ source: r.source, documents: r.documents, since: r.since }));
     if (replay.restore.length) {
       facts.restoredInWindow = replay.restore.map((r) => ({ source: r.source, why: r.why }));
       const moved = await move(

@@ -3,7 +3,7 @@
 // applied — then followed until every primary shard has recovered. The two-phase cut-over restores its
 // changed indices through the same `restoreIndices`, over the closed copies phase 1 made.
 import type { RunContext } from '../context.js';
-import type { RestoreFacts } from '../record.js';
+import type { RestoreFacts, SnapshotFacts } from '../record.js';
 import { DomainError } from '../search/domain.js';
 import { dataStreams, deleteDataStreams, streamsOwnedByRun } from '../search/streams.js';
 import type { StreamPlanEntry } from '../streams/plan.js';
@@ -53,9 +53,19 @@ async function seesCutoverSnapshot(ctx: RunContext): Promise<boolean> {
   return false;
 }
 
-export function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFacts; details: string[] }> {
+/** `snapshot`: what the snapshot phase found (a snapshot taken again replaces what was restored from the old one). */
+export function restorePhase(
+  ctx: RunContext,
+  snapshot: Pick<SnapshotFacts, 'replaced'> = {},
+): Promise<{ facts: RestoreFacts; details: string[] }> {
   const selection = ctx.selection!;
-  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: selection.migrate, streams: selection.streams });
+  return restoreIndices(ctx, {
+    snapshot: ctx.config.snapshot,
+    entries: selection.migrate,
+    streams: selection.streams,
+    // Indices an earlier attempt restored from a snapshot of this name hold what that snapshot held.
+    discardEarlier: snapshot.replaced !== undefined,
+  });
 }
 
 export interface RestoreRequest {
@@ -73,6 +83,8 @@ export interface RestoreRequest {
   repositoryReady?: boolean;
   /** Data streams restored by name (re-created on the target with their backing indices). */
   streams?: StreamPlanEntry[];
+  /** The snapshot was taken again: indices an earlier attempt restored from the stale one are replaced, not kept. */
+  discardEarlier?: boolean;
 }
 
 export async function restoreIndices(
@@ -134,9 +146,14 @@ export async function restoreIndices(
       log.warning(`deleting target indices that will be replaced (overwrite-existing-indices): ${foreign.join(', ')}`);
       await target.domain.deleteIndices(foreign);
     }
-    kept = ours;
-    toRestore = entries.filter((m) => !ours.includes(m.target));
-    if (ours.length) log.info(`already restored by an earlier attempt: ${ours.join(', ')}`);
+    if (request.discardEarlier && ours.length) {
+      log.info(`restored by an earlier attempt from the stale snapshot, restored again: ${ours.join(', ')}`);
+      await target.domain.deleteIndices(ours);
+    } else {
+      kept = ours;
+      if (ours.length) log.info(`already restored by an earlier attempt: ${ours.join(', ')}`);
+    }
+    toRestore = entries.filter((m) => !kept.includes(m.target));
   }
   if (streamOwners.foreign.length) {
     log.warning(

@@ -11,7 +11,9 @@ function migratedIndices(record: RunRecord): string[] {
   const v = record.verification;
   if (v)
     return [
-      ...v.indices.filter((c) => c.status !== 'excluded').map((c) => c.sourceIndex),
+      ...v.indices
+        .filter((c) => c.status !== 'excluded' && c.status !== 'appeared' && c.kind !== 'stream')
+        .map((c) => c.sourceIndex),
       ...(v.streams ?? []).map((s) => s.sourceStream),
     ];
   if (record.restore) return record.restore.restored.map((r) => r.source);
@@ -32,6 +34,8 @@ export function summaryLine(record: RunRecord): string {
       const where = failed ? ` in ${PHASE_LABELS[failed.name].toLowerCase()}` : '';
       return `failed${where}: ${error.length > 200 ? `${error.slice(0, 199)}…` : error}`;
     }
+    case 'cancelled':
+      return `cancelled${v ? ' after verification' : ''}: ${(record.error ?? 'the run was cancelled').split('\n')[0]!}`;
     case 'plan':
       return 'plan: checks passed, nothing was changed';
     case 'incomplete':
@@ -44,7 +48,8 @@ export function buildOutputs(record: RunRecord, now?: number): Record<OutputName
   return {
     [Outputs.Snapshot]: record.snapshot?.snapshot ?? '',
     [Outputs.Repository]: record.snapshot?.repository ?? '',
-    [Outputs.Verified]: String(v?.verified === true),
+    // The one output a deployment gates on: a cancelled run is not verified, whatever its checks found.
+    [Outputs.Verified]: String(v?.verified === true && !record.cancelled),
     [Outputs.SourceDocuments]: String(v?.sourceTotal ?? 0),
     [Outputs.TargetDocuments]: String(v?.targetTotal ?? 0),
     [Outputs.Indices]: JSON.stringify(migratedIndices(record)),

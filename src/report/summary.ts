@@ -7,6 +7,7 @@ import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plura
 import { migrationCheckBlocks, planBlocks, planFailedHeadline } from './plan.js';
 import { cutoverLine, resumedLine, windowSpan } from './cutover.js';
 import { metadataSection, streamTable } from './streams.js';
+import { checksTable, differencesBlock } from './verification.js';
 import {
   type ComparisonLimits,
   PHASE_ICONS,
@@ -18,10 +19,12 @@ import {
   sortComparisons,
 } from './tables.js';
 
-export type Outcome = 'verified' | 'mismatch' | 'failed' | 'plan' | 'incomplete';
+export type Outcome = 'verified' | 'mismatch' | 'failed' | 'cancelled' | 'plan' | 'incomplete';
 
 /** How the run ended. A count mismatch is its own outcome even when main.ts also records it as the run's error. */
 export function outcome(record: RunRecord): Outcome {
+  // A run called off is never reported as verified, even when verification had finished before the cancel.
+  if (record.cancelled) return 'cancelled';
   const failedPhase = record.phases.some((p) => p.status === 'failed');
   const v = record.verification;
   if (v && !failedPhase) return v.verified ? 'verified' : 'mismatch';
@@ -96,6 +99,11 @@ export function writeBlockLine(wb: WriteBlockFacts, now?: number): string | unde
   }
 }
 
+export function cleanupLine(steps: NonNullable<RunRecord['cleanup']>): string {
+  const icon = { done: '✅', failed: '❌', skipped: '⏭️' } as const;
+  return steps.map((s) => `${icon[s.result]} ${inlineHtml(s.step)}: ${inlineHtml(s.detail)}`).join('; ');
+}
+
 /** Headline blocks. Each is its own HTML block: a <pre> only keeps blank lines inside it when it starts a block. */
 function headline(record: RunRecord): string[] {
   const v = record.verification;
@@ -123,6 +131,12 @@ function headline(record: RunRecord): string[] {
         ...(error ? [`<pre>${escapeHtml(clip(error, ERROR_CHARS))}</pre>`] : []),
       ];
     }
+    case 'cancelled':
+      return [
+        '<h2>🛑 Migration cancelled</h2>',
+        `<p>The run was cancelled${record.verification ? ' after verification: its result does not stand for a finished migration' : ''}.</p>`,
+        ...(record.error ? [`<pre>${escapeHtml(clip(record.error, ERROR_CHARS))}</pre>`] : []),
+      ];
     case 'plan':
       return ['<h2>📋 Plan checked: nothing was changed</h2>'];
     case 'incomplete':
@@ -140,6 +154,14 @@ function factsBlock(record: RunRecord, now?: number): string {
   if (wb) lines.push(`<b>Write block</b> ${wb}`);
   if (record.cutover) lines.push(`<b>Cut-over</b> two-phase: ${cutoverLine(record.cutover)}`);
   if (record.resumed) lines.push(`<b>Resumed</b> ${resumedLine(record.resumed)}`);
+  if (record.snapshot?.replaced) lines.push(`<b>Snapshot taken again</b> ${inlineHtml(record.snapshot.replaced)}`);
+  if (record.snapshot?.stale)
+    lines.push(`<b>Stale snapshot reused</b> ${inlineHtml(record.snapshot.stale)}; the cut-over moved what changed`);
+  if (record.inheritedWriteBlock?.length)
+    lines.push(
+      `<b>Inherited write block</b> left by an earlier attempt of this run on ${record.inheritedWriteBlock.map(code).join(', ')}: lifted as the run's own`,
+    );
+  if (record.cleanup) lines.push(`<b>Clean-up</b> ${cleanupLine(record.cleanup)}`);
   if (record.endedAt !== undefined) lines.push(`<b>Duration</b> ${formatDuration(record.endedAt - record.startedAt)}`);
   return `<p>${lines.join('<br>\n')}</p>`;
 }
@@ -152,7 +174,13 @@ function build(record: RunRecord, limits: ComparisonLimits, now?: number): strin
     '<h3>Phases</h3>',
     phaseTable(record),
   ];
-  if (record.verification) blocks.push('<h3>Indices</h3>', comparisonTable(record.verification, limits));
+  if (record.verification) {
+    blocks.push('<h3>Indices</h3>', comparisonTable(record.verification, limits));
+    const checks = checksTable(record.verification);
+    if (checks) blocks.push('<h3>Definitions, documents and history</h3>', checks);
+    const differences = differencesBlock(record.verification);
+    if (differences) blocks.push('<h3>Differences</h3>', differences);
+  }
   if (record.verification?.streams?.length)
     blocks.push('<h3>Data streams</h3>', streamTable(record.verification.streams));
   if (record.metadata) blocks.push('<h3>Cluster metadata</h3>', ...metadataSection(record.metadata));

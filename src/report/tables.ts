@@ -88,10 +88,21 @@ export function phaseDuration(phase: PhaseRecord): string {
 
 /** A row that needs attention: counts differ, the index is missing, or its aliases differ. */
 export function isProblem(c: IndexComparison): boolean {
-  return c.status === 'mismatch' || c.status === 'missing' || (c.status === 'match' && !c.aliasesMatch);
+  return (
+    c.status === 'mismatch' ||
+    c.status === 'missing' ||
+    c.status === 'appeared' ||
+    (c.status === 'match' && !c.aliasesMatch)
+  );
 }
 
-const RANK: Record<IndexComparison['status'], number> = { missing: 0, mismatch: 1, match: 2, excluded: 3 };
+const RANK: Record<IndexComparison['status'], number> = {
+  missing: 0,
+  appeared: 0.5,
+  mismatch: 1,
+  match: 2,
+  excluded: 3,
+};
 
 /** Problems first (missing, then count mismatches, then alias-only differences), then matches, then excluded. */
 export function sortComparisons(rows: readonly IndexComparison[]): IndexComparison[] {
@@ -106,6 +117,8 @@ function statusCell(c: IndexComparison): string {
       return `❌ missing${note}`;
     case 'mismatch':
       return `❌ mismatch${note}`;
+    case 'appeared':
+      return `❌ appeared during the run${note}`;
     case 'excluded':
       return `⚪ excluded${c.note ? note : ' (system index)'}`;
     case 'match':
@@ -155,7 +168,7 @@ export function comparisonTable(v: VerificationFacts, limits: ComparisonLimits =
       ...(renamed ? [c.status === 'excluded' ? '—' : `<code>${inlineHtml(c.targetIndex)}</code>`] : []),
       formatCount(c.sourceCount),
       c.status === 'excluded' ? '—' : formatCount(c.targetCount),
-      c.status === 'excluded' ? '—' : formatDifference(c.sourceCount, c.targetCount),
+      c.status === 'excluded' || c.status === 'appeared' ? '—' : formatDifference(c.sourceCount, c.targetCount),
       aliasesCell(c),
       statusCell(c),
     ]);

@@ -1,5 +1,6 @@
 // Indices: which exist, their settings, sizes, counts, aliases and sequence numbers, write blocks, and the
 // few document reads and writes of the two-phase cut-over.
+import { MAX_REQUEST_BYTES } from '../constants.js';
 import { enc, list, patternList, type TransportClass } from './transport.js';
 
 export interface IndexRow {
@@ -245,20 +246,41 @@ export function IndicesApi<T extends TransportClass>(Base: T) {
       }));
     }
 
-    /** Indexes whole documents (create or replace) in one bulk request; returns the per-item errors. */
-    async bulkIndex(index: string, docs: ChangedDocument[]): Promise<string[]> {
-      if (docs.length === 0) return [];
-      // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
-      const lines = docs.flatMap((d) => [
-        { index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) } },
-        d.source,
-      ]);
-      const b = await this.call('POST', '/_bulk', { body: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n` });
-      if (!b?.errors) return [];
-      return (b.items ?? [])
-        .map((i: any) => i.index?.error)
-        .filter(Boolean)
-        .map((e: any) => `${e.type}: ${e.reason}`);
+    /**
+     * Indexes whole documents (create or replace) as they are: `pipeline=_none`, so no default ingest
+     * pipeline rewrites a replayed document, in bulk requests under the domain's request-size limit.
+     * Returns the per-item errors (a document too large for any request is one).
+     */
+    async bulkIndex(index: string, docs: ChangedDocument[], maxBytes = MAX_REQUEST_BYTES): Promise<string[]> {
+      const errors: string[] = [];
+      let body: string[] = [];
+      let bytes = 0;
+      const send = async () => {
+        if (body.length === 0) return;
+        // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
+        const b = await this.call('POST', '/_bulk', { body: `${body.join('\n')}\n`, query: { pipeline: '_none' } });
+        body = [];
+        bytes = 0;
+        if (!b?.errors) return;
+        for (const i of b.items ?? [])
+          if (i.index?.error) errors.push(`${i.index.error.type}: ${i.index.error.reason}`);
+      };
+      for (const d of docs) {
+        const action = JSON.stringify({
+          index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) },
+        });
+        const source = JSON.stringify(d.source);
+        const size = Buffer.byteLength(action) + Buffer.byteLength(source) + 2;
+        if (size > maxBytes) {
+          errors.push(`document ${d.id} is ${size} bytes, over the ${maxBytes}-byte request limit`);
+          continue;
+        }
+        if (bytes + size > maxBytes) await send();
+        body.push(action, source);
+        bytes += size;
+      }
+      await send();
+      return errors;
     }
   };
 }

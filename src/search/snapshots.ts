@@ -10,6 +10,8 @@ export interface SnapshotInfo {
   shards?: { total: number; failed: number; successful: number };
   failures?: Array<{ index: string; reason: string }>;
   reason?: string;
+  /** The user metadata given when it was created (this action's mark, see resume/snapshot-mark.ts). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface SnapshotStatus {
@@ -77,7 +79,7 @@ export function SnapshotsApi<T extends TransportClass>(Base: T) {
     async createSnapshot(
       repository: string,
       snapshot: string,
-      body: { indices: string[]; includeGlobalState: boolean },
+      body: { indices: string[]; includeGlobalState: boolean; metadata?: object },
     ): Promise<unknown> {
       try {
         return await this.call('PUT', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, {
@@ -86,6 +88,7 @@ export function SnapshotsApi<T extends TransportClass>(Base: T) {
             indices: body.indices.join(','),
             include_global_state: body.includeGlobalState,
             ignore_unavailable: false,
+            ...(body.metadata ? { metadata: body.metadata } : {}),
           },
         });
       } catch (err) {

@@ -2,6 +2,9 @@
 // (blobs copied while the snapshot runs, the root blobs last, the manifest checked), `snapshot-rate`
 // sets the run's source repository throttle, and the target's restore throttles are lifted for the
 // restore and put back exactly — or, on a managed domain that refuses them, named as the bound.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runAction, stackInputs } from '../support/action.js';
 import { nodeClient, stackEnv, unique } from '../support/stack.js';
 
@@ -51,7 +54,7 @@ describe('the copy overlaps the snapshot; snapshot-rate throttles the run’s so
   });
 
   test('the source repository carries max_snapshot_bytes_per_sec from snapshot-rate', async () => {
-    const repo = (await source.snapshot.getRepository({ repository: name } as any)).body[name];
+    const repo = (await source.snapshot.getRepository({ repository: name } as any)).body[name] as any;
     expect(repo.settings.max_snapshot_bytes_per_sec).toBe('512kb');
   });
 
@@ -66,8 +69,13 @@ describe('the copy overlaps the snapshot; snapshot-rate throttles the run’s so
 
   test('the summary says each phase’s bytes, rate and what bound it', () => {
     expect(run.summary).toMatch(/Where the time went/);
-    expect(run.summary).toMatch(/\| Snapshot \|[^\n]*max_snapshot_bytes_per_sec/);
-    expect(run.summary).toMatch(/\| Restore \|[^\n]*indices\.recovery\.max_bytes_per_sec/);
+    expect(run.summary).toMatch(
+      /<tr><td>Snapshot<\/td><td>[\d.]+ [KMG]i?B<\/td>[^\n]*max_snapshot_bytes_per_sec 512kb/,
+    );
+    expect(run.summary).toMatch(/<tr><td>Copy<\/td>[^\n]*overlapped with the snapshot/);
+    expect(run.summary).toMatch(
+      /<tr><td>Restore<\/td><td>[\d.]+ [KMG]i?B<\/td>[^\n]*indices\.recovery\.max_bytes_per_sec/,
+    );
   });
 
   test('the managed target refused the recovery throttles, and the run says the restore is bound by them', async () => {
@@ -107,7 +115,9 @@ describe('a self-managed target: the restore throttles are lifted for the restor
 
   test('the run raised them for the restore', () => {
     expect(run.code).toBe(0);
-    expect(run.log).toMatch(/restore throttles raised on the target: [^\n]*indices\.recovery\.max_bytes_per_sec=2000mb/);
+    expect(run.log).toMatch(
+      /restore throttles raised on the target: [^\n]*indices\.recovery\.max_bytes_per_sec=2000mb/,
+    );
   });
 
   test('afterwards the target has exactly the settings it had', async () => {
@@ -120,5 +130,50 @@ describe('a self-managed target: the restore throttles are lifted for the restor
       state: 'restored',
       previous: expect.objectContaining({ 'indices.recovery.max_bytes_per_sec': '30mb' }),
     });
+  });
+});
+
+describe('the post step puts back the restore throttles a killed main step left raised', () => {
+  afterAll(async () => {
+    await gatewayControl(env.STACK_TARGET_ENDPOINT, { selfManagedClusterSettings: false });
+    await target.cluster.putSettings({
+      body: {
+        persistent: {
+          'indices.recovery.max_bytes_per_sec': null,
+          'cluster.routing.allocation.node_concurrent_recoveries': null,
+        },
+      },
+    });
+  });
+
+  test('from the saved state alone', async () => {
+    await gatewayControl(env.STACK_TARGET_ENDPOINT, { selfManagedClusterSettings: true });
+    // What a main step killed in the middle of its restore leaves: its raised values, and the state it saved first.
+    await target.cluster.putSettings({
+      body: {
+        persistent: {
+          'indices.recovery.max_bytes_per_sec': '2000mb',
+          'cluster.routing.allocation.node_concurrent_recoveries': '8',
+        },
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'osdm-post-'));
+    const saved = {
+      state: 'raised',
+      previous: {
+        'indices.recovery.max_bytes_per_sec': '25mb',
+        'cluster.routing.allocation.node_concurrent_recoveries': null,
+      },
+    };
+    writeFileSync(join(dir, 'state'), `restore-throttles<<EOF_STATE\n${JSON.stringify(saved)}\nEOF_STATE\n`);
+    writeFileSync(join(dir, 'outputs'), '');
+    const post = await runAction(stackInputs(), { entry: 'post', dir });
+    expect({ code: post.code, log: post.log }).toEqual({
+      code: 0,
+      log: expect.stringContaining('post: put back the target'),
+    });
+    const after = await persistentSettings();
+    expect(after['indices.recovery.max_bytes_per_sec']).toBe('25mb');
+    expect(after['cluster.routing.allocation.node_concurrent_recoveries']).toBeUndefined();
   });
 });

@@ -401,7 +401,7 @@ function printSummary(figures: Record<string, unknown>) {
       log(
         `  engine is ${p.ratio.vsDefault}× faster than aws s3 sync (defaults), ${p.ratio.vsTuned}× than tuned (${CONCURRENCY} concurrent requests)`,
       );
-      if (p.ratio.vsRcloneDefault !== undefined)
+      if (Number.isFinite(p.ratio.vsRcloneDefault))
         log(
           `  engine is ${p.ratio.vsRcloneDefault}× faster than rclone sync (defaults: 4 transfers), ${p.ratio.vsRcloneTuned}× than tuned (${CONCURRENCY} transfers and checkers)`,
         );

@@ -85,7 +85,9 @@ export async function restoreIndices(
   };
 
   if (!request.repositoryReady) {
-    const registration = await ensureRepository(target.domain, repository, target.config, true);
+    const registration = await ensureRepository(target.domain, repository, target.config, true, {
+      maxRestoreBytesPerSec: '0',
+    });
     log.info(
       `repository ${repository} ${registration} read-only and verified on the target (s3://${target.config.bucket}/${target.config.basePath})`,
     );
@@ -155,6 +157,7 @@ export async function restoreIndices(
 
   const names = entries.map((m) => m.target);
   const started = Date.now();
+  let moved = 0;
   await poll(
     async () => {
       const present = await target.domain.existingIndices(names);
@@ -163,6 +166,7 @@ export async function restoreIndices(
         return undefined;
       const [health, recovery] = await Promise.all([target.domain.clusterHealth(names), target.domain.recovery(names)]);
       ctx.progress.restore({ ...recovery, elapsedMs: Date.now() - started });
+      moved = recovery.bytesTotal;
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
       if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal)
         return undefined;
@@ -178,6 +182,7 @@ export async function restoreIndices(
       restored: entries.map((m) => ({ source: m.source, target: m.target })),
       deletedBeforeRestore: foreign,
       kept,
+      ...(moved ? { bytes: moved } : {}),
     },
     details: [
       request.replace

@@ -45,9 +45,12 @@ export async function takeSnapshot(
   };
 
   if (!request.repositoryReady) {
-    const registration = await ensureRepository(source.domain, repository, source.config, false);
+    const registration = await ensureRepository(source.domain, repository, source.config, false, {
+      maxSnapshotBytesPerSec: config.snapshotRate,
+    });
     log.info(
-      `repository ${repository} ${registration} and verified on the source (s3://${source.config.bucket}/${source.config.basePath})`,
+      `repository ${repository} ${registration} and verified on the source (s3://${source.config.bucket}/${source.config.basePath})` +
+        (config.snapshotRate ? `, snapshot throttle ${config.snapshotRate} per node (snapshot-rate)` : ''),
     );
   }
 
@@ -119,11 +122,14 @@ export async function takeSnapshot(
       `snapshot ${name} does not contain ${missing.join(', ')} (it was taken before these existed); use a new \`snapshot\` name`,
     );
   }
+  const size = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
   return {
     facts: {
       repository,
       snapshot: name,
       state: info.state,
+      ...(size?.bytesTotal ? { bytes: size.bytesTotal } : {}),
+      ...(config.snapshotRate ? { rate: config.snapshotRate } : {}),
       indices: info.indices,
       shardsTotal: shards.total,
       shardsFailed: shards.failed,

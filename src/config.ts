@@ -68,6 +68,11 @@ export interface MigrationConfig {
   /** The workflow run every attempt shares (GITHUB_RUN_ID, or this run's timestamp outside Actions). */
   runId: string;
   copy: { concurrency: number; multipartThresholdBytes: number };
+  /**
+   * The run's source repository's `max_snapshot_bytes_per_sec` (per node, an OpenSearch byte size such as
+   * `200mb`; `0` unthrottled), only when the user asks: the source serves production while it snapshots.
+   */
+  snapshotRate?: string;
   /** requestMs: how long one request may stay unanswered before it is abandoned and retried. */
   timeouts: { snapshotMs: number; restoreMs: number; totalMs: number; requestMs: number };
   pollIntervalMs: number;

@@ -4,24 +4,25 @@
 // the write block; the summary and the outputs are rendered from it in `finally`, so a failed or
 // cancelled run explains itself as well as a successful one, and the block is lifted whatever happened.
 import * as core from '@actions/core';
-import type { MigrationConfig } from './config.js';
+import { sameRepositoryLocation, type MigrationConfig } from './config.js';
 import type { Log, Progress, RunContext } from './context.js';
 import { formatProgressLine } from './aws/copy/index.js';
 import { readInputs } from './inputs/read-inputs.js';
 import { retryTally } from './retry-tally.js';
 import type { PhaseName, PreflightFindings, ResumeFacts, RunRecord } from './record.js';
-import { copyDetails, cutoverDetails, preflightDetails, verifyDetails } from './report/details.js';
+import { copyDetails, cutoverDetails, headStartLine, preflightDetails, verifyDetails } from './report/details.js';
 import { plural } from './report/format.js';
 import { buildOutputs } from './report/outputs.js';
 import { cutoverStepLine, recoveryProgressLine, snapshotProgressLine } from './report/progress.js';
 import { renderInputProblems, renderPhaseSummary, renderSummary } from './report/summary.js';
 import { PHASE_LABELS, PHASE_ORDER } from './report/tables.js';
-import { copyPhase } from './phases/copy.js';
+import { copyPhase, type CopyOverlap } from './phases/copy.js';
+import { startHeadStart } from './phases/head-start.js';
+import { restoreWithThrottles } from './phases/restore-throttles.js';
 import { credentialsPhase } from './phases/credentials.js';
 import { cutoverPhase } from './phases/cutover.js';
 import { preflightPhase } from './phases/preflight.js';
 import { githubSubject, iamDocumentSet } from './iam/run-documents.js';
-import { restorePhase } from './phases/restore.js';
 import { finalSnapshotName, snapshotPhase } from './phases/snapshot.js';
 import { verifyPhase } from './phases/verify.js';
 import { cleanupPhase } from './phases/cleanup.js';
@@ -30,7 +31,7 @@ import { keepWriteBlock, liftWriteBlock, setWriteBlock } from './phases/write-bl
 import { metadataPhase } from './phases/metadata.js';
 import { metadataDetails } from './report/streams.js';
 import { dataStreams } from './search/streams.js';
-import { actionStateStore } from './state-store.js';
+import { actionStateStore, actionThrottleStore } from './state-store.js';
 import { annotateChecks, failStep } from './annotations.js';
 import { InputError } from './inputs/problems.js';
 import { appendSection, writeWholeSummary } from './step-summary.js';
@@ -194,16 +195,24 @@ export async function run(): Promise<void> {
     if (config.writeBlock && !twoPhase) await blockWrites();
     // Two-phase: sequence numbers from before phase 1's snapshot is asked for (phases/cutover-changes.ts).
     let baseline = twoPhase ? await c.source.domain.seqNoStats(migrated) : undefined;
-    await next(
-      'snapshot',
-      () => snapshotPhase(c, record.writeBlock?.indices),
-      own,
-      (r) => (record.snapshot = r.facts),
-    );
+    // The copy starts with the snapshot: blobs as they appear, the root blobs and the manifest after it.
+    const headStart = sameRepositoryLocation(config) ? undefined : startHeadStart(c, config.pollIntervalMs);
+    let overlap: CopyOverlap;
+    try {
+      await next(
+        'snapshot',
+        () => snapshotPhase(c, record.writeBlock?.indices),
+        own,
+        (r) => (record.snapshot = r.facts),
+      );
+    } finally {
+      overlap = { snapshotEndedAt: Date.now(), headStart: await headStart?.stop() };
+      if (overlap.headStart) core.info(headStartLine(overlap.headStart));
+    }
     if (record.snapshot?.reused) baseline = undefined;
     await next(
       'copy',
-      () => copyPhase(c),
+      () => copyPhase(c, overlap),
       (r) => copyDetails(r.facts),
       (r) => (record.copy = r.facts),
     );
@@ -214,9 +223,11 @@ export async function run(): Promise<void> {
       (r) => metadataDetails(r.facts),
       (r) => (record.metadata = r.facts),
     );
+    // In the record before any request, so a failure half-way still says what to put back.
+    const throttles = (record.restoreThrottles = { state: 'raised', previous: {} });
     await next(
       'restore',
-      () => restorePhase(c, record.snapshot!),
+      () => restoreWithThrottles(c, throttles, actionThrottleStore, record.snapshot),
       own,
       (r) => (record.restore = r.facts),
     );

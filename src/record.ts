@@ -38,6 +38,31 @@ export interface SnapshotFacts {
   replaced?: string;
   /** Reused though the source moved on since (phase 1 of a two-phase cut-over, which moves the rest). */
   stale?: string;
+  /** Bytes of the snapshot's files (its status' total), when the domain said. */
+  bytes?: number;
+  /** The run's repository's max_snapshot_bytes_per_sec, when snapshot-rate set it. */
+  rate?: string;
+}
+
+/** The target's restore throttles around the restore (phases/restore-throttles.ts). */
+export interface ThrottleFacts {
+  /** raised: ours are in place; restored: put back; refused: the domain would not; left: could not put back. */
+  state: 'raised' | 'restored' | 'refused' | 'left';
+  /** The persistent values before the run (null: not set): exactly what is put back. */
+  previous: Record<string, string | null>;
+  /** The recovery rate per node in force during the restore, as the domain reports it. */
+  recoveryRate?: string;
+  /** Why the domain refused, when it did. */
+  refusal?: string;
+}
+
+/** The blobs copied while the snapshot ran (phases/head-start.ts). */
+export interface HeadStartFacts {
+  passes: number;
+  objects: number;
+  bytes: number;
+  /** Bytes the head start had copied when the snapshot ended; what the run copied after is the tail. */
+  bytesAtSnapshotEnd: number;
 }
 
 export interface CopyFacts {
@@ -51,6 +76,10 @@ export interface CopyFacts {
   multipart: number;
   retries: number;
   manifestOk: boolean;
+  headStart?: HeadStartFacts;
+  /** From the end of the snapshot to the end of the copy, and the bytes copied in that time. */
+  tailMs?: number;
+  tailBytes?: number;
 }
 
 export interface RestoreFacts {
@@ -62,6 +91,8 @@ export interface RestoreFacts {
   kept?: string[];
   /** Data streams restored by name: source stream → target stream. */
   streams?: Array<{ source: string; target: string }>;
+  /** Bytes the restore's recoveries moved, when the domain said. */
+  bytes?: number;
 }
 
 /** One catch-up pass of a two-phase cut-over: the indices that changed, moved again while writes went on. */
@@ -237,6 +268,7 @@ export interface RunRecord {
   metadata?: MetadataFacts;
   verification?: VerificationFacts;
   writeBlock?: WriteBlockFacts;
+  restoreThrottles?: ThrottleFacts;
   /** Set for a two-phase cut-over once phase 2 ran. */
   cutover?: CutoverFacts;
   /** Set when this attempt reused an earlier attempt's snapshot or indices. */

@@ -88,6 +88,8 @@ export async function stackUp(): Promise<Record<string, string>> {
           s3AccessKey: MOTO_ADMIN.accessKeyId,
           s3SecretKey: MOTO_ADMIN.secretAccessKey,
           logFile: join(stackDir, 'logs', `${side.name}-node.log`),
+          // Benchmarks on GiBs of data want more than the test default (bench:e2e sets 1g).
+          heap: process.env.STACK_NODE_HEAP,
         }).then((n) => {
           pids[`${side.name}Node`] = n.pid;
           savePids();

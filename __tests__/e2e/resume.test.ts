@@ -161,12 +161,13 @@ describe('a killed run continues on a re-run with the same run id', () => {
 
   test('killed during the copy: the re-run copies only what is missing', async () => {
     // The copy logs nothing between objects, so watch moto's request log instead of the action's output:
-    // objects land one at a time (copy-concurrency 1), and the kill comes once a few have.
+    // objects land one at a time (copy-concurrency 1), and the kill comes once a few have. The copy starts
+    // with the snapshot (its head start copies blobs as they appear), so the watch does too.
     let watcher: NodeJS.Timeout | undefined;
     const r = await killAndRerun(
       'copy',
       (chunk) => {
-        if (watcher || !chunk.includes('::group::Copy')) return false;
+        if (watcher || !chunk.includes('::group::Snapshot')) return false;
         const from = statSync(motoLog).size;
         return new Promise<boolean>((resolve) => {
           watcher = setInterval(() => {

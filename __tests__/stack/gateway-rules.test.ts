@@ -142,6 +142,15 @@ describe('cluster settings a managed domain accepts', () => {
         ?.status,
     ).toBe(401);
   });
+  it.each([
+    'indices.recovery.max_bytes_per_sec',
+    'indices.recovery.max_concurrent_file_chunks',
+    'cluster.routing.allocation.node_concurrent_recoveries',
+    'cluster.routing.allocation.node_concurrent_incoming_recoveries',
+  ])('refuses the restore throttle %s (the service owns recovery)', (key) => {
+    expect(checkClusterSettings('PUT', '/_cluster/settings', { persistent: { [key]: '1gb' } })?.status).toBe(401);
+    expect(checkClusterSettings('PUT', '/_cluster/settings', { transient: { [key]: null } })?.status).toBe(401);
+  });
 });
 
 describe('snapshot routes', () => {

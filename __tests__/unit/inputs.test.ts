@@ -551,7 +551,20 @@ const badInputs: Array<[string, Record<string, string>, string, RegExp]> = [
   ['a session name with a space', { 'role-session-name': 'my session' }, 'role-session-name', /2-64 letters/],
   ['an audience with a space', { audience: 'sts amazonaws.com' }, 'audience', /OIDC audience/],
   ['a zero poll interval', { 'poll-interval-seconds': '0' }, 'poll-interval-seconds', /from 0\.1 to 300/],
+  ['a snapshot rate without a unit', { 'snapshot-rate': '200' }, 'snapshot-rate', /e\.g\. 200mb/],
+  ['a snapshot rate in words', { 'snapshot-rate': 'fast' }, 'snapshot-rate', /byte rate/],
 ];
+
+describe('readInputs: snapshot-rate', () => {
+  test('is absent unless asked for, and read as OpenSearch writes byte sizes', () => {
+    setInputs(minimal);
+    expect(readInputs().snapshotRate).toBeUndefined();
+    setInputs({ ...minimal, 'snapshot-rate': ' 250MB ' });
+    expect(readInputs().snapshotRate).toBe('250mb');
+    setInputs({ ...minimal, 'snapshot-rate': '0' });
+    expect(readInputs().snapshotRate).toBe('0');
+  });
+});
 
 describe('readInputs: bad inputs', () => {
   test(`the table has at least 30 cases (${badInputs.length})`, () => {

@@ -376,3 +376,63 @@ describe('verification beyond counts, and a cancelled run', () => {
     );
   });
 });
+
+describe('where the time went', () => {
+  const withData = (extra: Partial<RunRecord>) =>
+    record(verification([index('logs', 'match', 10, 10)]), {
+      snapshot: {
+        repository: 'r',
+        snapshot: 's',
+        state: 'SUCCESS',
+        indices: ['logs'],
+        shardsTotal: 1,
+        shardsFailed: 0,
+        reused: false,
+        bytes: 600 * 2 ** 20,
+      },
+      copy: {
+        skipped: false,
+        listed: 10,
+        copied: 10,
+        reusedObjects: 0,
+        bytesCopied: 600 * 2 ** 20,
+        bytesTotal: 600 * 2 ** 20,
+        multipart: 0,
+        retries: 0,
+        manifestOk: true,
+        headStart: { passes: 3, objects: 8, bytes: 590 * 2 ** 20, bytesAtSnapshotEnd: 590 * 2 ** 20 },
+        tailMs: 2_000,
+        tailBytes: 10 * 2 ** 20,
+      },
+      restore: {
+        repository: 'r',
+        restored: [{ source: 'logs', target: 'logs' }],
+        deletedBeforeRestore: [],
+        bytes: 600 * 2 ** 20,
+      },
+      ...extra,
+    });
+
+  test('each data phase has its bytes, rate and the limit that bound it', () => {
+    const out = renderSummary(withData({ restoreThrottles: { state: 'refused', previous: {}, recoveryRate: '40mb' } }));
+    expect(out).toContain('<h3>Where the time went</h3>');
+    // Phases last a minute each in the fixture: 600 MiB a minute is 10 MiB/s.
+    expect(out).toMatch(
+      /<tr><td>Snapshot<\/td><td>600 MiB<\/td><td>[^<]+<\/td><td>10 MiB\/s<\/td><td>source snapshot rate: max_snapshot_bytes_per_sec 40mb \(the engine&#39;s default/,
+    );
+    // The copy phase is the tail: its bytes are what was left when the snapshot ended.
+    expect(out).toMatch(
+      /<tr><td>Copy<\/td><td>10 MiB<\/td>[^\n]*overlapped with the snapshot \(590 MiB copied while it ran\)/,
+    );
+    expect(out).toMatch(
+      /<tr><td>Restore<\/td><td>600 MiB<\/td>[^\n]*indices\.recovery\.max_bytes_per_sec 40mb per node, the domain/,
+    );
+  });
+
+  test('a raised restore throttle is named as raised', () => {
+    const out = renderSummary(
+      withData({ restoreThrottles: { state: 'restored', previous: {}, recoveryRate: '2000mb' } }),
+    );
+    expect(out).toMatch(/<tr><td>Restore<\/td>[^\n]*raised to 2000mb per node for the restore, then put back/);
+  });
+});

@@ -25,7 +25,18 @@ import {
 } from './repository.js';
 import { mib, round, seconds, summarize, type Summary } from './stats.js';
 import { targets, type Target } from './targets.js';
-import { compileEngine, runCli, runEngine, type Side, type Tool, type ToolRun } from './tools.js';
+import {
+  compileEngine,
+  ensureRclone,
+  runCli,
+  runEngine,
+  runRclone,
+  type CliTool,
+  type RcloneTool,
+  type Side,
+  type Tool,
+  type ToolRun,
+} from './tools.js';
 
 const env = process.env;
 const MODE = env.BENCH_MODE ?? 'all';
@@ -38,7 +49,12 @@ const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? DEFAULT_CONCURRENCY);
 const MEMORY_OBJECTS = Number(env.BENCH_MEMORY_OBJECTS ?? 100_000);
 const PROXY_PORT = Number(env.BENCH_PROXY_PORT ?? 19691);
 const PREFIX = 'snapshots/bench';
-const TOOLS: Tool[] = ['engine', 'cli-default', 'cli-tuned'];
+const ALL_TOOLS: Tool[] = ['engine', 'cli-default', 'cli-tuned', 'rclone-default', 'rclone-tuned'];
+/** The engine always runs: every ratio is against it. */
+const TOOLS: Tool[] = [
+  'engine',
+  ...((env.BENCH_TOOLS?.split(',') as Tool[]) ?? ALL_TOOLS).filter((t) => t !== 'engine'),
+];
 type Path = 'straight' | 'proxy' | 'ceiling';
 const PATHS = (env.BENCH_PATHS ?? 'straight,proxy,ceiling').split(',') as Path[];
 const MOTO_SERVER = (env.BENCH_MOTO_SERVER ?? 'stack') as MotoServer;
@@ -73,9 +89,9 @@ interface Sample {
 }
 
 async function runOnce(tool: Tool, endpoint: string, source: Side, destination: Side): Promise<ToolRun> {
-  return tool === 'engine'
-    ? runEngine(endpoint, source, destination, { concurrency: CONCURRENCY })
-    : runCli(tool, endpoint, source, destination, CONCURRENCY);
+  if (tool === 'engine') return runEngine(endpoint, source, destination, { concurrency: CONCURRENCY });
+  if (tool.startsWith('rclone')) return runRclone(tool as RcloneTool, endpoint, source, destination, CONCURRENCY);
+  return runCli(tool as CliTool, endpoint, source, destination, CONCURRENCY);
 }
 
 async function compare(moto: Moto, proxy: LatencyProxy) {
@@ -110,8 +126,11 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
     const samples: Sample[] = [];
     const reruns: Sample[] = [];
     let cliRerunMs: number | undefined;
+    // rclone checks every copy with a HEAD of the destination object, which the ceiling's answered-but-
+    // unwritten copies cannot satisfy ("object not found"): it has no ceiling figure.
+    const tools = path === 'ceiling' ? TOOLS.filter((t) => !t.startsWith('rclone')) : TOOLS;
     for (let run = 0; run < RUNS; run++) {
-      const order = run % 2 === 0 ? TOOLS : [...TOOLS].reverse(); // alternate, so no tool always runs on a warmer moto
+      const order = run % 2 === 0 ? tools : [...tools].reverse(); // alternate, so no tool always runs on a warmer moto
       for (const tool of order) {
         const destination: Side = { bucket: bucketName('dst'), prefix: PREFIX, region: DESTINATION_REGION };
         await createBucket(eu, destination.bucket, DESTINATION_REGION);
@@ -163,7 +182,7 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
         await dropBucket(eu, destination.bucket);
       }
     }
-    report[path] = summarizePath(samples, reruns, cliRerunMs, expected.bytes);
+    report[path] = summarizePath(tools, samples, reruns, cliRerunMs, expected.bytes);
   }
   proxy.answerCopies = false;
   await dropBucket(us, sourceBucket);
@@ -180,10 +199,16 @@ async function compare(moto: Moto, proxy: LatencyProxy) {
   };
 }
 
-function summarizePath(samples: Sample[], reruns: Sample[], cliRerunMs: number | undefined, objectBytes: number) {
+function summarizePath(
+  tools: Tool[],
+  samples: Sample[],
+  reruns: Sample[],
+  cliRerunMs: number | undefined,
+  objectBytes: number,
+) {
   const of = (tool: Tool) => samples.filter((s) => s.tool === tool);
   const wall: Record<Tool, Summary> = Object.fromEntries(
-    TOOLS.map((tool) => [tool, summarize(of(tool).map((s) => s.wallMs))]),
+    tools.map((tool) => [tool, summarize(of(tool).map((s) => s.wallMs))]),
   ) as Record<Tool, Summary>;
   const engineRuns = of('engine');
   const engineMs = summarize(engineRuns.map((s) => s.engine!.result.durationMs));
@@ -199,7 +224,7 @@ function summarizePath(samples: Sample[], reruns: Sample[], cliRerunMs: number |
   );
   return {
     wallMs: Object.fromEntries(
-      TOOLS.map((tool) => [
+      tools.map((tool) => [
         tool,
         {
           median: round(wall[tool].median, 0),
@@ -209,25 +234,28 @@ function summarizePath(samples: Sample[], reruns: Sample[], cliRerunMs: number |
         },
       ]),
     ),
+    // How many times faster the engine is than each peer (median wall against median wall).
     ratio: {
-      vsDefault: round(wall['cli-default'].median / wall.engine.median),
-      vsTuned: round(wall['cli-tuned'].median / wall.engine.median),
+      vsDefault: round(wall['cli-default']?.median / wall.engine.median),
+      vsTuned: round(wall['cli-tuned']?.median / wall.engine.median),
+      vsRcloneDefault: round(wall['rclone-default']?.median / wall.engine.median),
+      vsRcloneTuned: round(wall['rclone-tuned']?.median / wall.engine.median),
     },
     engineInternalMs: round(engineMs.median, 0),
-    requests: Object.fromEntries(TOOLS.map((tool) => [tool, of(tool)[0]?.requests ?? {}])),
+    requests: Object.fromEntries(tools.map((tool) => [tool, of(tool)[0]?.requests ?? {}])),
     peakRssMiB: Object.fromEntries(
-      TOOLS.map((tool) => [tool, round(Math.max(...of(tool).map((s) => s.maxRssKb ?? 0)) / 1024, 1)]),
+      tools.map((tool) => [tool, round(Math.max(...of(tool).map((s) => s.maxRssKb ?? 0)) / 1024, 1)]),
     ),
     cpuS: Object.fromEntries(
-      TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => s.cpuS ?? NaN)).median, 1)]),
+      tools.map((tool) => [tool, round(summarize(of(tool).map((s) => s.cpuS ?? NaN)).median, 1)]),
     ),
     motoCpuS: Object.fromEntries(
-      TOOLS.map((tool) => [tool, round(summarize(of(tool).map((s) => s.motoCpuS ?? NaN)).median, 1)]),
+      tools.map((tool) => [tool, round(summarize(of(tool).map((s) => s.motoCpuS ?? NaN)).median, 1)]),
     ),
     // moto's CPU seconds per second of the tool's run: near 1.0 (one core, its GIL's limit) means moto,
     // not the tool, set the pace.
     motoBusyCores: Object.fromEntries(
-      TOOLS.map((tool) => [
+      tools.map((tool) => [
         tool,
         round(summarize(of(tool).map((s) => (s.motoCpuS ?? NaN) / (s.wallMs / 1000))).median),
       ]),
@@ -305,12 +333,14 @@ function machine() {
     memoryGiB: round(os.totalmem() / 2 ** 30, 1),
     node: process.version,
     awsCli: version('aws', ['--version']),
+    rclone: version('rclone', ['version']),
     moto: version('python', ['-c', 'import moto; print(moto.__version__)']),
   };
 }
 
 async function main() {
   await compileEngine();
+  if (TOOLS.some((t) => t.startsWith('rclone'))) ensureRclone(log);
   const moto = await startMoto(Number(env.BENCH_MOTO_PORT ?? 19690), env.BENCH_ENDPOINT, MOTO_SERVER);
   const proxy = await startLatencyProxy({
     target: moto.endpoint,
@@ -362,6 +392,7 @@ function printSummary(figures: Record<string, unknown>) {
       log(`\n${titles[path]}:`);
       for (const tool of TOOLS) {
         const w = p.wallMs[tool];
+        if (!w) continue;
         log(
           `  ${tool.padEnd(11)} median ${seconds(w.median).padStart(9)}  (min ${seconds(w.min)}, max ${seconds(w.max)}, spread ${w.spreadPct}%)  peak RSS ${p.peakRssMiB[tool]} MiB  cpu ${p.cpuS[tool]} s  moto cpu ${p.motoCpuS[tool]} s (${p.motoBusyCores[tool]} cores)`,
         );
@@ -370,6 +401,10 @@ function printSummary(figures: Record<string, unknown>) {
       log(
         `  engine is ${p.ratio.vsDefault}× faster than aws s3 sync (defaults), ${p.ratio.vsTuned}× than tuned (${CONCURRENCY} concurrent requests)`,
       );
+      if (Number.isFinite(p.ratio.vsRcloneDefault))
+        log(
+          `  engine is ${p.ratio.vsRcloneDefault}× faster than rclone sync (defaults: 4 transfers), ${p.ratio.vsRcloneTuned}× than tuned (${CONCURRENCY} transfers and checkers)`,
+        );
       if (p.rerun)
         log(
           `  rerun on the unchanged repository: ${seconds(p.rerun.engineMs)} (${p.rerun.ofFirstCopyPct}% of the first copy), ${p.rerun.copyRequests} copy requests; aws s3 sync rerun ${p.rerun.cliDefaultMs === undefined ? '?' : seconds(p.rerun.cliDefaultMs)}`,

@@ -123,6 +123,15 @@ export function readInputs(): MigrationConfig {
   const snapshotMin = phaseMinutes(Inputs.SnapshotTimeoutMinutes, Defaults.snapshotTimeoutMinutes);
   const restoreMin = phaseMinutes(Inputs.RestoreTimeoutMinutes, Defaults.restoreTimeoutMinutes);
 
+  const rate = str(Inputs.SnapshotRate).trim().toLowerCase();
+  // OpenSearch's byte-size units (ByteSizeValue): a whole or decimal number and b, kb, mb, gb, tb or pb.
+  if (rate !== '' && rate !== '0' && !/^\d+(\.\d+)?(b|kb|mb|gb|tb|pb)$/.test(rate))
+    p.add(
+      Inputs.SnapshotRate,
+      `${q(rate)} is not a byte rate`,
+      'write it as OpenSearch does, e.g. 200mb or 1gb (per node), or 0 for no throttle',
+    );
+
   const config: MigrationConfig = {
     mode,
     credentials: {
@@ -167,6 +176,7 @@ export function readInputs(): MigrationConfig {
         1024 *
         1024,
     },
+    ...(rate ? { snapshotRate: rate } : {}),
     timeouts: {
       snapshotMs: snapshotMin * 60_000,
       restoreMs: restoreMin * 60_000,

@@ -2,14 +2,20 @@
 // Skipped when both sides use the same bucket and path (a same-region migration needs no copy).
 import { sameRepositoryLocation } from '../config.js';
 import type { RunContext } from '../context.js';
-import type { CopyFacts } from '../record.js';
+import type { CopyFacts, HeadStartFacts } from '../record.js';
 import { copyRepository } from '../aws/copy/index.js';
 
 export class CopyError extends Error {
   override name = 'CopyError';
 }
 
-export async function copyPhase(ctx: RunContext): Promise<{ facts: CopyFacts }> {
+/** What ran before the copy phase: the head start during the snapshot, and when the snapshot ended. */
+export interface CopyOverlap {
+  headStart?: HeadStartFacts;
+  snapshotEndedAt: number;
+}
+
+export async function copyPhase(ctx: RunContext, overlap?: CopyOverlap): Promise<{ facts: CopyFacts }> {
   const { config, source, target } = ctx;
   if (sameRepositoryLocation(config)) {
     const reason = `source and target use s3://${source.config.bucket}/${source.config.basePath}: nothing to copy`;
@@ -52,17 +58,23 @@ export async function copyPhase(ctx: RunContext): Promise<{ facts: CopyFacts }> 
       `the destination does not match the source after the copy: ${result.manifest.missingCount} missing, ${result.manifest.sizeMismatchCount} with another size (e.g. ${sample.join(', ')}); run again to copy what is missing`,
     );
   }
+  // The head start's objects are this run's copies too; the final pass found them there and skipped them.
+  const head = overlap?.headStart;
   return {
     facts: {
       skipped: false,
       listed: result.listed,
-      copied: result.copied,
-      reusedObjects: result.skipped,
-      bytesCopied: result.bytesCopied,
+      copied: result.copied + (head?.objects ?? 0),
+      reusedObjects: Math.max(0, result.skipped - (head?.objects ?? 0)),
+      bytesCopied: result.bytesCopied + (head?.bytes ?? 0),
       bytesTotal: result.bytesTotal,
       multipart: result.multipart,
       retries: result.retries,
       manifestOk: result.manifest.ok,
+      ...(head ? { headStart: head } : {}),
+      // The tail: what was left once the snapshot ended (the head start's last pass, then this one).
+      tailMs: overlap ? Date.now() - overlap.snapshotEndedAt : result.durationMs,
+      tailBytes: result.bytesCopied + (head ? head.bytes - head.bytesAtSnapshotEnd : 0),
     },
   };
 }

@@ -9,9 +9,14 @@ export async function readyRepository(ctx: RunContext, which: SideName, alreadyR
   if (alreadyReady) return;
   const side = ctx[which];
   const readOnly = which === 'target';
-  const registration = await ensureRepository(side.domain, side.config.repository, side.config, readOnly);
+  // The source's snapshot rate only when the user raised it (it serves production); the target, which
+  // serves no one yet, restores from its read-only registration unthrottled (search/repository.ts).
+  const rate = ctx.config.snapshotRate;
+  const throttles = readOnly ? { maxRestoreBytesPerSec: '0' } : { maxSnapshotBytesPerSec: rate };
+  const registration = await ensureRepository(side.domain, side.config.repository, side.config, readOnly, throttles);
   ctx.log.info(
-    `repository ${side.config.repository} ${registration}${readOnly ? ' read-only' : ''} and verified on the ${which} (s3://${side.config.bucket}/${side.config.basePath})`,
+    `repository ${side.config.repository} ${registration}${readOnly ? ' read-only' : ''} and verified on the ${which} (s3://${side.config.bucket}/${side.config.basePath})` +
+      (!readOnly && rate ? `, snapshot throttle ${rate} per node (snapshot-rate)` : ''),
   );
 }
 

@@ -192,6 +192,7 @@ export async function restoreIndices(
 
   const names = entries.map((m) => m.target);
   const started = Date.now();
+  let moved = 0;
   await poll(
     async () => {
       // A restored stream's backing indices are the ones the target lists for it (the snapshot's, renamed with it).
@@ -209,6 +210,7 @@ export async function restoreIndices(
         return undefined;
       const [health, recovery] = await Promise.all([target.domain.clusterHealth(all), target.domain.recovery(all)]);
       ctx.progress.restore({ ...recovery, elapsedMs: Date.now() - started });
+      moved = recovery.bytesTotal;
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
       if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal)
         return undefined;
@@ -228,6 +230,7 @@ export async function restoreIndices(
       deletedBeforeRestore: [...foreign, ...streamOwners.foreign],
       kept: [...kept, ...streamOwners.ours],
       ...(streams.length ? { streams: streams.map((s) => ({ source: s.source, target: s.target })) } : {}),
+      ...(moved ? { bytes: moved } : {}),
     },
     details: [
       request.replace

@@ -137,11 +137,14 @@ export async function takeSnapshot(
       `snapshot ${name} does not contain ${missing.join(', ')} (it was taken before these existed); use a new \`snapshot\` name`,
     );
   }
+  const size = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
   return {
     facts: {
       repository,
       snapshot: name,
       state: info.state,
+      ...(size?.bytesTotal ? { bytes: size.bytesTotal } : {}),
+      ...(config.snapshotRate ? { rate: config.snapshotRate } : {}),
       indices: info.indices,
       shardsTotal: shards.total,
       shardsFailed: shards.failed,

@@ -1,7 +1,7 @@
 // The phase table's detail lines for the phases whose findings want sizes, counts and durations written
 // for people: main renders them from what the phase returned, so phases stay free of formatting.
 import type { IndexSelection } from '../indices.js';
-import type { CopyFacts, CutoverFacts, PreflightFindings, VerificationFacts } from '../record.js';
+import type { CopyFacts, CutoverFacts, HeadStartFacts, PreflightFindings, VerificationFacts } from '../record.js';
 import { formatBytes, formatCount, formatDuration, plural } from './format.js';
 
 export function preflightDetails(found: PreflightFindings, selection: IndexSelection): string[] {
@@ -24,10 +24,24 @@ export function preflightDetails(found: PreflightFindings, selection: IndexSelec
 
 export function copyDetails(facts: CopyFacts): string[] {
   if (facts.skipped) return [facts.reason ?? 'nothing to copy'];
+  const head = facts.headStart;
   return [
     `${formatCount(facts.copied)} of ${plural(facts.listed, 'object')} copied (${formatBytes(facts.bytesCopied)} of ${formatBytes(facts.bytesTotal)}), ${formatCount(facts.reusedObjects)} already there, ${formatCount(facts.multipart)} multipart`,
+    ...(head ? [`${formatCount(head.objects)} of them (${formatBytes(head.bytes)}) while the snapshot ran`] : []),
+    ...(facts.tailMs !== undefined ? [copyTailLine(facts)] : []),
     `manifest: every key and size matches${facts.retries ? `; ${plural(facts.retries, 'retry', 'retries')}` : ''}`,
   ];
+}
+
+/** e.g. "copy tail after the snapshot ended: 1.2 s, 2.5% of the bytes (52 MiB of 2.0 GiB)" — the benchmark reads it. */
+export function copyTailLine(facts: CopyFacts): string {
+  const tail = facts.tailBytes ?? facts.bytesCopied;
+  const share = facts.bytesCopied > 0 ? (100 * tail) / facts.bytesCopied : 0;
+  return `copy tail after the snapshot ended: ${((facts.tailMs ?? 0) / 1000).toFixed(1)} s, ${share.toFixed(1)}% of the bytes (${formatBytes(tail)} of ${formatBytes(facts.bytesCopied)})`;
+}
+
+export function headStartLine(h: HeadStartFacts): string {
+  return `copy head start: ${h.objects} objects (${formatBytes(h.bytes)}) copied while the snapshot ran, in ${h.passes} passes`;
 }
 
 /** `finalSnapshot`: the name of the write-blocked snapshot changed indices are restored from. */

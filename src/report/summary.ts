@@ -1,6 +1,7 @@
 // The job summary, built from the run record alone (pure: no I/O, no clock unless given one).
 // Written as HTML blocks without blank lines inside them, so GitHub never reads escaped text as markdown.
 
+import { throughputTable } from './throughput.js';
 import type { CopyFacts, PhaseRecord, RunRecord, SnapshotFacts, WriteBlockFacts } from '../record.js';
 import { SUMMARY_MAX_BYTES } from '../constants.js';
 import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from './format.js';
@@ -174,6 +175,8 @@ function build(record: RunRecord, limits: ComparisonLimits, now?: number): strin
     '<h3>Phases</h3>',
     phaseTable(record),
   ];
+  const where = throughputTable(record);
+  if (where) blocks.push('<h3>Where the time went</h3>', where);
   if (record.verification) {
     blocks.push('<h3>Indices</h3>', comparisonTable(record.verification, limits));
     const checks = checksTable(record.verification);

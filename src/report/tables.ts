@@ -39,7 +39,7 @@ export const PHASE_ICONS: Record<PhaseStatus | 'not-run', string> = {
 /** Longest error shown inside a table cell; the whole text is in the headline and the log. */
 const CELL_ERROR_CHARS = 1000;
 
-function row(cells: string[], header = false): string {
+export function row(cells: string[], header = false): string {
   const tag = header ? 'th' : 'td';
   return `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
 }

@@ -3,9 +3,21 @@
 import type { SideConfig } from '../config.js';
 import type { Domain, RegisteredRepository } from './domain.js';
 
+/**
+ * The throttles a repository carries (per node): the source's snapshot rate when the user raised it
+ * (`snapshot-rate`), and on the target's read-only registration no restore throttle at all — the
+ * target serves no one yet. (OpenSearch 3.x already restores unthrottled by default; Elasticsearch 7.10
+ * and OpenSearch 1.x default to 40mb.) Either way the restore is still bound by the target's recovery
+ * rate, `indices.recovery.max_bytes_per_sec` (phases/restore-throttles.ts).
+ */
+export interface RepositoryThrottles {
+  maxSnapshotBytesPerSec?: string;
+  maxRestoreBytesPerSec?: string;
+}
+
 export function repositorySettings(
   side: SideConfig,
-  opts: { readonly: boolean; snapshotRoleArn?: string },
+  opts: { readonly: boolean; snapshotRoleArn?: string; throttles?: RepositoryThrottles },
 ): Record<string, unknown> {
   const settings: Record<string, unknown> = { bucket: side.bucket, region: side.region };
   if (side.basePath) settings.base_path = side.basePath;
@@ -14,6 +26,9 @@ export function repositorySettings(
   // The target only reads: a read-only registration can never write to (or clean up) the repository
   // that the source still owns.
   if (opts.readonly) settings.readonly = true;
+  if (opts.throttles?.maxSnapshotBytesPerSec)
+    settings.max_snapshot_bytes_per_sec = opts.throttles.maxSnapshotBytesPerSec;
+  if (opts.throttles?.maxRestoreBytesPerSec) settings.max_restore_bytes_per_sec = opts.throttles.maxRestoreBytesPerSec;
   return settings;
 }
 
@@ -32,8 +47,9 @@ export async function ensureRepository(
   name: string,
   side: SideConfig,
   readonly: boolean,
+  throttles?: RepositoryThrottles,
 ): Promise<'registered' | 'reused'> {
-  const settings = repositorySettings(side, { readonly });
+  const settings = repositorySettings(side, { readonly, throttles });
   const existing = await domain.getRepository(name);
   if (existing) {
     if (!isSamePlace(existing, side)) {

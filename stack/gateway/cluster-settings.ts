@@ -5,7 +5,15 @@ import * as errors from './aws-errors.js';
 import type { Refusal } from './aws-errors.js';
 import { simpleMatch } from './restore-guard.js';
 
-/** Our reading of the guide's list of customer-changeable cluster settings; extend as needed. */
+/**
+ * Our reading of the guide's list of customer-changeable cluster settings; extend as needed. The restore
+ * throttles are not on it — `indices.recovery.max_bytes_per_sec`, `indices.recovery.*` and
+ * `cluster.routing.allocation.node_concurrent_recoveries` (and its incoming/outgoing forms) are the
+ * service's — so a managed domain answers "payload is not allowed" to a run that tries to raise them,
+ * and the run's restore stays bound by the domain's own recovery rate. The repository throttles
+ * (`max_snapshot_bytes_per_sec`, `max_restore_bytes_per_sec`) are repository settings, not cluster
+ * settings: they come with `PUT _snapshot/<repository>` (repository-registration.ts passes them on).
+ */
 export const CUSTOMER_CLUSTER_SETTINGS = [
   'action.auto_create_index',
   'action.search.shard_count.limit',

@@ -1,7 +1,9 @@
 // What tests can switch on a gateway (POST /_gateway/control) and what they can read back
 // (GET /_gateway/requests): an hourly automated snapshot that happens to be running, requests
 // the node finishes but whose client gives up with a 504, as behind AWS's idle timeout, a domain
-// of another engine or version, and fine-grained access control mapping IAM roles to security roles.
+// of another engine or version, fine-grained access control mapping IAM roles to security roles, and a
+// self-managed cluster's settings (every dynamic cluster setting accepted, as a cluster of one's own
+// does: what the action's restore throttles look like where they can be lifted).
 import { randomUUID } from 'node:crypto';
 
 export interface Delay504 {
@@ -19,6 +21,8 @@ export interface ControlUpdate {
   reportVersion?: ReportedVersion | null;
   /** Fine-grained access control over IAM callers: security role → backend roles (IAM ARNs) mapped to it (null: off). */
   fineGrainedAccessControl?: { rolesMapping: Record<string, string[]> } | null;
+  /** Accept every `PUT _cluster/settings` (a self-managed cluster) instead of the service's short list. */
+  selfManagedClusterSettings?: boolean;
   reset?: boolean;
 }
 
@@ -43,6 +47,7 @@ export class GatewayControl {
   private delays: Array<Delay504 & { remaining: number; pattern: RegExp }> = [];
   reportedVersion: ReportedVersion | undefined;
   rolesMapping: Record<string, string[]> | undefined;
+  selfManagedClusterSettings = false;
   private seen: SeenRequest[] = [];
 
   apply(update: ControlUpdate): void {
@@ -51,7 +56,10 @@ export class GatewayControl {
       this.delays = [];
       this.reportedVersion = undefined;
       this.rolesMapping = undefined;
+      this.selfManagedClusterSettings = false;
     }
+    if (update.selfManagedClusterSettings !== undefined)
+      this.selfManagedClusterSettings = update.selfManagedClusterSettings;
     if (update.reportVersion !== undefined) {
       if (update.reportVersion !== null && !/^\d+\.\d+\.\d+$/.test(update.reportVersion.number ?? ''))
         throw new Error('reportVersion.number must look like 2.19.0');
@@ -87,6 +95,7 @@ export class GatewayControl {
       })),
       reportVersion: this.reportedVersion ?? null,
       fineGrainedAccessControl: this.rolesMapping ? { rolesMapping: this.rolesMapping } : null,
+      selfManagedClusterSettings: this.selfManagedClusterSettings,
     };
   }
 

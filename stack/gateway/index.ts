@@ -134,7 +134,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     caller: Caller,
   ): Promise<{ body: Buffer } | { refusal: Refusal } | { answer: Refusal }> {
     const json = parseJson(body);
-    const settingsRefusal = checkClusterSettings(method, pathname, json);
+    const settingsRefusal = control.selfManagedClusterSettings
+      ? undefined
+      : checkClusterSettings(method, pathname, json);
     if (settingsRefusal) return { refusal: settingsRefusal };
 
     const route = snapshotRoute(method, pathname);

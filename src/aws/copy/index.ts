@@ -42,6 +42,11 @@ export interface CopyRepositoryOptions {
   signal?: AbortSignal;
   /** Retries of our own when the destination still pushes back after the SDK's retries. */
   backoff?: Backoff;
+  /**
+   * Copy only the blobs (everything under `indices/`, never a root blob) and check nothing: the head
+   * start while a snapshot runs. The root blobs and the manifest are the full copy's, after it.
+   */
+  blobsOnly?: boolean;
 }
 
 export interface CopyResult {
@@ -145,6 +150,25 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
     // Every blob must be at the destination before the first root blob that may point at it.
     await pool.drain();
     blobs = { listed: progress.objectsTotal - rootCount(held), copied: progress.copied };
+    if (options.blobsOnly) {
+      if (ticker) clearInterval(ticker);
+      report();
+      return {
+        listed: blobs.listed,
+        copied: progress.copied,
+        skipped: progress.skipped,
+        excluded,
+        bytesCopied: progress.bytesCopied,
+        bytesTotal: progress.bytesTotal,
+        multipart,
+        requests: { ...requester.requests },
+        manifest: checkedByCopyPass(0),
+        durationMs: Date.now() - started,
+        retries: requester.retries,
+        pushbacks: requester.pushbacks,
+        lowestConcurrency: budget.lowest,
+      };
+    }
     // The blobs are final now: check them while the root blobs are copied (see manifest.ts).
     if (blobs.copied > 0) {
       blobCheck = checkManifest(source, destination, requester, manifestSignal, 'blobs');

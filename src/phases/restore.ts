@@ -4,10 +4,9 @@
 // changed indices through the same `restoreIndices`, over the closed copies phase 1 made.
 import type { RunContext } from '../context.js';
 import type { RestoreFacts } from '../record.js';
-import { recoveryProgressLine } from '../report/progress.js';
 import { DomainError } from '../search/domain.js';
-import { ensureRepository } from '../search/repository.js';
 import { poll } from '../util/poll.js';
+import { phaseWait, readyRepository } from './repository-step.js';
 import { runSnapshotNames } from './snapshot.js';
 
 export class RestoreError extends Error {
@@ -31,12 +30,11 @@ async function ownedByThisRun(
   const ours: string[] = [];
   const foreign: string[] = [];
   let cutoverCopied: boolean | undefined;
+  const open = targets.filter((t) => t.status !== 'close').map((t) => t.index);
+  const restored = await target.domain.restoredFrom(open).catch(() => new Map<string, string | undefined>());
   for (const t of targets) {
-    const b = await target.domain.call('GET', `/${encodeURIComponent(t.index)}/_recovery`).catch(() => undefined);
-    const shards: any[] = b?.[t.index]?.shards ?? [];
-    let mine =
-      shards.length > 0 &&
-      shards.every((s) => !s.primary || (s.type === 'SNAPSHOT' && ourSnapshots.includes(s.source?.snapshot)));
+    const from = restored.get(t.index);
+    let mine = from !== undefined && ourSnapshots.includes(from);
     if (!mine && t.status === 'close') {
       cutoverCopied ??= await seesCutoverSnapshot(ctx);
       mine = cutoverCopied;
@@ -54,7 +52,7 @@ async function seesCutoverSnapshot(ctx: RunContext): Promise<boolean> {
 }
 
 export function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFacts; details: string[] }> {
-  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: ctx.plan!.migrate });
+  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: ctx.selection!.migrate });
 }
 
 export interface RestoreRequest {
@@ -79,19 +77,8 @@ export async function restoreIndices(
   const { config, target, log } = ctx;
   const repository = target.config.repository;
   const { snapshot, entries } = request;
-  const wait = {
-    intervalMs: request.intervalMs ?? config.pollIntervalMs,
-    timeoutMs: config.timeouts.restoreMs,
-    timeoutInput: 'restore-timeout-minutes',
-    signal: ctx.signal,
-  };
-
-  if (!request.repositoryReady) {
-    const registration = await ensureRepository(target.domain, repository, target.config, true);
-    log.info(
-      `repository ${repository} ${registration} read-only and verified on the target (s3://${target.config.bucket}/${target.config.basePath})`,
-    );
-  }
+  const wait = phaseWait(ctx, request.intervalMs, config.timeouts.restoreMs, 'restore-timeout-minutes');
+  await readyRepository(ctx, 'target', request.repositoryReady);
   if (!(await target.domain.getSnapshot(repository, snapshot))) {
     throw new RestoreError(
       `the target cannot see snapshot ${snapshot} in repository ${repository}; was the copy to s3://${target.config.bucket}/${target.config.basePath} complete?`,
@@ -163,8 +150,8 @@ export async function restoreIndices(
       // A closed index is not restored yet (phase 2 closes them just before its restore).
       if (present.length < names.length || (request.replace && present.some((p) => p.status === 'close')))
         return undefined;
-      const [health, recovery] = await Promise.all([target.domain.health(names), target.domain.recovery(names)]);
-      log.info(recoveryProgressLine({ ...recovery, elapsedMs: Date.now() - started }));
+      const [health, recovery] = await Promise.all([target.domain.clusterHealth(names), target.domain.recovery(names)]);
+      ctx.progress.restore({ ...recovery, elapsedMs: Date.now() - started });
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
       if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal)
         return undefined;
@@ -191,11 +178,6 @@ export async function restoreIndices(
 
 /** Every primary of these indices last recovered from this snapshot. */
 async function restoredFrom(ctx: RunContext, names: string[], snapshot: string): Promise<boolean> {
-  const b = await ctx.target.domain.call('GET', `/${names.map(encodeURIComponent).join(',')}/_recovery`);
-  return names.every((n) => {
-    const shards: any[] = b?.[n]?.shards ?? [];
-    return (
-      shards.length > 0 && shards.every((s) => !s.primary || (s.type === 'SNAPSHOT' && s.source?.snapshot === snapshot))
-    );
-  });
+  const from = await ctx.target.domain.restoredFrom(names);
+  return names.every((n) => from.get(n) === snapshot);
 }

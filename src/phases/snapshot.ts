@@ -5,10 +5,9 @@
 // through the same `takeSnapshot`.
 import type { RunContext } from '../context.js';
 import type { SnapshotFacts } from '../record.js';
-import { snapshotProgressLine } from '../report/progress.js';
-import { ensureRepository } from '../search/repository.js';
 import { DomainError, type SnapshotInfo } from '../search/domain.js';
 import { poll } from '../util/poll.js';
+import { phaseWait, readyRepository } from './repository-step.js';
 
 export class SnapshotError extends Error {
   override name = 'SnapshotError';
@@ -19,7 +18,7 @@ const isConcurrentSnapshot = (err: unknown) =>
   (err.type === 'concurrent_snapshot_execution_exception' || /concurrent snapshot/i.test(err.message));
 
 export function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotFacts; details: string[] }> {
-  return takeSnapshot(ctx, { name: ctx.config.snapshot, indices: ctx.plan!.migrate.map((m) => m.source) });
+  return takeSnapshot(ctx, { name: ctx.config.snapshot, indices: ctx.selection!.migrate.map((m) => m.source) });
 }
 
 export interface SnapshotRequest {
@@ -38,19 +37,8 @@ export async function takeSnapshot(
   const { config, source, log } = ctx;
   const repository = source.config.repository;
   const { name, indices } = request;
-  const wait = {
-    intervalMs: request.intervalMs ?? config.pollIntervalMs,
-    timeoutMs: config.timeouts.snapshotMs,
-    timeoutInput: 'snapshot-timeout-minutes',
-    signal: ctx.signal,
-  };
-
-  if (!request.repositoryReady) {
-    const registration = await ensureRepository(source.domain, repository, source.config, false);
-    log.info(
-      `repository ${repository} ${registration} and verified on the source (s3://${source.config.bucket}/${source.config.basePath})`,
-    );
-  }
+  const wait = phaseWait(ctx, request.intervalMs, config.timeouts.snapshotMs, 'snapshot-timeout-minutes');
+  await readyRepository(ctx, 'source', request.repositoryReady);
 
   let info = await source.domain.getSnapshot(repository, name);
   const reused = info !== undefined;
@@ -93,15 +81,13 @@ export async function takeSnapshot(
       if (current.state !== 'IN_PROGRESS' && current.state !== 'STARTED') return current;
       const status = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
       if (status) {
-        log.info(
-          snapshotProgressLine({
-            shardsDone: status.shardsStats.done,
-            shardsTotal: status.shardsStats.total,
-            bytesDone: status.bytesDone,
-            bytesTotal: status.bytesTotal,
-            elapsedMs: Date.now() - started,
-          }),
-        );
+        ctx.progress.snapshot({
+          shardsDone: status.shardsStats.done,
+          shardsTotal: status.shardsStats.total,
+          bytesDone: status.bytesDone,
+          bytesTotal: status.bytesTotal,
+          elapsedMs: Date.now() - started,
+        });
       }
       return undefined;
     },

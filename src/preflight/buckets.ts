@@ -8,11 +8,12 @@ import {
   HeadBucketCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
-import type { MigrationConfig } from '../config.js';
-import { retryTally } from '../retry-tally.js';
+import { sameRepositoryLocation, type MigrationConfig } from '../config.js';
+import type { SideName } from '../constants.js';
 import type { Side } from '../context.js';
+import { isSamePlace } from '../search/repository.js';
+import { retryAndBackoff } from '../util/retry.js';
 import { awsErrorName, awsStatus, errorText, type Checks } from './checks.js';
-import type { SideLabel } from './domains.js';
 
 const prefixOf = (basePath: string) => (basePath ? `${basePath}/` : '');
 const where = (s: Side) => `s3://${s.config.bucket}/${s.config.basePath}`;
@@ -23,7 +24,7 @@ export function regionFromLocation(constraint: string | undefined | null): strin
   return constraint === 'EU' ? 'eu-west-1' : constraint;
 }
 
-export async function bucketCheck(side: Side, label: SideLabel, principal: string, checks: Checks): Promise<boolean> {
+export async function bucketCheck(side: Side, label: SideName, principal: string, checks: Checks): Promise<boolean> {
   const id = `${label}.bucket`;
   const check = `${label === 'source' ? 'Source' : 'Target'} bucket exists in ${side.config.region}`;
   const bucket = side.config.bucket;
@@ -101,16 +102,21 @@ async function repositoryAt(side: Side, bucket: string, basePath: string): Promi
   const generation = generations.length ? Math.max(...generations) : undefined;
   if (generation === undefined) return { snapshots: [] };
   // The body streams in after the status, outside the SDK's retries: a connection lost mid-body is read again.
-  const read = async () => {
-    const object = await side.s3.send(
-      new GetObjectCommand({ Bucket: bucket, Key: `${prefixOf(basePath)}index-${generation}` }),
-    );
-    return (await object.Body?.transformToString()) ?? '{}';
-  };
-  const text = await read().catch(() => {
-    retryTally.add('S3', 1);
-    return read();
-  });
+  const key = `${prefixOf(basePath)}index-${generation}`;
+  const text = await retryAndBackoff(
+    async () => {
+      const object = await side.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await object.Body?.transformToString()) ?? '{}';
+    },
+    {
+      isRetryable: () => true,
+      maxRetries: 1,
+      baseMs: 200,
+      maxWaitMs: 200,
+      label: `S3 GetObject ${key}`,
+      service: 'S3',
+    },
+  );
   const json = JSON.parse(text) as { snapshots?: Array<{ name?: string; uuid?: string }> };
   return {
     generation,
@@ -125,7 +131,7 @@ export async function repositoryPathCheck(
   target: Side,
   checks: Checks,
 ): Promise<void> {
-  const samePlace = config.source.bucket === config.target.bucket && config.source.basePath === config.target.basePath;
+  const samePlace = sameRepositoryLocation(config);
   let sourceRepo: RepositoryAtPath | undefined;
   await checks.guard('source.repository-path', 'Source repository path', async () => {
     sourceRepo = await repositoryAt(source, config.source.bucket, config.source.basePath);
@@ -165,7 +171,7 @@ export async function repositoryPathCheck(
 }
 
 /** A repository of that name registered on the domain for another bucket or path stops the run later: say so now. */
-export async function registrationCheck(side: Side, label: SideLabel, checks: Checks): Promise<void> {
+export async function registrationCheck(side: Side, label: SideName, checks: Checks): Promise<void> {
   const id = `${label}.repository`;
   const name = side.config.repository;
   const check = `${label === 'source' ? 'Source' : 'Target'} repository name ${name}`;
@@ -177,10 +183,9 @@ export async function registrationCheck(side: Side, label: SideLabel, checks: Ch
         check,
         `not registered yet: registered by the ${label === 'source' ? 'snapshot' : 'restore'} phase${label === 'target' ? ' (read-only)' : ''}`,
       );
+    if (isSamePlace(existing, side.config))
+      return checks.pass(id, check, `already registered for ${where(side)}: reused`);
     const s = existing.settings ?? {};
-    const same =
-      existing.type === 's3' && s.bucket === side.config.bucket && String(s.base_path ?? '') === side.config.basePath;
-    if (same) return checks.pass(id, check, `already registered for ${where(side)}: reused`);
     checks.fail(
       id,
       check,

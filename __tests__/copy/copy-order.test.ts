@@ -2,24 +2,25 @@
 import { ConcurrencyBudget } from '../../src/aws/copy/budget.js';
 import { encodeCopySource } from '../../src/aws/copy/context.js';
 import { MAX_PARTS, partSizeFor, planParts } from '../../src/aws/copy/multipart.js';
-import { compareKeys, normalizePrefix, placeKey } from '../../src/aws/copy/plan.js';
+import { compareKeys, normalizePrefix, placeKey } from '../../src/aws/copy/copy-order.js';
 import { estimateRemainingMs, formatProgressLine, type CopyProgress } from '../../src/aws/copy/progress.js';
 import { isPushback, Requester } from '../../src/aws/copy/requests.js';
+import { reset, withsleep } from '../../src/util/sleep.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
 describe('repository order', () => {
   test.each([
-    ['indices/abc/0/__seg', { phase: 'blobs' }],
-    ['indices/abc/meta-x.dat', { phase: 'blobs' }],
-    ['indices/abc/0/index-7', { phase: 'blobs' }],
-    ['incompatible-snapshots', { phase: 'blobs' }],
-    ['meta-Ab3.dat', { phase: 'snapshot-metadata' }],
-    ['snap-Ab3.dat', { phase: 'snapshot-metadata' }],
-    ['index-0', { phase: 'generations', generation: 0 }],
-    ['index-12', { phase: 'generations', generation: 12 }],
-    ['index.latest', { phase: 'latest' }],
+    ['indices/abc/0/__seg', { stage: 'blobs' }],
+    ['indices/abc/meta-x.dat', { stage: 'blobs' }],
+    ['indices/abc/0/index-7', { stage: 'blobs' }],
+    ['incompatible-snapshots', { stage: 'blobs' }],
+    ['meta-Ab3.dat', { stage: 'snapshot-metadata' }],
+    ['snap-Ab3.dat', { stage: 'snapshot-metadata' }],
+    ['index-0', { stage: 'generations', generation: 0 }],
+    ['index-12', { stage: 'generations', generation: 12 }],
+    ['index.latest', { stage: 'latest' }],
     ['tests-Jk2a/master.dat', { excluded: 'verification-leftover' }],
     ['tests-Jk2a/data-abc.dat', { excluded: 'verification-leftover' }],
   ])('%s → %j', (key, placement) => {
@@ -188,6 +189,7 @@ describe('concurrency budget', () => {
 });
 
 describe('requests', () => {
+  afterEach(() => reset());
   const slowDown = Object.assign(new Error('Please reduce your request rate.'), {
     name: 'SlowDown',
     $metadata: { httpStatusCode: 503, attempts: 3 },
@@ -202,11 +204,8 @@ describe('requests', () => {
   test('counts attempts, backs off after pushback, and gives up after its own attempts', async () => {
     const sleeps: number[] = [];
     const budget = new ConcurrencyBudget(8);
-    const requester = new Requester(
-      budget,
-      { attempts: 2, baseMs: 100, maxMs: 1000 },
-      async (ms) => void sleeps.push(ms),
-    );
+    withsleep(async (ms) => void sleeps.push(ms));
+    const requester = new Requester(budget, { attempts: 2, baseMs: 100, maxMs: 1000 });
     let calls = 0;
     const ok = await requester.send('CopyObject', async () => {
       if (calls++ === 0) throw slowDown;

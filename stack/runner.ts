@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot, readStackEnv } from './layout.js';
 
-function stackEnv(): Record<string, string> {
-  const env = readStackEnv();
+/** `file`: another stack's env (a test's own stack under its STACK_DIR); default `.stack/env`. */
+function stackEnv(file?: string): Record<string, string> {
+  const env = readStackEnv(file);
   if (!env.STACK_SOURCE_ENDPOINT) throw new Error('the stack is not running: `npm run stack:up` first');
   return env;
 }
@@ -44,8 +45,8 @@ export function parseFileCommands(text: string): Record<string, string> {
 }
 
 /** The inputs that point the action at the stack's two domains and buckets, as a user would write them. */
-export function stackInputs(overrides: Record<string, string> = {}): Record<string, string> {
-  const env = stackEnv();
+export function stackInputs(overrides: Record<string, string> = {}, stackEnvFile?: string): Record<string, string> {
+  const env = stackEnv(stackEnvFile);
   return {
     'role-to-assume': env.STACK_OIDC_ROLE_ARN,
     'source-endpoint': env.STACK_SOURCE_ENDPOINT,
@@ -72,10 +73,12 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with each chunk of the process's output (crash tests kill it at a chosen moment). */
   onOutput?: (chunk: string, kill: (signal: NodeJS.Signals) => void) => void;
+  /** Run against the stack whose env file this is (default: the default stack's `.stack/env`). */
+  stackEnvFile?: string;
 }
 
 export async function runAction(inputs: Record<string, string>, opts: RunOptions = {}): Promise<ActionRun> {
-  const env = stackEnv();
+  const env = stackEnv(opts.stackEnvFile);
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'osdm-run-'));
   const files = { output: join(dir, 'outputs'), summary: join(dir, 'summary.md'), state: join(dir, 'state') };
   for (const f of Object.values(files)) if (!existsSync(f)) writeFileSync(f, '');

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { startGateway } from './gateway/index.js';
 import { startOidcServer } from './oidc.js';
 import { ACCOUNT_ID, stackDir, stackLayout } from './layout.js';
+import { sideEngines } from './engines.js';
 
 const layout = stackLayout();
+const engines = sideEngines();
 const requestToken = process.env.STACK_OIDC_REQUEST_TOKEN;
 if (!requestToken) throw new Error('STACK_OIDC_REQUEST_TOKEN is not set');
 
@@ -21,6 +23,7 @@ const gateways = await Promise.all(
       accountId: ACCOUNT_ID,
       // As on AWS: cluster_name says `<account>:stack-<side>`, and callers need es:ESHttp* on that domain's ARN.
       domainName: `stack-${side.name}`,
+      distribution: engines[side.name].distribution,
       log: (line) => log(`[${side.name} gateway] ${line}`),
     }),
   ),

@@ -37,6 +37,12 @@ export interface GatewayOptions {
    * trusts the account. Off by default.
    */
   domainName?: string;
+  /**
+   * The engine behind the gateway. Elasticsearch domains serve the security plugin under
+   * _opendistro/_security only; OpenSearch domains under _plugins/_security and, for old clients,
+   * _opendistro/_security too. Default opensearch.
+   */
+  distribution?: 'opensearch' | 'elasticsearch';
 }
 
 export interface RunningGateway {
@@ -53,6 +59,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const credentials = new MotoCredentialDirectory(opts.motoUrl);
   const iam = new IamDirectory(opts.motoUrl);
   const control = new GatewayControl();
+  const securityAccountPaths =
+    opts.distribution === 'elasticsearch'
+      ? ['/_opendistro/_security/api/account']
+      : ['/_plugins/_security/api/account', '/_opendistro/_security/api/account'];
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -96,7 +106,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // Fine-grained access control, when a test switched it on: the security plugin answers for IAM callers.
     const mapping = control.rolesMapping;
     if (mapping && caller.kind === 'iam') {
-      if (method === 'GET' && pathname === '/_plugins/_security/api/account')
+      if (method === 'GET' && securityAccountPaths.includes(pathname))
         return send(res, accountAnswer(caller.principal, mapping));
       const refusal = checkSnapshotPermission(method, pathname, caller.principal, mapping);
       if (refusal) return send(res, refusal);
@@ -202,6 +212,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       accountId: opts.accountId,
       domainName: opts.domainName,
       reportedVersion: control.reportedVersion,
+      distribution: opts.distribution,
     });
     send(res, { status: upstream.statusCode ?? 200, body });
   }

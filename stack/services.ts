@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway } from './gateway/index.js';
 import { startOidcServer } from './oidc.js';
-import { ACCOUNT_ID, stackDir, stackLayout } from './layout.js';
+import { ACCOUNT_ID, fsRepositoryRoot, stackDir, stackLayout } from './layout.js';
+import { MOTO_ADMIN } from './aws-seed.js';
 import { sideEngines } from './engines.js';
 
 const layout = stackLayout();
@@ -24,6 +25,8 @@ const gateways = await Promise.all(
       // As on AWS: cluster_name says `<account>:stack-<side>`, and callers need es:ESHttp* on that domain's ARN.
       domainName: `stack-${side.name}`,
       distribution: engines[side.name].distribution,
+      fsRepositoryRoot: engines[side.name].snapshots === 'fs' ? fsRepositoryRoot(side.name) : undefined,
+      s3Admin: MOTO_ADMIN,
       log: (line) => log(`[${side.name} gateway] ${line}`),
     }),
   ),

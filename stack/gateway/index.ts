@@ -21,6 +21,8 @@ import { checkRestore, type RestoreRequestBody, type SnapshotFacts } from './res
 import { accountAnswer, checkSnapshotPermission } from './security-plugin.js';
 import { splitTarget } from './sigv4.js';
 import { snapshotRoute } from './snapshot-routes.js';
+import { FsRepositorySync } from './fs-repository-sync.js';
+import { S3Client } from '@aws-sdk/client-s3';
 
 export interface GatewayOptions {
   port: number;
@@ -43,6 +45,13 @@ export interface GatewayOptions {
    * _opendistro/_security too. Default opensearch.
    */
   distribution?: 'opensearch' | 'elasticsearch';
+  /**
+   * path.repo of a node with no S3 plugin: its snapshots go to fs repositories there, which the gateway
+   * syncs with the bucket (fs-repository-sync.ts). Unset for nodes with repository-s3.
+   */
+  fsRepositoryRoot?: string;
+  /** moto's admin credentials, for that sync. */
+  s3Admin?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export interface RunningGateway {
@@ -59,6 +68,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const credentials = new MotoCredentialDirectory(opts.motoUrl);
   const iam = new IamDirectory(opts.motoUrl);
   const control = new GatewayControl();
+  const fsSync = opts.fsRepositoryRoot
+    ? new FsRepositorySync(
+        opts.fsRepositoryRoot,
+        (region) => new S3Client({ endpoint: opts.motoUrl, region, forcePathStyle: true, credentials: opts.s3Admin }),
+        opts.region,
+      )
+    : undefined;
   const securityAccountPaths =
     opts.distribution === 'elasticsearch'
       ? ['/_opendistro/_security/api/account']
@@ -169,7 +185,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           iam,
         });
         if ('refusal' in outcome) return outcome;
-        return { body: Buffer.from(JSON.stringify(outcome.forward)) };
+        const forward = fsSync ? fsSync.nodeRepository(route.repository, json as RepositoryBody) : outcome.forward;
+        return { body: Buffer.from(JSON.stringify(forward)) };
       }
       case 'restore': {
         const facts = await snapshotFacts(route.repository, route.snapshot);
@@ -185,8 +202,26 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         return refusal ? { refusal } : { body };
       }
       default:
-        return { body };
+        return fsSync ? syncedAnswer(method, pathname, body, fsSync) : { body };
     }
+  }
+
+  /** An fs repository behind an s3 one: describe it as s3, and upload a snapshot before it reads done. */
+  async function syncedAnswer(
+    method: string,
+    pathname: string,
+    body: Buffer,
+    sync: FsRepositorySync,
+  ): Promise<{ body: Buffer } | { answer: Refusal }> {
+    const [first, repository, snapshot, action] = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (method !== 'GET' || first !== '_snapshot' || !repository || !sync.synced(repository)) return { body };
+    if (!snapshot) return { answer: { status: 200, body: sync.describe(repository) } };
+    if (snapshot.startsWith('_') || (action && action !== '_status')) return { body };
+    const path = `/_snapshot/${encodeURIComponent(repository)}/${encodeURIComponent(snapshot)}`;
+    const { json } = await getNodeJson(nodeUrl, path).catch(() => ({ status: 0, json: undefined }));
+    const state = (json as { snapshots?: Array<{ state?: string }> } | undefined)?.snapshots?.[0]?.state;
+    await sync.uploadFinished(repository, snapshot, state);
+    return { body };
   }
 
   async function snapshotFacts(repository: string, snapshot: string): Promise<SnapshotFacts | undefined> {

@@ -10,6 +10,9 @@ export const stackDir = process.env.STACK_DIR ?? join(projectRoot, '.stack');
 export const envFile = join(stackDir, 'env');
 export const pidFile = join(stackDir, 'pids.json');
 
+/** path.repo of a side whose engine has no S3 plugin (its fs repositories; the gateway syncs them). */
+export const fsRepositoryRoot = (side: 'source' | 'target') => join(stackDir, `${side}-fs-repositories`);
+
 export const ACCOUNT_ID = '123456789012';
 
 export interface StackLayout {

@@ -1,7 +1,7 @@
-// Starts and stops the test ground's real OpenSearch nodes.
+// Starts and stops the test ground's real engine nodes.
 //
-// Each node is one JVM running stack/opensearch-node (OpenSearch 3.x embedded, with the
-// repository-s3 plugin), built once with Maven from Maven Central. Nodes are spawned detached so
+// Each node is one JVM running an engine's Maven module (stack/engines.ts: OpenSearch 3.8 by default,
+// OpenSearch 2.19 or Elasticsearch 7.10 when asked), built once with Maven from Maven Central. Nodes are spawned detached so
 // a `stack up` process can exit and leave them running; `stopProcess` ends them by pid.
 import { spawn } from 'node:child_process';
 import {
@@ -19,21 +19,28 @@ import {
 import { tmpdir } from 'node:os';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { engine, projectDir, type Engine } from './engines.js';
 
-const NODE_PROJECT = join(dirname(fileURLToPath(import.meta.url)), 'opensearch-node');
-const POM = join(NODE_PROJECT, 'pom.xml');
-const JAR = join(NODE_PROJECT, 'target', 'opensearch-node.jar');
-const LIB = join(NODE_PROJECT, 'target', 'lib');
+/** Where an engine's module and its build output live. */
+function launcher(e: Engine) {
+  const dir = projectDir(e);
+  return {
+    dir,
+    pom: join(dir, 'pom.xml'),
+    jar: join(dir, 'target', e.jar),
+    lib: join(dir, 'target', 'lib'),
+    classCache: join(dir, 'target', e.jar.replace(/\.jar$/, '.aot')),
+  };
+}
 
-/** OpenSearch 3.x (the first line whose repository-s3 is on Maven Central) needs Java 21+. */
-const MIN_JAVA = 21;
 // Maven colours its output even with -B.
 // eslint-disable-next-line no-control-regex -- the escape character is what the pattern is for
 const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
 
 export interface StartNodeOptions {
   name: string;
+  /** Default: OpenSearch 3.8. */
+  engine?: Engine;
   httpPort: number;
   transportPort: number;
   /** path.home; data, logs and config live under it. */
@@ -43,6 +50,8 @@ export interface StartNodeOptions {
   s3Region: string;
   s3AccessKey: string;
   s3SecretKey: string;
+  /** path.repo, for an engine whose snapshots go to an fs repository. */
+  repoPath?: string;
   /** JVM heap (-Xms = -Xmx). Default 512m. */
   heap?: string;
   /** The node's stdout and stderr are appended here. */
@@ -58,21 +67,23 @@ export interface StartedNode {
   url: string;
 }
 
-/** Where the JDK that builds and runs the node lives; throws with a hint when none fits. */
-export function javaHome(): string {
+/** Where the JDK that builds and runs an engine's node lives; throws with a hint when none fits. */
+export function javaHome(e: Engine = engine()): string {
+  const fits = (major: number | undefined) =>
+    major !== undefined && major >= e.java.min && (e.java.max === undefined || major <= e.java.max);
   const candidates = [process.env.OPENSEARCH_JAVA_HOME, process.env.JAVA_HOME, ...jdksUnder('/usr/lib/jvm')];
   let best: { home: string; major: number } | undefined;
   for (const home of candidates) {
     if (!home) continue;
     const major = javaMajor(home);
-    if (major === undefined || major < MIN_JAVA) continue;
+    if (!fits(major)) continue;
     // An explicit OPENSEARCH_JAVA_HOME wins; otherwise take the newest JDK found.
     if (home === process.env.OPENSEARCH_JAVA_HOME) return home;
-    if (!best || major > best.major) best = { home, major };
+    if (!best || major! > best.major) best = { home, major: major! };
   }
   if (best) return best.home;
   throw new Error(
-    `OpenSearch 3.x needs a Java ${MIN_JAVA}+ JDK: none found in OPENSEARCH_JAVA_HOME, JAVA_HOME or /usr/lib/jvm. ` +
+    `${e.name} needs Java ${e.java.min}${e.java.max ? `–${e.java.max}` : '+'}: none found in OPENSEARCH_JAVA_HOME, JAVA_HOME or /usr/lib/jvm. ` +
       'Set OPENSEARCH_JAVA_HOME to one.',
   );
 }
@@ -96,8 +107,9 @@ function javaMajor(home: string): number | undefined {
   }
 }
 
-function newestSourceMtime(): number {
-  let newest = statSync(POM).mtimeMs;
+function newestSourceMtime(e: Engine): number {
+  const { pom, dir } = launcher(e);
+  let newest = statSync(pom).mtimeMs;
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, entry.name);
@@ -105,14 +117,15 @@ function newestSourceMtime(): number {
       else newest = Math.max(newest, statSync(p).mtimeMs);
     }
   };
-  walk(join(NODE_PROJECT, 'src'));
+  walk(join(dir, 'src'));
   return newest;
 }
 
 /** True when target/ holds a jar and its lib/ at least as new as the pom and the sources. */
-export function launcherBuilt(): boolean {
-  if (!existsSync(JAR) || !existsSync(LIB)) return false;
-  return statSync(JAR).mtimeMs >= newestSourceMtime();
+export function launcherBuilt(e: Engine = engine()): boolean {
+  const { jar, lib } = launcher(e);
+  if (!existsSync(jar) || !existsSync(lib)) return false;
+  return statSync(jar).mtimeMs >= newestSourceMtime(e);
 }
 
 /**
@@ -121,18 +134,19 @@ export function launcherBuilt(): boolean {
  * machine under load (CPU seconds to a health answer): 7.6 s without, 2.6–3.0 s with. Valid only
  * for the jar it was trained on, so it is trained again after each build.
  */
-const CLASS_CACHE = join(NODE_PROJECT, 'target', 'opensearch-node.aot');
 /** JEP 514's one-step training (-XX:AOTCacheOutput) is in JDK 25. */
 const MIN_JAVA_FOR_CLASS_CACHE = 25;
 
-function classCacheFresh(): boolean {
-  return existsSync(CLASS_CACHE) && statSync(CLASS_CACHE).mtimeMs >= statSync(JAR).mtimeMs;
+function classCacheFresh(e: Engine): boolean {
+  const { classCache, jar } = launcher(e);
+  return existsSync(classCache) && statSync(classCache).mtimeMs >= statSync(jar).mtimeMs;
 }
 
-function classCacheArgs(): string[] {
+function classCacheArgs(e: Engine): string[] {
+  const { classCache } = launcher(e);
   // The cache's saved code stubs may not match a start with other flags; the JVM drops them and
   // says so on stdout. The classes still load from the cache.
-  return classCacheFresh() ? [`-XX:AOTCache=${CLASS_CACHE}`, '-Xlog:aot*=error'] : [];
+  return classCacheFresh(e) ? [`-XX:AOTCache=${classCache}`, '-Xlog:aot*=error'] : [];
 }
 
 /** Where a training start may listen: inside the caller's port range, never beside another stack. */
@@ -146,20 +160,26 @@ export interface TrainingPorts {
  * cache once (a start to a health answer and a clean stop) when the JDK has one and `training`
  * says where the training node may listen.
  */
-export async function buildLauncher(log: (line: string) => void = () => {}, training?: TrainingPorts): Promise<void> {
-  await buildJar(log);
-  if (training && !classCacheFresh() && (javaMajor(javaHome()) ?? 0) >= MIN_JAVA_FOR_CLASS_CACHE) {
-    await trainClassCache(training, log);
+export async function buildLauncher(
+  log: (line: string) => void = () => {},
+  training?: TrainingPorts,
+  e: Engine = engine(),
+): Promise<void> {
+  await buildJar(e, log);
+  if (training && !classCacheFresh(e) && (javaMajor(javaHome(e)) ?? 0) >= MIN_JAVA_FOR_CLASS_CACHE) {
+    await trainClassCache(e, training, log);
   }
 }
 
-async function trainClassCache(ports: TrainingPorts, log: (line: string) => void): Promise<void> {
+async function trainClassCache(e: Engine, ports: TrainingPorts, log: (line: string) => void): Promise<void> {
+  const { classCache } = launcher(e);
   const started = Date.now();
   const home = mkdtempSync(join(tmpdir(), 'opensearch-node-training-'));
   // Written aside and renamed: a second stack starting meanwhile must never map a half-written file.
-  const output = `${CLASS_CACHE}.${process.pid}.tmp`;
+  const output = `${classCache}.${process.pid}.tmp`;
   try {
     const node = await spawnNode({
+      engine: e,
       name: 'training',
       httpPort: ports.httpPort,
       transportPort: ports.transportPort,
@@ -170,8 +190,8 @@ async function trainClassCache(ports: TrainingPorts, log: (line: string) => void
     // The JVM writes the cache as it exits: wait for the process, not only for the port to close.
     await stopProcess(node.pid, 120_000);
     if (!existsSync(output)) throw new Error(`no cache written:\n${tail(join(home, 'node.log'))}`);
-    renameSync(output, CLASS_CACHE);
-    log(`node class cache trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    renameSync(output, classCache);
+    log(`${e.name} node class cache trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (err) {
     // Only a speed-up: a node starts without it, just slower.
     log(`node class cache not trained (${(err as Error).message.split('\n')[0]}); nodes start without it`);
@@ -181,18 +201,19 @@ async function trainClassCache(ports: TrainingPorts, log: (line: string) => void
   }
 }
 
-async function buildJar(log: (line: string) => void): Promise<void> {
-  if (launcherBuilt()) return;
-  const home = javaHome();
-  const major = javaMajor(home) ?? MIN_JAVA;
-  log(`building the OpenSearch node launcher with ${home} (first run downloads ~100 MB from Maven Central)`);
+async function buildJar(e: Engine, log: (line: string) => void): Promise<void> {
+  if (launcherBuilt(e)) return;
+  const home = javaHome(e);
+  const major = javaMajor(home) ?? e.java.min;
+  const { pom } = launcher(e);
+  log(`building the ${e.name} node launcher with ${home} (first run downloads ~100 MB from Maven Central)`);
   const env: NodeJS.ProcessEnv = { ...process.env, JAVA_HOME: home };
   // Maven 3.8's bundled Guava touches sun.misc.Unsafe; JDK 23+ warns about it on every run.
   if (major >= 23) env.MAVEN_OPTS = `${env.MAVEN_OPTS ?? ''} --sun-misc-unsafe-memory-access=allow`.trim();
   const started = Date.now();
   const output: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn('mvn', ['-q', '-B', '-f', POM, 'package'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('mvn', ['-q', '-B', '-f', pom, 'package'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const onData = (chunk: Buffer): void => {
       // Maven colours its output even with -B; keep the log plain.
       for (const line of chunk.toString('utf8').replace(ANSI_COLOUR, '').split('\n')) {
@@ -206,22 +227,24 @@ async function buildJar(log: (line: string) => void): Promise<void> {
     child.on('error', (err) => reject(new Error(`cannot run mvn (is Maven installed?): ${err.message}`)));
     child.on('close', (c) => resolve(c ?? 1));
   });
-  if (code !== 0 || !launcherBuilt()) {
+  if (code !== 0 || !launcherBuilt(e)) {
     throw new Error(`mvn package failed (exit ${code}):\n${output.slice(-40).join('\n')}`);
   }
-  log(`OpenSearch node launcher built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`${e.name} node launcher built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** Spawns one detached node and resolves once it answers `GET /_cluster/health`. */
 export async function startNode(opts: StartNodeOptions): Promise<StartedNode> {
-  await buildLauncher();
-  return spawnNode({ ...opts, jvmArgs: classCacheArgs() });
+  const e = opts.engine ?? engine();
+  await buildLauncher(() => {}, undefined, e);
+  return spawnNode({ ...opts, engine: e, jvmArgs: classCacheArgs(e) });
 }
 
 async function spawnNode(
   opts: Omit<StartNodeOptions, 's3Endpoint' | 's3Region' | 's3AccessKey' | 's3SecretKey'> &
     Partial<StartNodeOptions> & { jvmArgs: string[] },
 ): Promise<StartedNode> {
+  const e = opts.engine ?? engine();
   const url = `http://127.0.0.1:${opts.httpPort}`;
   // A node left over from an earlier run would answer the health check and fool us.
   for (const port of [opts.httpPort, opts.transportPort]) {
@@ -244,15 +267,19 @@ async function spawnNode(
     '--enable-native-access=ALL-UNNAMED',
     '-Djava.net.preferIPv4Stack=true',
     ...opts.jvmArgs,
+    // Netty's processor count may be set once per JVM (ES's name for the property; OpenSearch's
+    // launcher sets its own in code).
+    ...(e.distribution === 'elasticsearch' ? ['-Des.set.netty.runtime.available.processors=false'] : []),
     '-jar',
-    JAR,
+    launcher(e).jar,
     `--name=${opts.name}`,
     `--cluster-name=${opts.clusterName ?? opts.name}`,
     `--http-port=${opts.httpPort}`,
     `--transport-port=${opts.transportPort}`,
     `--home=${opts.home}`,
   ];
-  if (opts.s3Endpoint) {
+  if (opts.repoPath) args.push(`--repo-path=${opts.repoPath}`);
+  if (opts.s3Endpoint && e.snapshots === 's3') {
     args.push(
       `--s3-endpoint=${opts.s3Endpoint}`,
       `--s3-region=${opts.s3Region}`,
@@ -261,7 +288,7 @@ async function spawnNode(
     );
   }
   const out = openSync(opts.logFile, 'a');
-  const child = spawn(join(javaHome(), 'bin', 'java'), args, {
+  const child = spawn(join(javaHome(e), 'bin', 'java'), args, {
     cwd: opts.home,
     detached: true,
     stdio: ['ignore', out, out],

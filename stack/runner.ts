@@ -10,8 +10,9 @@ import { join, relative, resolve } from 'node:path';
 import { evaluateStatusCondition, inputEnvironment, loadActionMetadata, type JobStatus } from './action-metadata.js';
 import { projectRoot, readStackEnv } from './layout.js';
 
-function stackEnv(): Record<string, string> {
-  const env = readStackEnv();
+/** `file`: another stack's env (a test's own stack under its STACK_DIR); default `.stack/env`. */
+function stackEnv(file?: string): Record<string, string> {
+  const env = readStackEnv(file);
   if (!env.STACK_SOURCE_ENDPOINT) throw new Error('the stack is not running: `npm run stack:up` first');
   return env;
 }
@@ -48,8 +49,8 @@ export function parseFileCommands(text: string): Record<string, string> {
 }
 
 /** The inputs that point the action at the stack's two domains and buckets, as a user would write them. */
-export function stackInputs(overrides: Record<string, string> = {}): Record<string, string> {
-  const env = stackEnv();
+export function stackInputs(overrides: Record<string, string> = {}, stackEnvFile?: string): Record<string, string> {
+  const env = stackEnv(stackEnvFile);
   return {
     'role-to-assume': env.STACK_OIDC_ROLE_ARN,
     'source-endpoint': env.STACK_SOURCE_ENDPOINT,
@@ -83,6 +84,8 @@ export interface RunOptions {
   jobStatus?: JobStatus;
   /** The folder holding action.yml (default: the project). */
   actionDir?: string;
+  /** Run against the stack whose env file this is (default: the default stack's `.stack/env`). */
+  stackEnvFile?: string;
 }
 
 /** Where a main step leaves its result for the post step of the same job (the runner keeps the job's status). */
@@ -98,7 +101,7 @@ function entryFile(actionDir: string, path: string): string {
 }
 
 export async function runAction(inputs: Record<string, string>, opts: RunOptions = {}): Promise<ActionRun> {
-  const env = stackEnv();
+  const env = stackEnv(opts.stackEnvFile);
   const actionDir = opts.actionDir ?? projectRoot;
   const action = loadActionMetadata(actionDir);
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'osdm-run-'));

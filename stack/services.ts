@@ -4,9 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway } from './gateway/index.js';
 import { startOidcServer } from './oidc.js';
-import { ACCOUNT_ID, stackDir, stackLayout } from './layout.js';
+import { ACCOUNT_ID, fsRepositoryRoot, stackDir, stackLayout } from './layout.js';
+import { MOTO_ADMIN } from './aws-seed.js';
+import { sideEngines } from './engines.js';
 
 const layout = stackLayout();
+const engines = sideEngines();
 const requestToken = process.env.STACK_OIDC_REQUEST_TOKEN;
 if (!requestToken) throw new Error('STACK_OIDC_REQUEST_TOKEN is not set');
 
@@ -21,6 +24,9 @@ const gateways = await Promise.all(
       accountId: ACCOUNT_ID,
       // As on AWS: cluster_name says `<account>:stack-<side>`, and callers need es:ESHttp* on that domain's ARN.
       domainName: `stack-${side.name}`,
+      distribution: engines[side.name].distribution,
+      fsRepositoryRoot: engines[side.name].snapshots === 'fs' ? fsRepositoryRoot(side.name) : undefined,
+      s3Admin: MOTO_ADMIN,
       log: (line) => log(`[${side.name} gateway] ${line}`),
     }),
   ),

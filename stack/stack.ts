@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { seedAws, MOTO_ADMIN, STACK_REPOSITORY } from './aws-seed.js';
 import { buildLauncher, startNode } from './opensearch.js';
+import { engine, sideEngines } from './engines.js';
 import { seedSource, type SeededIndex } from './seed-data.js';
 import { isAlive, spawnDetached, stopProcess, waitForHttp } from './processes.js';
 import {
@@ -17,6 +18,7 @@ import {
   readStackEnv,
   stackDir,
   stackLayout,
+  fsRepositoryRoot,
 } from './layout.js';
 
 type Pids = Record<string, number>;
@@ -73,12 +75,17 @@ export async function stackUp(): Promise<Record<string, string>> {
       },
     );
     savePids();
-    // The class cache's training node listens inside this stack's own port range.
-    await buildLauncher(log, { httpPort: layout.base + 150, transportPort: layout.base + 151 });
+    // Legacy engines are built only when a side asks for one. The class cache's training node
+    // listens inside this stack's own port range.
+    const engines = sideEngines();
+    for (const e of new Set([engines.source.name, engines.target.name])) {
+      await buildLauncher(log, { httpPort: layout.base + 150, transportPort: layout.base + 151 }, engine(e));
+    }
 
     const nodes = await Promise.all(
       [layout.source, layout.target].map((side) =>
         startNode({
+          engine: engines[side.name],
           name: side.name,
           httpPort: side.nodePort,
           transportPort: side.transportPort,
@@ -87,6 +94,7 @@ export async function stackUp(): Promise<Record<string, string>> {
           s3Region: 'us-east-1',
           s3AccessKey: MOTO_ADMIN.accessKeyId,
           s3SecretKey: MOTO_ADMIN.secretAccessKey,
+          repoPath: engines[side.name].snapshots === 'fs' ? fsRepositoryRoot(side.name) : undefined,
           logFile: join(stackDir, 'logs', `${side.name}-node.log`),
           // Benchmarks on GiBs of data want more than the test default (bench:e2e sets 1g).
           heap: process.env.STACK_NODE_HEAP,
@@ -107,7 +115,13 @@ export async function stackUp(): Promise<Record<string, string>> {
     const requestToken = randomBytes(24).toString('hex');
     pids.services = spawnDetached(process.execPath, ['--import', 'tsx', join(projectRoot, 'stack', 'services.ts')], {
       logFile: join(stackDir, 'logs', 'services.log'),
-      env: { ...process.env, STACK_PORT_BASE: String(layout.base), STACK_OIDC_REQUEST_TOKEN: requestToken },
+      env: {
+        ...process.env,
+        STACK_PORT_BASE: String(layout.base),
+        STACK_OIDC_REQUEST_TOKEN: requestToken,
+        STACK_SOURCE_ENGINE: engines.source.name,
+        STACK_TARGET_ENGINE: engines.target.name,
+      },
       cwd: projectRoot,
     });
     savePids();
@@ -127,6 +141,8 @@ export async function stackUp(): Promise<Record<string, string>> {
 
     const env: Record<string, string> = {
       STACK_PORT_BASE: String(layout.base),
+      STACK_SOURCE_ENGINE: engines.source.name,
+      STACK_TARGET_ENGINE: engines.target.name,
       AWS_ENDPOINT_URL: layout.motoUrl,
       AWS_EC2_METADATA_DISABLED: 'true',
       STACK_ACCOUNT_ID: ACCOUNT_ID,
@@ -154,7 +170,7 @@ export async function stackUp(): Promise<Record<string, string>> {
     };
     writeFileSync(envFile, formatStackEnv(env));
     log(
-      `up in ${((Date.now() - started) / 1000).toFixed(1)}s: source ${env.STACK_SOURCE_ENDPOINT} → node ${nodes[0].url}, target ${env.STACK_TARGET_ENDPOINT} → node ${nodes[1].url}, moto ${layout.motoUrl}`,
+      `up in ${((Date.now() - started) / 1000).toFixed(1)}s: source ${engines.source.name}, target ${engines.target.name}; source ${env.STACK_SOURCE_ENDPOINT} → node ${nodes[0].url}, target ${env.STACK_TARGET_ENDPOINT} → node ${nodes[1].url}, moto ${layout.motoUrl}`,
     );
     log(`environment written to ${envFile}`);
     return env;

@@ -165,8 +165,8 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
   );
   await together(
     checks,
-    (c) => (sd!.reachable ? accessControlCheck(source, 'source', sourceId, c) : Promise.resolve()),
-    (c) => (td!.reachable ? accessControlCheck(target, 'target', targetId, c) : Promise.resolve()),
+    (c) => (sd!.reachable ? accessControlCheck(source, 'source', sourceId, c, sd!.info?.engine) : Promise.resolve()),
+    (c) => (td!.reachable ? accessControlCheck(target, 'target', targetId, c, td!.info?.engine) : Promise.resolve()),
   );
 
   const { reuses } = sd!.reachable ? await snapshotsCheck(ctx, checks) : { reuses: false };

@@ -97,11 +97,14 @@ export function ClusterApi<T extends TransportClass>(Base: T) {
 
     /**
      * The caller as the security plugin sees it (fine-grained access control), or undefined when the
-     * domain has no security plugin (the node answers "no handler found").
+     * domain has no security plugin (the node answers "no handler found"). Elasticsearch domains serve
+     * the plugin under its Open Distro path only; OpenSearch under _plugins.
      */
-    async securityAccount(): Promise<{ user: string; backendRoles: string[]; roles: string[] } | undefined> {
+    async securityAccount(
+      engine: ClusterInfo['engine'] = 'OpenSearch',
+    ): Promise<{ user: string; backendRoles: string[]; roles: string[] } | undefined> {
       try {
-        const b = await this.call('GET', '/_plugins/_security/api/account');
+        const b = await this.call('GET', `${securityApi(engine)}/account`);
         return {
           user: String(b?.user_name ?? ''),
           backendRoles: (b?.backend_roles ?? []).map(String),
@@ -118,3 +121,7 @@ export function ClusterApi<T extends TransportClass>(Base: T) {
     }
   };
 }
+
+/** Where the security plugin's REST API lives on each engine's domains. */
+export const securityApi = (engine: ClusterInfo['engine']): string =>
+  engine === 'Elasticsearch' ? '/_opendistro/_security/api' : '/_plugins/_security/api';

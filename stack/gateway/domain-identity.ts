@@ -8,6 +8,8 @@ export interface DomainIdentity {
   accountId: string;
   domainName?: string;
   reportedVersion?: ReportedVersion;
+  /** The engine the node really runs (an Elasticsearch node embedded here says build_flavor "unknown"). */
+  distribution?: 'opensearch' | 'elasticsearch';
 }
 
 /** Does this request's answer carry identity or version facts? */
@@ -32,6 +34,11 @@ export function rewriteDomainAnswer(pathname: string, json: unknown, id: DomainI
   const body = json as Record<string, any>;
   if (pathname === '/') {
     if (id.domainName) body.cluster_name = `${id.accountId}:${id.domainName}`;
+    // AWS's Elasticsearch 7.x domains answer GET / as the OSS build: build_flavor oss, no distribution.
+    if (id.distribution === 'elasticsearch' && !id.reportedVersion && body.version) {
+      delete body.version.distribution;
+      body.version.build_flavor = 'oss';
+    }
     if (id.reportedVersion && body.version) {
       body.version.number = id.reportedVersion.number;
       if (id.reportedVersion.distribution) body.version.distribution = id.reportedVersion.distribution;

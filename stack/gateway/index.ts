@@ -21,6 +21,8 @@ import { checkRestore, type RestoreRequestBody, type SnapshotFacts } from './res
 import { accountAnswer, checkSnapshotPermission } from './security-plugin.js';
 import { splitTarget } from './sigv4.js';
 import { snapshotRoute } from './snapshot-routes.js';
+import { FsRepositorySync } from './fs-repository-sync.js';
+import { S3Client } from '@aws-sdk/client-s3';
 
 export interface GatewayOptions {
   port: number;
@@ -37,6 +39,19 @@ export interface GatewayOptions {
    * trusts the account. Off by default.
    */
   domainName?: string;
+  /**
+   * The engine behind the gateway. Elasticsearch domains serve the security plugin under
+   * _opendistro/_security only; OpenSearch domains under _plugins/_security and, for old clients,
+   * _opendistro/_security too. Default opensearch.
+   */
+  distribution?: 'opensearch' | 'elasticsearch';
+  /**
+   * path.repo of a node with no S3 plugin: its snapshots go to fs repositories there, which the gateway
+   * syncs with the bucket (fs-repository-sync.ts). Unset for nodes with repository-s3.
+   */
+  fsRepositoryRoot?: string;
+  /** moto's admin credentials, for that sync. */
+  s3Admin?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export interface RunningGateway {
@@ -53,6 +68,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const credentials = new MotoCredentialDirectory(opts.motoUrl);
   const iam = new IamDirectory(opts.motoUrl);
   const control = new GatewayControl();
+  const fsSync = opts.fsRepositoryRoot
+    ? new FsRepositorySync(
+        opts.fsRepositoryRoot,
+        (region) => new S3Client({ endpoint: opts.motoUrl, region, forcePathStyle: true, credentials: opts.s3Admin }),
+        opts.region,
+      )
+    : undefined;
+  const securityAccountPaths =
+    opts.distribution === 'elasticsearch'
+      ? ['/_opendistro/_security/api/account']
+      : ['/_plugins/_security/api/account', '/_opendistro/_security/api/account'];
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -96,7 +122,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // Fine-grained access control, when a test switched it on: the security plugin answers for IAM callers.
     const mapping = control.rolesMapping;
     if (mapping && caller.kind === 'iam') {
-      if (method === 'GET' && pathname === '/_plugins/_security/api/account')
+      if (method === 'GET' && securityAccountPaths.includes(pathname))
         return send(res, accountAnswer(caller.principal, mapping));
       const refusal = checkSnapshotPermission(method, pathname, caller.principal, mapping);
       if (refusal) return send(res, refusal);
@@ -161,7 +187,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           iam,
         });
         if ('refusal' in outcome) return outcome;
-        return { body: Buffer.from(JSON.stringify(outcome.forward)) };
+        const forward = fsSync ? fsSync.nodeRepository(route.repository, json as RepositoryBody) : outcome.forward;
+        return { body: Buffer.from(JSON.stringify(forward)) };
       }
       case 'restore': {
         const facts = await snapshotFacts(route.repository, route.snapshot);
@@ -177,8 +204,26 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         return refusal ? { refusal } : { body };
       }
       default:
-        return { body };
+        return fsSync ? syncedAnswer(method, pathname, body, fsSync) : { body };
     }
+  }
+
+  /** An fs repository behind an s3 one: describe it as s3, and upload a snapshot before it reads done. */
+  async function syncedAnswer(
+    method: string,
+    pathname: string,
+    body: Buffer,
+    sync: FsRepositorySync,
+  ): Promise<{ body: Buffer } | { answer: Refusal }> {
+    const [first, repository, snapshot, action] = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (method !== 'GET' || first !== '_snapshot' || !repository || !sync.synced(repository)) return { body };
+    if (!snapshot) return { answer: { status: 200, body: sync.describe(repository) } };
+    if (snapshot.startsWith('_') || (action && action !== '_status')) return { body };
+    const path = `/_snapshot/${encodeURIComponent(repository)}/${encodeURIComponent(snapshot)}`;
+    const { json } = await getNodeJson(nodeUrl, path).catch(() => ({ status: 0, json: undefined }));
+    const state = (json as { snapshots?: Array<{ state?: string }> } | undefined)?.snapshots?.[0]?.state;
+    await sync.uploadFinished(repository, snapshot, state);
+    return { body };
   }
 
   async function snapshotFacts(repository: string, snapshot: string): Promise<SnapshotFacts | undefined> {
@@ -204,6 +249,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       accountId: opts.accountId,
       domainName: opts.domainName,
       reportedVersion: control.reportedVersion,
+      distribution: opts.distribution,
     });
     send(res, { status: upstream.statusCode ?? 200, body });
   }

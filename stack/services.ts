@@ -2,7 +2,7 @@
 // GitHub-style OIDC token endpoint. Started detached by `stack:up`; writes its addresses when ready.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startGateway } from './gateway/index.js';
+import { DEFAULT_MAX_BODY_BYTES, startGateway } from './gateway/index.js';
 import { startOidcServer } from './oidc.js';
 import { ACCOUNT_ID, stackDir, stackLayout } from './layout.js';
 
@@ -11,6 +11,10 @@ const requestToken = process.env.STACK_OIDC_REQUEST_TOKEN;
 if (!requestToken) throw new Error('STACK_OIDC_REQUEST_TOKEN is not set');
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+// STACK_MAX_BODY_BYTES at `stack:up` models a larger instance type on both domains (100 MiB: 104857600).
+const maxBodyBytes = Number(process.env.STACK_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
+if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes > 0))
+  throw new Error(`STACK_MAX_BODY_BYTES must be a positive number of bytes, not ${process.env.STACK_MAX_BODY_BYTES}`);
 const gateways = await Promise.all(
   [layout.source, layout.target].map((side) =>
     startGateway({
@@ -21,6 +25,7 @@ const gateways = await Promise.all(
       accountId: ACCOUNT_ID,
       // As on AWS: cluster_name says `<account>:stack-<side>`, and callers need es:ESHttp* on that domain's ARN.
       domainName: `stack-${side.name}`,
+      maxBodyBytes,
       log: (line) => log(`[${side.name} gateway] ${line}`),
     }),
   ),

@@ -1,7 +1,8 @@
 // What tests can switch on a gateway (POST /_gateway/control) and what they can read back
 // (GET /_gateway/requests): an hourly automated snapshot that happens to be running, requests
 // the node finishes but whose client gives up with a 504, as behind AWS's idle timeout, a domain
-// of another engine or version, and fine-grained access control mapping IAM roles to security roles.
+// of another engine or version, fine-grained access control mapping IAM roles to security roles, and
+// the request body limit of another instance type.
 import { randomUUID } from 'node:crypto';
 
 export interface Delay504 {
@@ -19,6 +20,8 @@ export interface ControlUpdate {
   reportVersion?: ReportedVersion | null;
   /** Fine-grained access control over IAM callers: security role → backend roles (IAM ARNs) mapped to it (null: off). */
   fineGrainedAccessControl?: { rolesMapping: Record<string, string[]> } | null;
+  /** The largest request body accepted, in bytes, as for another instance type (null: the gateway's default). */
+  maxBodyBytes?: number | null;
   reset?: boolean;
 }
 
@@ -35,6 +38,10 @@ export interface SeenRequest {
   principal: string | null;
   /** Whether the node received the request (refusals never reach it). */
   forwarded: boolean;
+  /** Bytes of the request line (`GET /path?query HTTP/1.1`), what the node's 4 KB line limit counts. */
+  requestLineBytes: number;
+  /** Bytes of the request body (its Content-Length when it was refused as too large). */
+  bodyBytes: number;
   at: string;
 }
 
@@ -44,6 +51,11 @@ export class GatewayControl {
   reportedVersion: ReportedVersion | undefined;
   rolesMapping: Record<string, string[]> | undefined;
   private seen: SeenRequest[] = [];
+  maxBodyBytes: number;
+
+  constructor(private readonly defaultMaxBodyBytes: number) {
+    this.maxBodyBytes = defaultMaxBodyBytes;
+  }
 
   apply(update: ControlUpdate): void {
     if (update.reset) {
@@ -51,6 +63,12 @@ export class GatewayControl {
       this.delays = [];
       this.reportedVersion = undefined;
       this.rolesMapping = undefined;
+      this.maxBodyBytes = this.defaultMaxBodyBytes;
+    }
+    if (update.maxBodyBytes !== undefined) {
+      if (update.maxBodyBytes !== null && !(Number.isInteger(update.maxBodyBytes) && update.maxBodyBytes > 0))
+        throw new Error('maxBodyBytes must be a positive whole number of bytes, or null');
+      this.maxBodyBytes = update.maxBodyBytes ?? this.defaultMaxBodyBytes;
     }
     if (update.reportVersion !== undefined) {
       if (update.reportVersion !== null && !/^\d+\.\d+\.\d+$/.test(update.reportVersion.number ?? ''))
@@ -87,6 +105,7 @@ export class GatewayControl {
       })),
       reportVersion: this.reportedVersion ?? null,
       fineGrainedAccessControl: this.rolesMapping ? { rolesMapping: this.rolesMapping } : null,
+      maxBodyBytes: this.maxBodyBytes,
     };
   }
 
@@ -104,7 +123,8 @@ export class GatewayControl {
 
   record(entry: SeenRequest): void {
     this.seen.push(entry);
-    if (this.seen.length > 10_000) this.seen.shift();
+    // Enough for a migration of thousands of indices; a ring, so a long-lived stack stays small.
+    if (this.seen.length > 50_000) this.seen.shift();
   }
 
   requests(): SeenRequest[] {

@@ -7,6 +7,7 @@ import type { RestoreFacts } from '../record.js';
 import { recoveryProgressLine } from '../report/progress.js';
 import { DomainError } from '../search/domain.js';
 import { ensureRepository } from '../search/repository.js';
+import { nameLists } from '../search/index-lists.js';
 import { poll } from '../util/poll.js';
 import { runSnapshotNames } from './snapshot.js';
 
@@ -89,7 +90,9 @@ export async function restoreIndices(
   if (!request.repositoryReady) {
     const registration = await ensureRepository(target.domain, repository, target.config, true);
     log.info(
-      `repository ${repository} ${registration} read-only and verified on the target (s3://${target.config.bucket}/${target.config.basePath})`,
+      registration === 'kept writable'
+        ? `repository ${repository} is already registered writable at s3://${target.config.bucket}/${target.config.basePath} on the target (the same domain, or the owner's own): kept as it is and verified`
+        : `repository ${repository} ${registration} read-only and verified on the target (s3://${target.config.bucket}/${target.config.basePath})`,
     );
   }
   if (!(await target.domain.getSnapshot(repository, snapshot))) {
@@ -191,7 +194,8 @@ export async function restoreIndices(
 
 /** Every primary of these indices last recovered from this snapshot. */
 async function restoredFrom(ctx: RunContext, names: string[], snapshot: string): Promise<boolean> {
-  const b = await ctx.target.domain.call('GET', `/${names.map(encodeURIComponent).join(',')}/_recovery`);
+  const b: Record<string, any> = {};
+  for (const list of nameLists(names)) Object.assign(b, await ctx.target.domain.call('GET', `/${list}/_recovery`));
   return names.every((n) => {
     const shards: any[] = b?.[n]?.shards ?? [];
     return (

@@ -4,6 +4,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { retryTally } from '../retry-tally.js';
 import { sleep } from '../util/poll.js';
+import { nameLists, patternLists } from './index-lists.js';
 
 export class DomainError extends Error {
   override name = 'DomainError';
@@ -98,7 +99,9 @@ function reasonOf(body: any): { type?: string; reason: string } {
 }
 
 const enc = encodeURIComponent;
-const list = (names: string[]) => names.map(enc).join(',');
+
+/** Worst of several health colours (a health answered per list of indices). */
+const worstStatus = (a: string, b: string) => ['red', 'yellow', 'green'].find((s) => s === a || s === b) ?? a;
 
 export class Domain {
   constructor(
@@ -275,19 +278,19 @@ export class Domain {
   async resolveIndices(
     patterns: string[],
   ): Promise<{ indices: Array<{ index: string; open: boolean }>; aliases: string[] }> {
-    const b = await this.call('GET', `/_resolve/index/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}`, {
-      query: { expand_wildcards: 'all' },
-    });
     const indices = new Map<string, boolean>();
-    for (const i of b?.indices ?? []) indices.set(i.name, !(i.attributes ?? []).includes('closed'));
-    const viaAlias = (b?.aliases ?? [])
-      .flatMap((a: any) => a.indices ?? [])
-      .filter((name: string) => !indices.has(name));
+    const aliases = new Map<string, string[]>();
+    for (const list of patternLists(patterns)) {
+      const b = await this.call('GET', `/_resolve/index/${list}`, { query: { expand_wildcards: 'all' } });
+      for (const i of b?.indices ?? []) indices.set(i.name, !(i.attributes ?? []).includes('closed'));
+      for (const a of b?.aliases ?? []) aliases.set(a.name, a.indices ?? []);
+    }
+    const viaAlias = [...aliases.values()].flat().filter((name) => !indices.has(name));
     if (viaAlias.length)
       for (const row of await this.existingIndices(viaAlias)) indices.set(row.index, row.status !== 'close');
     return {
       indices: [...indices].map(([index, open]) => ({ index, open })),
-      aliases: (b?.aliases ?? []).map((a: any) => a.name),
+      aliases: [...aliases.keys()],
     };
   }
 
@@ -303,13 +306,14 @@ export class Domain {
       .map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) }));
   }
 
-  deleteIndices(names: string[]): Promise<unknown> {
-    return this.call('DELETE', `/${list(names)}`);
+  async deleteIndices(names: string[]): Promise<void> {
+    for (const list of nameLists(names)) await this.call('DELETE', `/${list}`);
   }
 
   /** Closes indices (a restore may replace a closed index and reuses its unchanged files). */
-  closeIndices(names: string[]): Promise<unknown> {
-    return this.call('POST', `/${list(names)}/_close`, { query: { wait_for_active_shards: 'all' } });
+  async closeIndices(names: string[]): Promise<void> {
+    for (const list of nameLists(names))
+      await this.call('POST', `/${list}/_close`, { query: { wait_for_active_shards: 'all' } });
   }
 
   /**
@@ -320,10 +324,12 @@ export class Domain {
   async seqNoStats(names: string[]): Promise<Map<string, IndexSeqNos>> {
     const out = new Map<string, IndexSeqNos>();
     if (names.length === 0) return out;
-    const b = await this.call('GET', `/${list(names)}/_stats/docs`, {
-      query: { level: 'shards', ignore_unavailable: true },
-    });
-    for (const [index, v] of Object.entries<any>(b?.indices ?? {})) {
+    const answers = await Promise.all(
+      nameLists(names).map((list) =>
+        this.call('GET', `/${list}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } }),
+      ),
+    );
+    for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b?.indices ?? {}))) {
       const maxSeqNo: number[] = [];
       const processed: number[] = [];
       let settled = true;
@@ -384,8 +390,9 @@ export class Domain {
       .map((e: any) => `${e.type}: ${e.reason}`);
   }
 
-  refresh(names: string[]): Promise<unknown> {
-    return this.call('POST', `/${list(names)}/_refresh`, { query: { ignore_unavailable: true } });
+  async refresh(names: string[]): Promise<void> {
+    for (const list of nameLists(names))
+      await this.call('POST', `/${list}/_refresh`, { query: { ignore_unavailable: true } });
   }
 
   /** Top-level documents (nested documents are not counted, unlike _cat/indices docs.count). */
@@ -398,35 +405,45 @@ export class Domain {
   async aliases(names: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (names.length === 0) return out;
-    const b = await this.call('GET', `/${list(names)}/_alias`, { query: { ignore_unavailable: true }, ignore: [404] });
-    for (const [index, v] of Object.entries<any>(b ?? {})) {
+    const answers = [];
+    for (const list of nameLists(names))
+      answers.push(await this.call('GET', `/${list}/_alias`, { query: { ignore_unavailable: true }, ignore: [404] }));
+    for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b ?? {}))) {
       if (v && typeof v === 'object' && 'aliases' in v) out.set(index, Object.keys(v.aliases ?? {}).sort());
     }
     return out;
   }
 
   /** Cluster health for some indices: red while any primary is still recovering. */
-  health(
-    names: string[],
-  ): Promise<{
+  async health(names: string[]): Promise<{
     status: string;
     initializing_shards: number;
     unassigned_shards: number;
     active_primary_shards: number;
   }> {
-    return this.call('GET', `/_cluster/health/${list(names)}`, { query: { level: 'cluster' } });
+    const sum = { status: 'green', initializing_shards: 0, unassigned_shards: 0, active_primary_shards: 0 };
+    for (const list of nameLists(names)) {
+      const b = await this.call('GET', `/_cluster/health/${list}`, { query: { level: 'cluster' } });
+      sum.status = worstStatus(sum.status, String(b?.status));
+      sum.initializing_shards += Number(b?.initializing_shards ?? 0);
+      sum.unassigned_shards += Number(b?.unassigned_shards ?? 0);
+      sum.active_primary_shards += Number(b?.active_primary_shards ?? 0);
+    }
+    return sum;
   }
 
   /** Recovery progress of a set of indices, summed: bytes and files recovered of the total. */
   async recovery(
     names: string[],
   ): Promise<{ shardsDone: number; shardsTotal: number; bytesDone: number; bytesTotal: number }> {
-    const b = await this.call('GET', `/${list(names)}/_recovery`, { query: { ignore_unavailable: true } });
+    const answers = [];
+    for (const list of nameLists(names))
+      answers.push(await this.call('GET', `/${list}/_recovery`, { query: { ignore_unavailable: true } }));
     let shardsDone = 0;
     let shardsTotal = 0;
     let bytesDone = 0;
     let bytesTotal = 0;
-    for (const v of Object.values<any>(b ?? {})) {
+    for (const v of answers.flatMap((b) => Object.values<any>(b ?? {}))) {
       for (const shard of v?.shards ?? []) {
         if (!shard.primary) continue;
         shardsTotal++;
@@ -438,19 +455,27 @@ export class Domain {
     return { shardsDone, shardsTotal, bytesDone, bytesTotal };
   }
 
-  setWriteBlock(names: string[], blocked: boolean): Promise<unknown> {
-    // null removes the setting rather than writing `false`, leaving the index as it was before the run.
-    return this.call('PUT', `/${list(names)}/_settings`, {
-      body: { index: { 'blocks.write': blocked ? true : null } },
-    });
+  async setWriteBlock(names: string[], blocked: boolean): Promise<void> {
+    for (const list of nameLists(names)) {
+      await this.call('PUT', `/${list}/_settings`, {
+        // null removes the setting rather than writing `false`, leaving the index as it was before the run.
+        body: { index: { 'blocks.write': blocked ? true : null } },
+        // Lifting must reach every index that is still there: an index someone deleted during the run
+        // would otherwise fail the whole request and leave all the others read-only.
+        ...(blocked ? {} : { query: { ignore_unavailable: true } }),
+      });
+    }
   }
 
   async writeBlocked(names: string[]): Promise<string[]> {
     if (names.length === 0) return [];
-    const b = await this.call('GET', `/${list(names)}/_settings/index.blocks.write`, {
-      query: { ignore_unavailable: true },
-    });
-    return Object.entries<any>(b ?? {})
+    const answers = [];
+    for (const list of nameLists(names))
+      answers.push(
+        await this.call('GET', `/${list}/_settings/index.blocks.write`, { query: { ignore_unavailable: true } }),
+      );
+    return answers
+      .flatMap((b) => Object.entries<any>(b ?? {}))
       .filter(([, v]) => String(v?.settings?.index?.blocks?.write) === 'true')
       .map(([k]) => k);
   }
@@ -474,23 +499,35 @@ export class Domain {
   }
 
   /** Cluster health; with names, of those indices only. */
-  clusterHealth(
+  async clusterHealth(
     names: string[] = [],
   ): Promise<{ status: string; unassigned_shards: number; number_of_data_nodes: number }> {
-    return this.call('GET', `/_cluster/health${names.length ? `/${list(names)}` : ''}`);
+    if (names.length === 0) return this.call('GET', '/_cluster/health');
+    let sum: { status: string; unassigned_shards: number; number_of_data_nodes: number } | undefined;
+    for (const list of nameLists(names)) {
+      const b = await this.call('GET', `/_cluster/health/${list}`);
+      sum = sum
+        ? {
+            ...sum,
+            status: worstStatus(sum.status, b.status),
+            unassigned_shards: sum.unassigned_shards + b.unassigned_shards,
+          }
+        : b;
+    }
+    return sum!;
   }
 
   /** Flat settings of the indices the patterns name (only the settings asked for, wildcards allowed). */
   async indexSettings(patterns: string[], names: string[]): Promise<Map<string, Record<string, string>>> {
-    const b = await this.call(
-      'GET',
-      `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_settings/${names.join(',')}`,
-      {
-        query: { flat_settings: true, expand_wildcards: 'open' },
-      },
-    );
+    const answers = [];
+    for (const list of patternLists(patterns))
+      answers.push(
+        await this.call('GET', `/${list}/_settings/${names.join(',')}`, {
+          query: { flat_settings: true, expand_wildcards: 'open' },
+        }),
+      );
     const out = new Map<string, Record<string, string>>();
-    for (const [index, v] of Object.entries<any>(b ?? {})) {
+    for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b ?? {}))) {
       out.set(
         index,
         Object.fromEntries(
@@ -505,20 +542,20 @@ export class Domain {
   async indexSizes(
     patterns: string[],
   ): Promise<Map<string, { primaryBytes: number; totalBytes: number; segments: number }>> {
-    const b = await this.call(
-      'GET',
-      `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_stats/store,segments`,
-      {
-        query: {
-          level: 'indices',
-          expand_wildcards: 'open',
-          filter_path:
-            'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count',
-        },
-      },
-    );
+    const answers = [];
+    for (const list of patternLists(patterns))
+      answers.push(
+        await this.call('GET', `/${list}/_stats/store,segments`, {
+          query: {
+            level: 'indices',
+            expand_wildcards: 'open',
+            filter_path:
+              'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count',
+          },
+        }),
+      );
     const out = new Map<string, { primaryBytes: number; totalBytes: number; segments: number }>();
-    for (const [index, v] of Object.entries<any>(b?.indices ?? {})) {
+    for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b?.indices ?? {}))) {
       out.set(index, {
         primaryBytes: Number(v?.primaries?.store?.size_in_bytes ?? 0),
         totalBytes: Number(v?.total?.store?.size_in_bytes ?? 0),
@@ -533,11 +570,17 @@ export class Domain {
    * a terms aggregation on `_index`, sent as GET with a body so a plan stays GET-only.
    */
   async documentCounts(patterns: string[], expected: number): Promise<Map<string, number>> {
-    const b = await this.call('GET', `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_search`, {
-      query: { size: 0, expand_wildcards: 'open', filter_path: 'aggregations.indices.buckets' },
-      body: { aggs: { indices: { terms: { field: '_index', size: Math.min(Math.max(expected, 10) + 100, 65_000) } } } },
-    });
-    return new Map((b?.aggregations?.indices?.buckets ?? []).map((x: any) => [String(x.key), Number(x.doc_count)]));
+    const out = new Map<string, number>();
+    for (const list of patternLists(patterns)) {
+      const b = await this.call('GET', `/${list}/_search`, {
+        query: { size: 0, expand_wildcards: 'open', filter_path: 'aggregations.indices.buckets' },
+        body: {
+          aggs: { indices: { terms: { field: '_index', size: Math.min(Math.max(expected, 10) + 100, 65_000) } } },
+        },
+      });
+      for (const x of b?.aggregations?.indices?.buckets ?? []) out.set(String(x.key), Number(x.doc_count));
+    }
+    return out;
   }
 
   /** Every alias on the domain: alias → its indices. */
@@ -607,8 +650,10 @@ export class Domain {
   async restoredFrom(names: string[]): Promise<Map<string, string | undefined>> {
     const out = new Map<string, string | undefined>();
     if (names.length === 0) return out;
-    const b = await this.call('GET', `/${list(names)}/_recovery`, { query: { ignore_unavailable: true } });
-    for (const [index, v] of Object.entries<any>(b ?? {})) {
+    const answers = [];
+    for (const list of nameLists(names))
+      answers.push(await this.call('GET', `/${list}/_recovery`, { query: { ignore_unavailable: true } }));
+    for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b ?? {}))) {
       const primaries = (v?.shards ?? []).filter((s: any) => s.primary);
       const snapshots = new Set(primaries.map((s: any) => (s.type === 'SNAPSHOT' ? s.source?.snapshot : undefined)));
       out.set(index, snapshots.size === 1 ? ([...snapshots][0] as string | undefined) : undefined);

@@ -36,7 +36,8 @@ async function counts(client: typeof source): Promise<Map<string, number>> {
   const res = await client.transport.request({
     method: 'POST',
     path: '/_all/_search',
-    querystring: { size: 0, expand_wildcards: 'all' },
+    // open,hidden: the source's closed index would fail the whole search.
+    querystring: { size: 0, expand_wildcards: 'open,hidden' },
     body: { aggs: { i: { terms: { field: '_index', size: 5000 } } } },
   });
   return new Map(res.body.aggregations.i.buckets.map((b: any) => [String(b.key), Number(b.doc_count)]));

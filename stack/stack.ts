@@ -75,7 +75,8 @@ export async function stackUp(): Promise<Record<string, string>> {
       },
     );
     savePids();
-    await buildLauncher(log);
+    // The class cache's training node listens inside this stack's own port range.
+    await buildLauncher(log, { httpPort: layout.base + 150, transportPort: layout.base + 151 });
     // Each index costs the node heap: the default 512m holds the default seed; a thousand indices (the
     // production seed profile) want STACK_NODE_HEAP=1536m or more, or the node spends its time in GC.
     const heap = process.env.STACK_NODE_HEAP ?? '512m';

@@ -50,13 +50,21 @@ public final class LocalNode {
 
     /**
      * The plugins a packaged distribution would load from modules/ and plugins/: HTTP and
-     * transport (netty4), the common analyzers, extra field mappers, _reindex, and repository-s3.
+     * transport (netty4), the common analyzers, extra field mappers, _reindex, the ingest,
+     * scripting, join and percolator modules, and repository-s3.
      */
     private static final List<String> PLUGIN_CLASSES = List.of(
         "org.opensearch.transport.Netty4ModulePlugin",
         "org.opensearch.analysis.common.CommonAnalysisModulePlugin",
         "org.opensearch.index.mapper.MapperExtrasModulePlugin",
         "org.opensearch.index.reindex.ReindexModulePlugin",
+        // What a managed domain has beyond that (stack/README.md lists what each engine loads).
+        "org.opensearch.ingest.common.IngestCommonModulePlugin",
+        "org.opensearch.ingest.useragent.IngestUserAgentModulePlugin",
+        "org.opensearch.painless.PainlessModulePlugin",
+        "org.opensearch.script.mustache.MustacheModulePlugin",
+        "org.opensearch.join.ParentJoinModulePlugin",
+        "org.opensearch.percolator.PercolatorModulePlugin",
         "org.opensearch.repositories.s3.S3RepositoryPlugin"
     );
 

@@ -1,6 +1,7 @@
 // What every phase receives: the config, the two sides' clients, the record so far, and the run's clock.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { CallerIdentity } from './aws/credentials.js';
 import type { MigrationConfig, SideConfig } from './config.js';
 import type { IndexPlan } from './indices.js';
 import type { RunRecord } from './record.js';
@@ -9,6 +10,8 @@ import type { Domain } from './search/domain.js';
 export interface Side {
   config: SideConfig;
   credentials: AwsCredentialIdentityProvider;
+  /** Who the credentials sign as, asked once by the credentials phase. */
+  identity: CallerIdentity;
   domain: Domain;
   s3: S3Client;
 }

@@ -14,12 +14,8 @@ import {
   S3Client,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
-import {
-  copyRepository,
-  createCopyClient,
-  SOURCE_ETAG_METADATA,
-  type CopyRepositoryOptions,
-} from '../../src/aws/copy/index.js';
+import { s3Client } from '../../src/aws/clients.js';
+import { copyRepository, SOURCE_ETAG_METADATA, type CopyRepositoryOptions } from '../../src/aws/copy/index.js';
 import { checkManifest } from '../../src/aws/copy/manifest.js';
 import { listRepository } from '../../src/aws/copy/listing.js';
 import { ConcurrencyBudget } from '../../src/aws/copy/budget.js';
@@ -37,7 +33,7 @@ const SOURCE_REGION = 'us-east-1';
 const DESTINATION_REGION = 'eu-west-1';
 
 function client(region: string, url = endpoint, maxAttempts = 3): S3Client {
-  return createCopyClient({ region, endpoint: url, forcePathStyle: true, credentials, maxAttempts, concurrency: 16 });
+  return s3Client({ region, endpoint: url, forcePathStyle: true, credentials, maxAttempts, concurrency: 16 });
 }
 
 const admin = { source: client(SOURCE_REGION), destination: client(DESTINATION_REGION) };

@@ -5,6 +5,7 @@ import { MAX_PARTS, partSizeFor, planParts } from '../../src/aws/copy/multipart.
 import { compareKeys, normalizePrefix, placeKey } from '../../src/aws/copy/plan.js';
 import { estimateRemainingMs, formatProgressLine, type CopyProgress } from '../../src/aws/copy/progress.js';
 import { isPushback, Requester } from '../../src/aws/copy/requests.js';
+import { reset, withsleep } from '../../src/util/sleep.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -188,6 +189,7 @@ describe('concurrency budget', () => {
 });
 
 describe('requests', () => {
+  afterEach(() => reset());
   const slowDown = Object.assign(new Error('Please reduce your request rate.'), {
     name: 'SlowDown',
     $metadata: { httpStatusCode: 503, attempts: 3 },
@@ -202,11 +204,8 @@ describe('requests', () => {
   test('counts attempts, backs off after pushback, and gives up after its own attempts', async () => {
     const sleeps: number[] = [];
     const budget = new ConcurrencyBudget(8);
-    const requester = new Requester(
-      budget,
-      { attempts: 2, baseMs: 100, maxMs: 1000 },
-      async (ms) => void sleeps.push(ms),
-    );
+    withsleep(async (ms) => void sleeps.push(ms));
+    const requester = new Requester(budget, { attempts: 2, baseMs: 100, maxMs: 1000 });
     let calls = 0;
     const ok = await requester.send('CopyObject', async () => {
       if (calls++ === 0) throw slowDown;

@@ -1,7 +1,9 @@
 // Runs the copy engine alone in its own process, so the benchmark can time it as it times the
 // AWS CLI and read its peak RSS. Configuration comes as JSON in BENCH_CHILD; the last line of
 // stdout is the result as JSON.
-import { copyRepository, createCopyClient } from '../../src/aws/copy/index.js';
+import { s3Client } from '../../src/aws/clients.js';
+import { copyRepository } from '../../src/aws/copy/index.js';
+import { Defaults } from '../../src/constants.js';
 
 interface ChildConfig {
   endpoint: string;
@@ -18,12 +20,14 @@ const credentials = {
   secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
 };
 const client = (region: string) =>
-  createCopyClient({
+  // The action's client, with the action's default request timeout: what the benchmark times is what ships.
+  s3Client({
     region,
     endpoint: config.endpoint,
     forcePathStyle: true,
     credentials,
     concurrency: config.concurrency,
+    requestTimeoutMs: Defaults.requestTimeoutSeconds * 1000,
   });
 
 const started = process.hrtime.bigint();

@@ -3,37 +3,19 @@
 // moment it exists, before anything could print it. Providers refresh themselves before expiry, because
 // a large migration outlives a one-hour session.
 import * as core from '@actions/core';
-import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  AssumeRoleWithWebIdentityCommand,
+  GetCallerIdentityCommand,
+  type Credentials,
+} from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { CredentialsConfig } from '../config.js';
-import { countRetries } from '../retry-tally.js';
+import { stsClient } from './clients.js';
 
 /** Refresh this long before a session expires, so no request is signed with a key about to lapse. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
-
-/**
- * STS clients: the SDK's standard retries (Throttling included) with a few more attempts, a socket timeout
- * so an answer that never comes is retried instead of holding the run until its budget runs out, and every
- * retry counted for the summary.
- */
-export function stsClient(
-  region: string,
-  requestTimeoutMs?: number,
-  credentials?: AwsCredentialIdentityProvider,
-): STSClient {
-  return countRetries(
-    new STSClient({
-      region,
-      maxAttempts: 5,
-      ...(credentials ? { credentials } : {}),
-      ...(requestTimeoutMs
-        ? { requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs } }
-        : {}),
-    }),
-    'STS',
-  );
-}
 
 export class CredentialsError extends Error {
   override name = 'CredentialsError';
@@ -159,4 +141,24 @@ export function chainedCredentials(
       );
     }
   });
+}
+
+/** Who these credentials sign as (sts:GetCallerIdentity): asked once per side, by the credentials phase. */
+export interface CallerIdentity {
+  arn: string;
+  account: string;
+}
+
+export async function callerIdentity(
+  region: string,
+  credentials: AwsCredentialIdentityProvider,
+  requestTimeoutMs?: number,
+): Promise<CallerIdentity> {
+  const sts = stsClient(region, requestTimeoutMs, credentials);
+  try {
+    const me = await sts.send(new GetCallerIdentityCommand({}));
+    return { arn: me.Arn ?? '', account: me.Account ?? '' };
+  } finally {
+    sts.destroy();
+  }
 }

@@ -1,17 +1,13 @@
 // Phase 1: who we are on each side. OIDC → the workflow's role, optional chaining per account, then
-// sts:GetCallerIdentity on both sides, which both proves the credentials and names them in the summary.
-import { S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+// sts:GetCallerIdentity on both sides, which both proves the credentials and names them in the summary
+// (and, carried on the side, in preflight's account checks).
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { MigrationConfig, SideConfig } from '../config.js';
 import type { Side } from '../context.js';
-import { baseCredentials, chainedCredentials, stsClient } from '../aws/credentials.js';
-import { countRetries } from '../retry-tally.js';
+import { s3Client } from '../aws/clients.js';
+import { baseCredentials, callerIdentity, chainedCredentials } from '../aws/credentials.js';
 import { createDomainClient } from '../search/client.js';
 import { Domain } from '../search/domain.js';
-
-/** S3 retries: the SDK's standard mode with more attempts, for SlowDown/503 during a long copy. */
-const S3_MAX_ATTEMPTS = 8;
 
 export interface CredentialsOutcome {
   source: Side;
@@ -19,37 +15,22 @@ export interface CredentialsOutcome {
   details: string[];
 }
 
-function side(
+async function side(
   label: 'source' | 'target',
   cfg: SideConfig,
   credentials: AwsCredentialIdentityProvider,
   requestTimeoutMs: number,
   copyConcurrency: number,
-): Side {
+): Promise<Side> {
   return {
     config: cfg,
     credentials,
+    identity: await callerIdentity(cfg.region, credentials, requestTimeoutMs),
     domain: new Domain(
       createDomainClient({ endpoint: cfg.endpoint, region: cfg.region, auth: cfg.auth, credentials, requestTimeoutMs }),
       label,
     ),
-    s3: countRetries(
-      new S3Client({
-        region: cfg.region,
-        credentials,
-        maxAttempts: S3_MAX_ATTEMPTS,
-        retryMode: 'standard',
-        // Without a socket timeout a response that never comes holds its copy slot until the run's budget ends.
-        requestHandler: {
-          connectionTimeout: Math.min(requestTimeoutMs, 10_000),
-          socketTimeout: requestTimeoutMs,
-          // The SDK's default of 50 sockets would queue a copy budget above it; listings travel beside it.
-          httpAgent: { maxSockets: copyConcurrency + 8 },
-          httpsAgent: { maxSockets: copyConcurrency + 8 },
-        },
-      }),
-      'S3',
-    ),
+    s3: s3Client({ region: cfg.region, credentials, requestTimeoutMs, concurrency: copyConcurrency }),
   };
 }
 
@@ -65,16 +46,26 @@ export async function credentialsPhase(config: MigrationConfig): Promise<Credent
           requestTimeoutMs,
         })
       : base.provider;
-  const source = side('source', config.source, providerFor(config.source), requestTimeoutMs, config.copy.concurrency);
-  const target = side('target', config.target, providerFor(config.target), requestTimeoutMs, config.copy.concurrency);
+  const source = await side(
+    'source',
+    config.source,
+    providerFor(config.source),
+    requestTimeoutMs,
+    config.copy.concurrency,
+  );
+  const target = await side(
+    'target',
+    config.target,
+    providerFor(config.target),
+    requestTimeoutMs,
+    config.copy.concurrency,
+  );
 
   const details = [`credentials from ${base.origin}`];
   for (const [label, s] of [
     ['source', source],
     ['target', target],
-  ] as const) {
-    const me = await stsClient(s.config.region, requestTimeoutMs, s.credentials).send(new GetCallerIdentityCommand({}));
-    details.push(`${label}: ${me.Arn} (account ${me.Account})`);
-  }
+  ] as const)
+    details.push(`${label}: ${s.identity.arn} (account ${s.identity.account})`);
   return { source, target, details };
 }

@@ -7,7 +7,6 @@ import type { RestoreFacts } from '../record.js';
 import { recoveryProgressLine } from '../report/progress.js';
 import { DomainError } from '../search/domain.js';
 import { ensureRepository } from '../search/repository.js';
-import { nameLists } from '../search/index-lists.js';
 import { poll } from '../util/poll.js';
 import { runSnapshotNames } from './snapshot.js';
 
@@ -32,12 +31,11 @@ async function ownedByThisRun(
   const ours: string[] = [];
   const foreign: string[] = [];
   let cutoverCopied: boolean | undefined;
+  const open = targets.filter((t) => t.status !== 'close').map((t) => t.index);
+  const restored = await target.domain.restoredFrom(open).catch(() => new Map<string, string | undefined>());
   for (const t of targets) {
-    const b = await target.domain.call('GET', `/${encodeURIComponent(t.index)}/_recovery`).catch(() => undefined);
-    const shards: any[] = b?.[t.index]?.shards ?? [];
-    let mine =
-      shards.length > 0 &&
-      shards.every((s) => !s.primary || (s.type === 'SNAPSHOT' && ourSnapshots.includes(s.source?.snapshot)));
+    const from = restored.get(t.index);
+    let mine = from !== undefined && ourSnapshots.includes(from);
     if (!mine && t.status === 'close') {
       cutoverCopied ??= await seesCutoverSnapshot(ctx);
       mine = cutoverCopied;
@@ -166,7 +164,7 @@ export async function restoreIndices(
       // A closed index is not restored yet (phase 2 closes them just before its restore).
       if (present.length < names.length || (request.replace && present.some((p) => p.status === 'close')))
         return undefined;
-      const [health, recovery] = await Promise.all([target.domain.health(names), target.domain.recovery(names)]);
+      const [health, recovery] = await Promise.all([target.domain.clusterHealth(names), target.domain.recovery(names)]);
       log.info(recoveryProgressLine({ ...recovery, elapsedMs: Date.now() - started }));
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
       if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal)
@@ -194,12 +192,6 @@ export async function restoreIndices(
 
 /** Every primary of these indices last recovered from this snapshot. */
 async function restoredFrom(ctx: RunContext, names: string[], snapshot: string): Promise<boolean> {
-  const b: Record<string, any> = {};
-  for (const list of nameLists(names)) Object.assign(b, await ctx.target.domain.call('GET', `/${list}/_recovery`));
-  return names.every((n) => {
-    const shards: any[] = b?.[n]?.shards ?? [];
-    return (
-      shards.length > 0 && shards.every((s) => !s.primary || (s.type === 'SNAPSHOT' && s.source?.snapshot === snapshot))
-    );
-  });
+  const from = await ctx.target.domain.restoredFrom(names);
+  return names.every((n) => from.get(n) === snapshot);
 }

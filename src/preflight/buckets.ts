@@ -9,8 +9,9 @@ import {
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import type { MigrationConfig } from '../config.js';
-import { retryTally } from '../retry-tally.js';
 import type { Side } from '../context.js';
+import { isSamePlace } from '../search/repository.js';
+import { retryAndBackoff } from '../util/retry.js';
 import { awsErrorName, awsStatus, errorText, type Checks } from './checks.js';
 import type { SideLabel } from './domains.js';
 
@@ -101,16 +102,21 @@ async function repositoryAt(side: Side, bucket: string, basePath: string): Promi
   const generation = generations.length ? Math.max(...generations) : undefined;
   if (generation === undefined) return { snapshots: [] };
   // The body streams in after the status, outside the SDK's retries: a connection lost mid-body is read again.
-  const read = async () => {
-    const object = await side.s3.send(
-      new GetObjectCommand({ Bucket: bucket, Key: `${prefixOf(basePath)}index-${generation}` }),
-    );
-    return (await object.Body?.transformToString()) ?? '{}';
-  };
-  const text = await read().catch(() => {
-    retryTally.add('S3', 1);
-    return read();
-  });
+  const key = `${prefixOf(basePath)}index-${generation}`;
+  const text = await retryAndBackoff(
+    async () => {
+      const object = await side.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await object.Body?.transformToString()) ?? '{}';
+    },
+    {
+      isRetryable: () => true,
+      maxRetries: 1,
+      baseMs: 200,
+      maxWaitMs: 200,
+      label: `S3 GetObject ${key}`,
+      service: 'S3',
+    },
+  );
   const json = JSON.parse(text) as { snapshots?: Array<{ name?: string; uuid?: string }> };
   return {
     generation,
@@ -177,10 +183,9 @@ export async function registrationCheck(side: Side, label: SideLabel, checks: Ch
         check,
         `not registered yet: registered by the ${label === 'source' ? 'snapshot' : 'restore'} phase${label === 'target' ? ' (read-only)' : ''}`,
       );
+    if (isSamePlace(existing, side.config))
+      return checks.pass(id, check, `already registered for ${where(side)}: reused`);
     const s = existing.settings ?? {};
-    const same =
-      existing.type === 's3' && s.bucket === side.config.bucket && String(s.base_path ?? '') === side.config.basePath;
-    if (same) return checks.pass(id, check, `already registered for ${where(side)}: reused`);
     checks.fail(
       id,
       check,

@@ -1,27 +1,17 @@
 // Who each side runs as (sts:GetCallerIdentity), and whether that is the account the run needs: the
 // snapshot role must be in the caller's own account (iam:PassRole never passes another account's role),
 // and a domain owned by another account only answers if its access policy names the caller.
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { stsClient } from '../aws/credentials.js';
+import type { CallerIdentity } from '../aws/credentials.js';
 import type { Side } from '../context.js';
 import { accountOf } from '../iam/requirements.js';
 import { errorText, type Checks } from './checks.js';
 import type { DomainFacts, SideLabel } from './domains.js';
 
-export interface Identity {
-  arn: string;
-  account: string;
-}
+export type Identity = CallerIdentity;
 
+/** The credentials phase asked sts:GetCallerIdentity already: the side carries the answer. */
 export async function callerIdentity(side: Side): Promise<Identity> {
-  // The run's STS client settings: its retries (Throttling included) are counted in the summary.
-  const sts = stsClient(side.config.region, undefined, side.credentials);
-  try {
-    const me = await sts.send(new GetCallerIdentityCommand({}));
-    return { arn: me.Arn ?? '', account: me.Account ?? '' };
-  } finally {
-    sts.destroy();
-  }
+  return side.identity;
 }
 
 export async function identityCheck(

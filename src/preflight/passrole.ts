@@ -5,6 +5,7 @@
 // the caller to a role that may take and restore snapshots. The simulation needs the optional statement
 // CheckPermissionsBeforeWriting; without it these rows warn, and the domain will refuse at registration.
 import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand, type EvaluationResult } from '@aws-sdk/client-iam';
+import { iamClient } from '../aws/clients.js';
 import type { RunContext, Side } from '../context.js';
 import { READ_SNAPSHOT_ROLE_SID, SELF_CHECK_SID } from '../iam/documents.js';
 import type { PrincipalNeeds, Requirement } from '../iam/requirements.js';
@@ -83,15 +84,7 @@ export async function permissionChecks(
 ): Promise<void> {
   const clients = new Map<SideLabel, IAMClient>();
   const iamFor = (label: SideLabel) => {
-    if (!clients.has(label))
-      clients.set(
-        label,
-        new IAMClient({
-          region: iamRegion(ctx[label].config.region),
-          credentials: ctx[label].credentials,
-          maxAttempts: 3,
-        }),
-      );
+    if (!clients.has(label)) clients.set(label, iamClient(iamRegion(ctx[label].config.region), ctx[label].credentials));
     return clients.get(label)!;
   };
   try {

@@ -19,7 +19,8 @@ export function createDomainClient(o: DomainClientOptions): Client {
     node: o.endpoint,
     requestTimeout: o.requestTimeoutMs ?? 90_000,
     // The client retries connection errors and 502/503/504 itself; calls that mutate are written to be
-    // safe to repeat (they check before acting), so its retries are welcome.
+    // safe to repeat (they check before acting), so its retries are welcome. 429 is retried above it, in
+    // search/transport.ts; how the retry layers combine: util/retry.ts.
     maxRetries: 5,
   };
   if (o.auth.kind === 'basic') {

@@ -1,5 +1,6 @@
 // The one poller: every wait of a migration (another snapshot, ours, a restore's recovery) is a poll with
-// a deadline that names what ran out, a calm interval, and a sleep that tests can replace.
+// a deadline that names what ran out, a calm interval, and the one sleep (util/sleep.ts), which tests replace.
+import { sleep } from './sleep.js';
 
 export class TimeoutError extends Error {
   override name = 'TimeoutError';
@@ -12,23 +13,8 @@ export interface PollOptions {
   timeoutInput: string;
   timeoutMs: number;
   intervalMs: number;
-  sleep?: (ms: number) => Promise<void>;
   signal?: AbortSignal;
 }
-
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 
 /**
  * Calls `check` until it returns a value other than undefined. The interval grows gently (×1.5 up to
@@ -37,7 +23,6 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
 export async function poll<T>(check: () => Promise<T | undefined>, o: PollOptions): Promise<T> {
   const started = Date.now();
   const deadline = started + o.timeoutMs;
-  const wait = o.sleep ?? ((ms: number) => sleep(ms, o.signal));
   let interval = o.intervalMs;
   for (;;) {
     const result = await check();
@@ -51,7 +36,7 @@ export async function poll<T>(check: () => Promise<T | undefined>, o: PollOption
     // The last pause ends at the deadline and one more check follows: the wait gets all its time, and a
     // wait as long as the run's budget (its default when timeout-minutes is small) leaves the budget to
     // run out first, so the message names timeout-minutes, the input that set it.
-    await wait(Math.min(interval, remaining));
+    await sleep(Math.min(interval, remaining), o.signal);
     interval = Math.min(interval * 1.5, o.intervalMs * 4);
   }
 }

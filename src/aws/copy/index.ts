@@ -18,7 +18,6 @@ import { ObjectPool } from './pool.js';
 import { ProgressTracker, type CopyProgress } from './progress.js';
 import { DEFAULT_BACKOFF, listenedByEveryRequest, Requester, type Backoff } from './requests.js';
 
-export { createCopyClient } from './clients.js';
 export { encodeCopySource, SOURCE_ETAG_METADATA } from './context.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE } from './defaults.js';
 export { partSizeFor, planParts } from './multipart.js';

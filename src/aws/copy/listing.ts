@@ -52,17 +52,27 @@ function listed(target: ListingTarget, object: _Object): ListedObject {
 
 type Item = { object: ListedObject } | { directory: string };
 
+/** The pages of one listing, 1,000 keys a page; with a delimiter, one level of it. */
+function listPages(
+  target: ListingTarget,
+  prefix: string | undefined,
+  delimiter: '/' | undefined,
+  signal?: AbortSignal,
+) {
+  return paginateListObjectsV2(
+    { client: target.client, pageSize: 1000 },
+    { Bucket: target.bucket, Prefix: prefix, ...(delimiter ? { Delimiter: delimiter } : {}) },
+    { abortSignal: signal },
+  );
+}
+
 /** The root's objects alone (a delimiter listing of the repository's base path), in key order. */
 export async function* listRootObjects(
   target: ListingTarget,
   countPage: PageCounter,
   signal?: AbortSignal,
 ): AsyncGenerator<ListedObject> {
-  const pages = paginateListObjectsV2(
-    { client: target.client, pageSize: 1000 },
-    { Bucket: target.bucket, Prefix: target.prefix || undefined, Delimiter: '/' },
-    { abortSignal: signal },
-  );
+  const pages = listPages(target, target.prefix || undefined, '/', signal);
   for await (const page of pages) {
     countPage(page.$metadata.attempts ?? 1);
     for (const object of page.Contents ?? []) if (object.Key !== undefined) yield listed(target, object);
@@ -77,11 +87,7 @@ async function* walk(
   countPage: PageCounter,
   signal?: AbortSignal,
 ): AsyncGenerator<Item> {
-  const pages = paginateListObjectsV2(
-    { client: target.client, pageSize: 1000 },
-    { Bucket: target.bucket, Prefix: prefix || undefined, Delimiter: '/' },
-    { abortSignal: signal },
-  );
+  const pages = listPages(target, prefix || undefined, '/', signal);
   // A repository keeps its bulk under `indices/`: ask for that level together with the root's,
   // rather than one round trip after it (used only if the root does have `indices/`).
   let indices: AsyncGenerator<Item> | undefined;
@@ -136,11 +142,7 @@ async function* listDirectory(
   countPage: PageCounter,
   signal?: AbortSignal,
 ): AsyncGenerator<ListedObject> {
-  const pages = paginateListObjectsV2(
-    { client: target.client, pageSize: 1000 },
-    { Bucket: target.bucket, Prefix: prefix },
-    { abortSignal: signal },
-  );
+  const pages = listPages(target, prefix, undefined, signal);
   let next = pages.next();
   try {
     for (;;) {

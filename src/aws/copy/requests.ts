@@ -1,7 +1,9 @@
 // Every S3 request of the copy goes through here: it takes a slot of the budget, is counted by
 // type (with the SDK's own retries, from `$metadata.attempts`), and when the destination still
-// pushes back after the SDK gave up, the budget shrinks and the request waits and tries again.
+// pushes back after the SDK gave up, the budget shrinks and the request waits and tries again
+// (util/retry.ts: the one back-off, its retries counted in the run's tally under S3).
 import { setMaxListeners } from 'node:events';
+import { retryAndBackoff } from '../../util/retry.js';
 import type { ConcurrencyBudget } from './budget.js';
 
 export interface Backoff {
@@ -12,22 +14,6 @@ export interface Backoff {
 }
 
 export const DEFAULT_BACKOFF: Backoff = { attempts: 6, baseMs: 500, maxMs: 20_000 };
-
-type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-const defaultSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /**
  * A signal every request of the copy listens on: each one in flight (the SDK's retry adds a listener)
@@ -72,7 +58,6 @@ export class Requester {
   constructor(
     private readonly budget: ConcurrencyBudget,
     private readonly backoff: Backoff = DEFAULT_BACKOFF,
-    private readonly sleep: Sleep = defaultSleep,
   ) {}
 
   /** Counts a request made outside `send` (listing pages come from the SDK paginator). */
@@ -81,32 +66,41 @@ export class Requester {
     this.retries += Math.max(0, attempts - 1);
   }
 
-  async send<T extends SdkMetadata>(
+  send<T extends SdkMetadata>(
     type: string,
     request: (abortSignal?: AbortSignal) => Promise<T>,
     signal?: AbortSignal,
   ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      await this.budget.acquire(signal);
-      let failure: unknown;
-      try {
-        const response = await request(signal);
-        this.count(type, response.$metadata?.attempts ?? 1);
-        this.budget.onSuccess();
-        return response;
-      } catch (error) {
-        this.count(type, (error as SdkMetadata).$metadata?.attempts ?? 1);
-        failure = error;
-      } finally {
-        this.budget.release();
-      }
-      if (signal?.aborted || !isPushback(failure) || attempt >= this.backoff.attempts) throw failure;
-      this.pushbacks++;
-      this.budget.onPushback();
-      // Full jitter, so the requests that were turned away together do not come back together.
-      const ceiling = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** attempt);
-      await this.sleep(Math.random() * ceiling, signal);
-      this.retries++;
-    }
+    return retryAndBackoff(
+      async (retry) => {
+        if (retry > 0) this.retries++;
+        await this.budget.acquire(signal);
+        try {
+          const response = await request(signal);
+          this.count(type, response.$metadata?.attempts ?? 1);
+          this.budget.onSuccess();
+          return response;
+        } catch (error) {
+          this.count(type, (error as SdkMetadata).$metadata?.attempts ?? 1);
+          throw error;
+        } finally {
+          this.budget.release();
+        }
+      },
+      {
+        isRetryable: (error) => !signal?.aborted && isPushback(error),
+        maxRetries: this.backoff.attempts,
+        baseMs: this.backoff.baseMs,
+        // Full jitter, so the requests that were turned away together do not come back together.
+        maxWaitMs: this.backoff.maxMs,
+        label: `S3 ${type}`,
+        service: 'S3',
+        signal,
+        onRetry: () => {
+          this.pushbacks++;
+          this.budget.onPushback();
+        },
+      },
+    );
   }
 }

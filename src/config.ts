@@ -61,3 +61,11 @@ export interface MigrationConfig {
   timeouts: { snapshotMs: number; restoreMs: number; totalMs: number; requestMs: number };
   pollIntervalMs: number;
 }
+
+/**
+ * Both sides' repositories at the same bucket and the same base path: the target reads the snapshot where
+ * the source wrote it, so there is nothing to copy. (The same bucket with other paths still copies.)
+ */
+export function sameRepositoryLocation(config: Pick<MigrationConfig, 'source' | 'target'>): boolean {
+  return config.source.bucket === config.target.bucket && config.source.basePath === config.target.basePath;
+}

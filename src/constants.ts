@@ -30,10 +30,11 @@ export const Inputs = {
   RequestTimeoutSeconds: 'request-timeout-seconds',
 } as const;
 
-export type Side = 'source' | 'target';
+/** Which side of the migration: the domain migrated from, or the one migrated to. */
+export type SideName = 'source' | 'target';
 
 /** The inputs that exist once per side, named `<side>-<name>`. */
-function sideInputs<S extends Side>(side: S) {
+function sideInputs<S extends SideName>(side: S) {
   return {
     Endpoint: `${side}-endpoint`,
     Region: `${side}-region`,
@@ -50,7 +51,7 @@ function sideInputs<S extends Side>(side: S) {
 export const SideInputs = { source: sideInputs('source'), target: sideInputs('target') } as const;
 
 export type InputName =
-  (typeof Inputs)[keyof typeof Inputs] | (typeof SideInputs)[Side][keyof (typeof SideInputs)[Side]];
+  (typeof Inputs)[keyof typeof Inputs] | (typeof SideInputs)[SideName][keyof (typeof SideInputs)[SideName]];
 
 /** Every input name, in the order action.yml documents them. */
 export const ALL_INPUTS: readonly InputName[] = [

@@ -2,7 +2,7 @@
 // System indices (see constants.ts) are never migrated: the managed domain owns them.
 import { isSystemIndex } from './constants.js';
 
-export interface IndexPlan {
+export interface IndexSelection {
   /** source index → target index, in source order. */
   migrate: Array<{ source: string; target: string }>;
   /** System indices the patterns reached, listed in the summary as excluded. */
@@ -15,8 +15,8 @@ export function targetName(index: string, rename?: { pattern: string; replacemen
   return rename ? index.replace(new RegExp(rename.pattern, 'g'), rename.replacement) : index;
 }
 
-export function planIndices(resolved: string[], rename?: { pattern: string; replacement: string }): IndexPlan {
-  const migrate: IndexPlan['migrate'] = [];
+export function selectIndices(resolved: string[], rename?: { pattern: string; replacement: string }): IndexSelection {
+  const migrate: IndexSelection['migrate'] = [];
   const excluded: string[] = [];
   for (const index of [...new Set(resolved)].sort()) {
     if (isSystemIndex(index)) excluded.push(index);
@@ -26,7 +26,7 @@ export function planIndices(resolved: string[], rename?: { pattern: string; repl
 }
 
 /** Target names that two or more source indices would be restored to. */
-export function renameCollisions(plan: IndexPlan): Array<{ target: string; sources: string[] }> {
+export function renameCollisions(plan: IndexSelection): Array<{ target: string; sources: string[] }> {
   const byTarget = new Map<string, string[]>();
   for (const { source, target } of plan.migrate) byTarget.set(target, [...(byTarget.get(target) ?? []), source]);
   return [...byTarget].filter(([, s]) => s.length > 1).map(([target, sources]) => ({ target, sources }));

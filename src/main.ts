@@ -5,11 +5,14 @@
 // cancelled run explains itself as well as a successful one, and the block is lifted whatever happened.
 import * as core from '@actions/core';
 import type { MigrationConfig } from './config.js';
-import type { Log, RunContext } from './context.js';
-import { readInputs } from './inputs.js';
+import type { Log, Progress, RunContext } from './context.js';
+import { formatProgressLine } from './aws/copy/index.js';
+import { readInputs } from './inputs/read-inputs.js';
 import { retryTally } from './retry-tally.js';
-import type { PhaseName, ResumeFacts, RunRecord } from './record.js';
+import type { PhaseName, PreflightFindings, ResumeFacts, RunRecord } from './record.js';
+import { copyDetails, cutoverDetails, preflightDetails } from './report/details.js';
 import { buildOutputs } from './report/outputs.js';
+import { cutoverStepLine, recoveryProgressLine, snapshotProgressLine } from './report/progress.js';
 import { renderSummary } from './report/summary.js';
 import { PHASE_LABELS, PHASE_ORDER } from './report/tables.js';
 import { copyPhase } from './phases/copy.js';
@@ -18,11 +21,22 @@ import { cutoverPhase } from './phases/cutover.js';
 import { preflightPhase } from './phases/preflight.js';
 import { githubSubject, iamDocumentSet } from './iam/run-documents.js';
 import { restorePhase } from './phases/restore.js';
-import { snapshotPhase } from './phases/snapshot.js';
+import { finalSnapshotName, snapshotPhase } from './phases/snapshot.js';
 import { verifyPhase } from './phases/verify.js';
 import { keepWriteBlock, liftWriteBlock, setWriteBlock } from './phases/write-block.js';
+import { actionStateStore } from './state-store.js';
 
 const log: Log = { info: (l) => core.info(l), warning: (l) => core.warning(l) };
+
+const progress: Progress = {
+  snapshot: (p) => log.info(snapshotProgressLine(p)),
+  restore: (p) => log.info(recoveryProgressLine(p)),
+  copy: (p) => log.info(formatProgressLine(p)),
+  step: (name, ms) => log.info(cutoverStepLine(name, ms)),
+};
+
+/** The phases that word their own details; the others' are rendered here from their facts (report/details.ts). */
+const own = (result: { details: string[] }) => result.details;
 
 class CancelledError extends Error {
   override name = 'CancelledError';
@@ -55,18 +69,20 @@ function resumeFacts(record: RunRecord): ResumeFacts | undefined {
   return { snapshots, objects: record.copy?.reusedObjects ?? 0, indices };
 }
 
-/** Runs one phase inside a log group and records its outcome, success or failure. */
-async function phase<T extends { details: string[] }>(
+/** Runs one phase inside a log group and records its outcome (`details` words a success), success or failure. */
+async function phase<T>(
   record: RunRecord,
   name: PhaseName,
   fn: () => Promise<T>,
+  details: (result: T) => string[],
 ): Promise<T> {
   const startedAt = Date.now();
   core.startGroup(PHASE_LABELS[name]);
   try {
     const result = await fn();
-    record.phases.push({ name, status: 'succeeded', startedAt, endedAt: Date.now(), details: result.details });
-    result.details.forEach((d) => core.info(`✔ ${d}`));
+    const lines = details(result);
+    record.phases.push({ name, status: 'succeeded', startedAt, endedAt: Date.now(), details: lines });
+    lines.forEach((d) => core.info(`✔ ${d}`));
     return result;
   } catch (err) {
     record.phases.push({
@@ -108,45 +124,70 @@ export async function run(): Promise<void> {
   try {
     // The IAM documents from the inputs alone first, so a run refused at the credentials still hands them over.
     record.iamDocuments = iamDocumentSet(config, await githubSubject(config));
-    const sides = await phase(record, 'credentials', () => credentialsPhase(config));
+    const sides = await phase(record, 'credentials', () => credentialsPhase(config), own);
     ctx = {
       config,
-      record,
       source: sides.source,
       target: sides.target,
       log,
+      progress,
       signal: AbortSignal.any([budget, cancelled.signal]),
     };
     const c = ctx;
     // Every phase starts only if the run was not cancelled or out of time meanwhile.
-    const next = <T extends { details: string[] }>(name: PhaseName, fn: () => Promise<T>): Promise<T> => {
+    const next = <T>(name: PhaseName, fn: () => Promise<T>, details: (result: T) => string[]): Promise<T> => {
       c.signal.throwIfAborted();
-      return phase(record, name, fn);
+      return phase(record, name, fn, details);
     };
-    const preflight = await next('preflight', () => preflightPhase(c));
-    c.plan = preflight.plan;
+    const found: PreflightFindings = {
+      checks: [],
+      engines: {},
+      ...(record.iamDocuments ? { iamDocuments: record.iamDocuments } : {}),
+    };
+    record.checks = found.checks; // the same array: a run that stops midway still shows its rows
+    try {
+      c.selection = (
+        await next(
+          'preflight',
+          () => preflightPhase(c, found),
+          (r) => preflightDetails(found, r.selection),
+        )
+      ).selection;
+    } finally {
+      recordPreflight(record, found);
+    }
     if (config.mode === 'plan') return;
 
     const twoPhase = config.cutover === 'two-phase';
-    const migrated = c.plan.migrate.map((m) => m.source);
+    const migrated = c.selection.migrate.map((m) => m.source);
     const blockWrites = async () => {
       // Indices someone had already made read-only stay theirs: the run neither sets nor lifts those.
       const already = await c.source.domain.writeBlocked(migrated);
       if (already.length) core.info(`already write-blocked before the run, left as they are: ${already.join(', ')}`);
       // In the record before the request: whatever happens to the request, `finally` lifts the block.
       record.writeBlock = { indices: migrated.filter((i) => !already.includes(i)), state: 'none' };
-      await setWriteBlock(c.source.domain, record.writeBlock);
+      await setWriteBlock(c.source.domain, record.writeBlock, actionStateStore);
       core.info(`write block set on ${record.writeBlock.indices.length} source indices`);
     };
     if (config.writeBlock && !twoPhase) await blockWrites();
     // Two-phase: sequence numbers from before phase 1's snapshot is asked for (phases/cutover-changes.ts).
     let baseline = twoPhase ? await c.source.domain.seqNoStats(migrated) : undefined;
-    record.snapshot = (await next('snapshot', () => snapshotPhase(c))).facts;
+    record.snapshot = (await next('snapshot', () => snapshotPhase(c), own)).facts;
     if (record.snapshot.reused) baseline = undefined;
-    record.copy = (await next('copy', () => copyPhase(c))).facts;
-    record.restore = (await next('restore', () => restorePhase(c))).facts;
-    if (twoPhase) record.cutover = (await next('cutover', () => cutoverPhase(c, { blockWrites, baseline }))).facts;
-    record.verification = (await next('verify', () => verifyPhase(c))).facts;
+    record.copy = (
+      await next(
+        'copy',
+        () => copyPhase(c),
+        (r) => copyDetails(r.facts),
+      )
+    ).facts;
+    record.restore = (await next('restore', () => restorePhase(c), own)).facts;
+    if (twoPhase) {
+      const cutover = () => cutoverPhase(c, { blockWrites, baseline });
+      const final = finalSnapshotName(config.snapshot);
+      record.cutover = (await next('cutover', cutover, (r) => cutoverDetails(r.facts, final))).facts;
+    }
+    record.verification = (await next('verify', () => verifyPhase(c), own)).facts;
     // A cancel that lands after the last wait still cancels: the job shows as cancelled on GitHub, so the
     // run must not report a verified cut-over (nor keep the write block) that the user called off.
     cancelled.signal.throwIfAborted();
@@ -188,17 +229,27 @@ async function endWriteBlock(record: RunRecord, ctx: RunContext | undefined, con
   const wb = record.writeBlock;
   if (!wb || wb.state !== 'active' || !ctx) return;
   if (config.keepWriteBlock && record.verification?.verified && !record.error) {
-    keepWriteBlock(wb);
+    keepWriteBlock(wb, actionStateStore);
     core.info(`write block kept on ${wb.indices.length} source indices (keep-write-block)`);
     return;
   }
   try {
-    await liftWriteBlock(ctx.source.domain, wb);
+    await liftWriteBlock(ctx.source.domain, wb, actionStateStore);
     core.info(`write block lifted from ${wb.indices.length} source indices`);
   } catch (err) {
     wb.state = 'left';
     core.warning(`could not lift the write block now (${(err as Error).message}); the post step will try again`);
   }
+}
+
+/** What preflight found, into the record (also when it stopped midway). */
+function recordPreflight(record: RunRecord, found: PreflightFindings): void {
+  for (const label of ['source', 'target'] as const) {
+    const engine = found.engines[label];
+    if (engine) Object.assign(record[label], engine);
+  }
+  if (found.iamDocuments) record.iamDocuments = found.iamDocuments;
+  if (found.forecast) record.forecast = found.forecast;
 }
 
 function setOutputs(record: RunRecord): void {

@@ -1,17 +1,18 @@
 // The post step: runs after the job's steps even when the main step failed, was cancelled or was killed.
 // Its only job is the write block: if the main step left one active, lift it.
 import * as core from '@actions/core';
-import { readInputs } from './inputs.js';
+import { readInputs } from './inputs/read-inputs.js';
 import { credentialsPhase } from './phases/credentials.js';
-import { liftWriteBlock, loadWriteBlock } from './phases/write-block.js';
+import { liftWriteBlock, type WriteBlockStore } from './phases/write-block.js';
+import { actionStateStore } from './state-store.js';
 
-export async function post(): Promise<void> {
-  const saved = loadWriteBlock();
+export async function post(store: WriteBlockStore = actionStateStore): Promise<void> {
+  const saved = store.load();
   if (!saved || (saved.state !== 'active' && saved.state !== 'left')) return;
   try {
     const config = readInputs();
     const { source } = await credentialsPhase(config);
-    await liftWriteBlock(source.domain, { indices: saved.indices, state: 'active' });
+    await liftWriteBlock(source.domain, { indices: saved.indices, state: 'active' }, store);
     core.info(`post: lifted the write block the main step left on ${saved.indices.length} source indices`);
   } catch (err) {
     core.setFailed(

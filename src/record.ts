@@ -1,6 +1,7 @@
 // The run record: the one place that knows what happened. Phases return their findings, main.ts
 // stores them here, and the summary and outputs are rendered from it (report/), never by phases.
 
+import type { SideName } from './constants.js';
 import type { IamDocumentSet } from './iam/run-documents.js';
 
 export type PhaseName = 'credentials' | 'preflight' | 'snapshot' | 'copy' | 'restore' | 'cutover' | 'verify';
@@ -80,6 +81,19 @@ export interface CutoverFacts {
   steps: Array<{ step: string; ms: number }>;
 }
 
+/**
+ * What preflight found, for main to record. main hands in the object and preflight fills it as it goes,
+ * so a run that stops midway (a failed check, the time budget, a cancel) still reports what it saw.
+ */
+export interface PreflightFindings {
+  /** One row per check, in the order they ran. */
+  checks: CheckRecord[];
+  engines: Partial<Record<SideName, { engine: string; version?: string }>>;
+  /** The IAM documents: main's first set (from the inputs alone) in, the set with what preflight learnt out. */
+  iamDocuments?: IamDocumentSet;
+  forecast?: Forecast;
+}
+
 /** What a re-run of the same workflow run found from an earlier attempt and reused instead of redoing. */
 export interface ResumeFacts {
   /** Our snapshots found by name, with the state they were found in. */
@@ -136,7 +150,7 @@ export interface CheckRecord {
 }
 
 /** The forecast a plan shows: what will be snapshotted, copied, restored and verified. */
-export interface PlanFacts {
+export interface Forecast {
   snapshot: {
     repository: string;
     snapshot: string;
@@ -194,7 +208,7 @@ export interface RunRecord {
   /** The preflight's checks, one row each, in the order they ran (plan mode and every migration). */
   checks?: CheckRecord[];
   /** What a migration with these inputs will do (written by the preflight). */
-  plan?: PlanFacts;
+  forecast?: Forecast;
   /** The IAM documents this run needs (the `iam-documents` output). */
   iamDocuments?: IamDocumentSet;
   /**

@@ -3,12 +3,8 @@
 // stack's domain gateway uses for IAM decisions).
 import type { MigrationConfig, SideConfig } from '../../src/config.js';
 import { policyDocumentProblems, type PolicyDocument } from '../../src/iam/documents.js';
-import {
-  domainFromClusterName,
-  domainNameFromEndpoint,
-  principalArnOf,
-  principalsForRun,
-} from '../../src/iam/requirements.js';
+import { domainFromClusterName, domainNameFromEndpoint, principalArnOf } from '../../src/iam/arns.js';
+import { principalsForRun } from '../../src/iam/requirements.js';
 import { githubSubject, iamDocumentSet, tokenClaims } from '../../src/iam/run-documents.js';
 import { evaluatePolicies } from '../../stack/gateway/policy-evaluation.js';
 

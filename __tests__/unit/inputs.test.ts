@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { ALL_INPUTS, Defaults, Outputs } from '../../src/constants.js';
-import { InputError, readInputs } from '../../src/inputs.js';
+import { InputError, readInputs } from '../../src/inputs/read-inputs.js';
 
 // core.getInput reads INPUT_<name upper-cased, spaces → _>; dashes stay dashes.
 const envName = (input: string): string => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;

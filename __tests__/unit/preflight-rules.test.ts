@@ -10,13 +10,8 @@ import {
   type EngineVersion,
 } from '../../src/preflight/compatibility.js';
 import { estimateCopyMs, estimateObjects } from '../../src/preflight/forecast.js';
-import {
-  allocatable,
-  reservedBytes,
-  restoredSettings,
-  settingsChecks,
-  type SourceIndex,
-} from '../../src/preflight/target.js';
+import { reservedBytes } from '../../src/preflight/capacity.js';
+import { allocatable, restoredSettings, settingsChecks, type SourceIndex } from '../../src/preflight/target.js';
 import { checksTable, planBlocks, planFailedHeadline } from '../../src/report/plan.js';
 import { renderSummary } from '../../src/report/summary.js';
 import type { MigrationConfig } from '../../src/config.js';
@@ -209,7 +204,7 @@ describe('the plan in the summary', () => {
       target: { endpoint: 'https://search-b-x2.eu-west-1.es.amazonaws.com', region: 'eu-west-1' },
       phases: [],
       checks: [{ id: 'a', check: 'Fine', result: 'pass', found: 'ok' }],
-      plan: {
+      forecast: {
         snapshot: {
           repository: 'r',
           snapshot: 's',
@@ -266,7 +261,7 @@ describe('the plan in the summary', () => {
     for (const block of html.split('\n\n')) expect(block.trim()).not.toBe('');
     expect(html.indexOf('<h3>IAM documents</h3>')).toBeLessThan(html.indexOf('<h3>Phases</h3>'));
     // A migration folds the same sections under its results.
-    const migration = renderSummary({ ...record, mode: 'migrate', plan: undefined });
+    const migration = renderSummary({ ...record, mode: 'migrate', forecast: undefined });
     expect(migration).toMatch(/<details>\n<summary>Preflight checks: 1 passed<\/summary>/);
     expect(migration).toMatch(/<details>\n<summary>IAM documents for this run<\/summary>/);
   });

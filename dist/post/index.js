@@ -100361,7 +100361,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 36115:
+/***/ 20402:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -103462,12 +103462,46 @@ const RESERVED_REPOSITORIES = ['cs-automated', 'cs-automated-enc'];
 /** GitHub refuses a step summary over 1 MiB; stay a little under it. */
 const SUMMARY_MAX_BYTES = 1_000_000;
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Reads and validates every input into one MigrationConfig before anything is touched. Nothing else reads
-// inputs. Problems are collected, not thrown one at a time, so a user fixes the whole list in one push.
-// (Longer than the house's ~300 lines because every rule lives here, one small checker per kind of value.)
+;// CONCATENATED MODULE: ./src/iam/arns.ts
+// AWS names the action reads and writes: partitions, accounts, domain names and role ARNs. The one place
+// that knows which partition a Region is in (inputs check a role ARN's partition against it; the IAM
+// requirements build ARNs with it).
+/** The partition a Region is in: cn-* → aws-cn, *-gov-* → aws-us-gov, us-iso… and eu-iso… → aws-iso[-x], else aws. */
+function partitionOfRegion(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.includes('-gov-'))
+        return 'aws-us-gov';
+    const iso = /^(?:us|eu)-iso([a-z]?)-/.exec(region);
+    if (iso)
+        return iso[1] ? `aws-iso-${iso[1]}` : 'aws-iso';
+    return 'aws';
+}
+/** The 12-digit account an ARN names, if any. */
+const accountOf = (arn) => /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1];
+/** `search-<name>-<id>.<region>.es.amazonaws.com` (or `vpc-`): the domain name, when the endpoint is AWS's. */
+function domainNameFromEndpoint(endpoint) {
+    const host = URL.canParse(endpoint) ? new URL(endpoint).hostname : '';
+    return /^(?:search|vpc)-([a-z][a-z0-9-]*)-[a-z0-9]+\.[a-z0-9-]+\.es\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1];
+}
+/** The region an AWS domain endpoint names (search-x.REGION.es.amazonaws.com, vpc-x.REGION.es.amazonaws.com[.cn]). */
+function regionOfEndpoint(url) {
+    return /\.([a-z0-9-]+)\.es\.amazonaws\.com(?:\.cn)?$/.exec(url.hostname)?.[1];
+}
+/** `123456789012:my-domain` (the cluster_name of a managed domain) → account and name. */
+function domainFromClusterName(clusterName) {
+    const m = /^(\d{12}):([a-z][a-z0-9-]{2,27})$/.exec(clusterName);
+    return m ? { account: m[1], name: m[2] } : undefined;
+}
+/** An assumed-role session ARN → the role's ARN (the path is not in the session ARN; most roles have none). */
+function principalArnOf(callerArn) {
+    const m = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
+    return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : callerArn;
+}
 
-
+;// CONCATENATED MODULE: ./src/inputs/problems.ts
+// How input problems are collected and reported: every problem found, not the first one, so a user fixes
+// the whole list in one push.
 /** Every input problem found, one line each: `<input>: <what is wrong> — <what to write>`. */
 class InputError extends Error {
     problems;
@@ -103491,39 +103525,14 @@ class Problems {
 function q(value) {
     return JSON.stringify(value.length > 120 ? `${value.slice(0, 117)}...` : value);
 }
-// --- readers -------------------------------------------------------------------------------------------
-const str = (name) => getInput(name);
-/** Comma- and/or newline-separated list, trimmed, empties dropped. */
-function list(name) {
-    return getMultilineInput(name)
-        .flatMap((line) => line.split(','))
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-function bool(p, name, fallback) {
-    if (str(name) === '')
-        return fallback;
-    try {
-        return getBooleanInput(name);
-    }
-    catch {
-        p.add(name, `${q(str(name))} is not a boolean`, 'write true or false');
-        return fallback;
-    }
-}
-function numberIn(p, name, fallback, { min, max }, whole) {
-    const raw = str(name);
-    if (raw === '')
-        return fallback;
-    const shape = whole ? /^[+-]?\d+$/ : /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-    const n = Number(raw);
-    if (!shape.test(raw) || !Number.isFinite(n) || n < min || n > max) {
-        p.add(name, `${q(raw)} is not ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}`, `write one, e.g. ${fallback}`);
-        return fallback;
-    }
-    return n;
-}
-// --- value checkers: each returns the normalised value or undefined after recording the problem ----------
+
+;// CONCATENATED MODULE: ./src/inputs/aws-names.ts
+// Checkers for the AWS names an input may hold: domain endpoints, Regions, buckets, key prefixes, role ARNs.
+// Each returns the normalised value, or undefined after recording what is wrong and how to fix it.
+
+
+
+
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Hide URL credentials before a value goes into a message. */
 function redactUrl(raw) {
@@ -103568,23 +103577,9 @@ function endpoint(p, name, side, raw) {
 }
 // AWS regions: <area>[-gov]-<direction>-<n>, China's cn-*, and the isolated partitions' us-iso*/eu-isoe.
 const REGION = /^(?:(?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d|cn-(?:north|northwest)-\d|(?:us|eu)-iso[a-z]?-(?:north|south|east|west)-\d)$/;
-function partitionOf(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.includes('-gov-'))
-        return 'aws-us-gov';
-    const iso = /^(?:us|eu)-iso([a-z]?)-/.exec(region);
-    if (iso)
-        return iso[1] ? `aws-iso-${iso[1]}` : 'aws-iso';
-    return 'aws';
-}
-/** The region an AWS domain endpoint names (search-x.REGION.es.amazonaws.com, vpc-x.REGION.es.amazonaws.com[.cn]). */
-function endpointRegion(url) {
-    return /\.([a-z0-9-]+)\.es\.amazonaws\.com(?:\.cn)?$/.exec(url.hostname)?.[1];
-}
 function region(p, name, endpointName, raw, endpointRaw) {
     // Read the Region from the endpoint even when the endpoint was refused for another reason, so one mistake isn't reported twice.
-    const fromEndpoint = URL.canParse(endpointRaw) ? endpointRegion(new URL(endpointRaw)) : undefined;
+    const fromEndpoint = URL.canParse(endpointRaw) ? regionOfEndpoint(new URL(endpointRaw)) : undefined;
     if (raw === '') {
         if (fromEndpoint)
             return fromEndpoint;
@@ -103637,6 +103632,68 @@ function basePath(p, name, raw) {
     }
     return path;
 }
+const ROLE_ARN = /^arn:(aws[-a-z]*):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** An IAM role ARN, optionally required to live in the partition of `region`. */
+function roleArn(p, name, raw, region) {
+    if (raw === '')
+        return undefined;
+    const fix = 'write an IAM role ARN: arn:aws:iam::123456789012:role/NAME';
+    const m = ROLE_ARN.exec(raw);
+    if (!m) {
+        const why = /:assumed-role\//.test(raw)
+            ? 'is a session ARN'
+            : raw.startsWith('arn:')
+                ? 'is not an IAM role ARN'
+                : 'is not an ARN';
+        return void p.add(name, `${q(raw)} ${why}`, fix);
+    }
+    if (region && partitionOfRegion(region) !== m[1]) {
+        return void p.add(name, `${q(raw)} is in partition ${m[1]} but its Region ${region} is in ${partitionOfRegion(region)}`, `write a role ARN that starts with arn:${partitionOfRegion(region)}:`);
+    }
+    return raw;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/readers.ts
+// The readers of raw inputs: the only code that calls core.getInput and its kin.
+
+
+const str = (name) => getInput(name);
+/** Comma- and/or newline-separated list, trimmed, empties dropped. */
+function list(name) {
+    return getMultilineInput(name)
+        .flatMap((line) => line.split(','))
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function bool(p, name, fallback) {
+    if (str(name) === '')
+        return fallback;
+    try {
+        return getBooleanInput(name);
+    }
+    catch {
+        p.add(name, `${q(str(name))} is not a boolean`, 'write true or false');
+        return fallback;
+    }
+}
+function numberIn(p, name, fallback, { min, max }, whole) {
+    const raw = str(name);
+    if (raw === '')
+        return fallback;
+    const shape = whole ? /^[+-]?\d+$/ : /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+    const n = Number(raw);
+    if (!shape.test(raw) || !Number.isFinite(n) || n < min || n > max) {
+        p.add(name, `${q(raw)} is not ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}`, `write one, e.g. ${fallback}`);
+        return fallback;
+    }
+    return n;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/restore-options.ts
+// Checkers for what the snapshot and the restore are asked to do: repository and snapshot names, index
+// patterns, the rename rule, and the index settings applied or dropped on restore.
+
+
 // Characters OpenSearch refuses in index, repository and snapshot names (MetadataCreateIndexService, Strings.validFileName).
 const BAD_NAME_CHARS = /[\\/*?"<>| ,#:]/;
 function resourceName(p, name, raw, kind) {
@@ -103656,27 +103713,6 @@ function resourceName(p, name, raw, kind) {
                             : undefined;
     return why ? void p.add(name, `${q(raw)} ${why}`, fix) : raw;
 }
-const ROLE_ARN = /^arn:(aws[-a-z]*):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-/** An IAM role ARN, optionally required to live in the partition of `region`. */
-function roleArn(p, name, raw, region) {
-    if (raw === '')
-        return undefined;
-    const fix = 'write an IAM role ARN: arn:aws:iam::123456789012:role/NAME';
-    const m = ROLE_ARN.exec(raw);
-    if (!m) {
-        const why = /:assumed-role\//.test(raw)
-            ? 'is a session ARN'
-            : raw.startsWith('arn:')
-                ? 'is not an IAM role ARN'
-                : 'is not an ARN';
-        return void p.add(name, `${q(raw)} ${why}`, fix);
-    }
-    if (region && partitionOf(region) !== m[1]) {
-        return void p.add(name, `${q(raw)} is in partition ${m[1]} but its Region ${region} is in ${partitionOf(region)}`, `write a role ARN that starts with arn:${partitionOf(region)}:`);
-    }
-    return raw;
-}
-// --- index selection and restore options ---------------------------------------------------------------
 /** Patterns in OpenSearch multi-target syntax, inclusions first (exclusions only apply after them), `*` added if none. */
 function indexPatterns(p, entries) {
     const name = Inputs.Indices;
@@ -103714,7 +103750,7 @@ function indexPatterns(p, entries) {
  * OpenSearch applies the rename with Java's String.replaceAll. Check the pattern compiles (as JS, after removing
  * the Java-only constructs that don't change its groups) and every $N / ${name} in the replacement exists in it.
  */
-function inputs_rename(p, pattern, replacement) {
+function restore_options_rename(p, pattern, replacement) {
     if (pattern === '' && replacement === '')
         return undefined;
     const both = 'set both rename-pattern and rename-replacement (e.g. (.+) and restored-$1), or neither';
@@ -103834,6 +103870,15 @@ function ignoreIndexSettings(p, entries) {
     }
     return [...new Set(keys)];
 }
+
+;// CONCATENATED MODULE: ./src/inputs/sides.ts
+// One side of the migration (source or target) read from its inputs, and the rules that bind the two sides.
+
+
+
+
+
+
 function auth(p, side) {
     const names = SideInputs[side];
     const kind = str(names.Auth).toLowerCase() || Defaults.auth;
@@ -103898,7 +103943,15 @@ function checkLocations(p, source, target, renamed) {
         p.add(t.BasePath, `${q(b)} and source-base-path ${q(a)} nest inside each other in the same bucket`, 'write a base path that is neither inside nor around source-base-path, or the same one (no copy then)');
     }
 }
-// --- derived defaults ----------------------------------------------------------------------------------
+
+;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
+
+
+
+
+
+
+
 /** `<prefix>-<run id>`: the same for every attempt of a workflow run; a UTC timestamp outside Actions. */
 function runSuffix(env = process.env, now = new Date()) {
     const runId = env['GITHUB_RUN_ID']?.trim();
@@ -103937,7 +103990,7 @@ function readInputs() {
         : { input: Inputs.SnapshotRoleArn, value: snapshotRoleRaw });
     const snapshot = resourceName(p, Inputs.Snapshot, str(Inputs.Snapshot) || `${Defaults.snapshotPrefix}-${suffix}`, 'snapshot') ?? '';
     const indices = indexPatterns(p, list(Inputs.Indices));
-    const renameRule = inputs_rename(p, str(Inputs.RenamePattern), str(Inputs.RenameReplacement));
+    const renameRule = restore_options_rename(p, str(Inputs.RenamePattern), str(Inputs.RenameReplacement));
     checkLocations(p, source, target, str(Inputs.RenamePattern) !== '');
     const cutoverRaw = str(Inputs.Cutover) || Defaults.cutover;
     if (cutoverRaw !== 'one-phase' && cutoverRaw !== 'two-phase') {
@@ -104006,8 +104059,6 @@ function readInputs() {
 var dist_cjs = __nccwpck_require__(53711);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var client_sts_dist_cjs = __nccwpck_require__(71695);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
-var credential_provider_node_dist_cjs = __nccwpck_require__(5861);
 ;// CONCATENATED MODULE: ./src/retry-tally.ts
 // Requests that took more than one attempt, counted by service for the summary. A run that rode out
 // throttling, 504s or a dropped connection succeeded, but it should say what it took: a domain that needed
@@ -104034,7 +104085,7 @@ const retryTally = new RetryTally();
  * Counts the retries of every request an AWS SDK client sends, under `service`. The SDK's retry strategy
  * records the attempts in `$metadata` of the result or the error; a re-send by the caller is its own request.
  */
-function countRetries(client, service, tally = retryTally) {
+function retry_tally_countRetries(client, service, tally = retryTally) {
     client.middlewareStack.add((next) => async (args) => {
         try {
             const out = await next(args);
@@ -104049,6 +104100,90 @@ function countRetries(client, service, tally = retryTally) {
     return client;
 }
 
+;// CONCATENATED MODULE: ./src/aws/copy/defaults.ts
+// Defaults of the copy, each with its reason.
+const MiB = 1024 * 1024;
+/**
+ * Requests in flight. A server-side copy is latency-bound: the runner spends about a millisecond of
+ * CPU on a request (most of it in the SDK) that then waits a cross-region round trip plus S3's fetch
+ * from the source region (~160 ms for a small blob). By Little's law 128 in flight move ~800 small
+ * objects a second, about as many as one core of the runner can send, and stay well under S3's 3,500
+ * writes a second per prefix (the budget halves itself if S3 says SlowDown anyway). In the
+ * benchmark's ceiling run (bench/README.md) 128 kept ~800 copies a second going and copied 3,038
+ * objects in 7.4 s on 5.6 s of CPU, where `aws s3 sync` tuned to the same 128 took 9.7 s and 9.0 s.
+ */
+const DEFAULT_CONCURRENCY = 128;
+/**
+ * Above this an object is copied in parts. One CopyObject of 64 MiB already takes a second or
+ * more cross-region; parts let a large segment file use many slots instead of stalling the tail
+ * of the copy on one long request. Below it, one request is cheaper than three or more.
+ */
+const DEFAULT_MULTIPART_THRESHOLD = 64 * MiB;
+/** Part size before growing for the 10,000-part limit: large enough to keep request counts low. */
+const DEFAULT_PART_SIZE = 32 * MiB;
+/** How often onProgress hears from a running copy: often enough to see movement, calm in a log. */
+const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
+
+;// CONCATENATED MODULE: ./src/aws/clients.ts
+// Every AWS client of the action, the tests and the benchmarks is built here, so what a test or a
+// benchmark measures is what the action ships: the SDK's `standard` retries with the attempts below, a
+// socket timeout from request-timeout-seconds, and every retry counted in the run's tally. (The tests'
+// and the stack's admin clients that seed fixtures are not the code under test and stay plain.)
+
+
+
+
+
+/**
+ * Attempts per request, the first included (the SDK's default is 3). How they combine with the retries
+ * above the SDK: util/retry.ts.
+ * - S3 8: a throttled copy is worth waiting for. SlowDown comes in bursts while S3 scales a prefix, and a
+ *   copy sends thousands of requests; when 8 are not enough the copy's own back-off takes over
+ *   (aws/copy/requests.ts) and shrinks the budget.
+ * - STS 5: few requests, but a failed one ends the run (the first exchange) or its signing (a refresh an
+ *   hour in); Throttling of AssumeRole* shows when many jobs start at once.
+ * - IAM 3: only the plan's policy simulation and role read, whose failure turns a row into a warning.
+ */
+const SDK_MAX_ATTEMPTS = { S3: 8, STS: 5, IAM: 3 };
+/** Without a socket timeout a response that never comes holds its request (and its copy slot) until the run's budget ends. */
+function timeouts(requestTimeoutMs) {
+    return requestTimeoutMs
+        ? { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs }
+        : {};
+}
+/**
+ * An S3 client fit for the copy. `standard` retries (jittered exponential back-off, SlowDown and 503
+ * included), not `adaptive`: its client-side rate limiter and the budget's AIMD would both slow down for
+ * the same SlowDown; measured on moto behind a proxy answering 12 SlowDowns, a 55-object copy took 14.9 s
+ * with `adaptive` and 1.1 s with `standard`, while the budget alone already halves the requests in flight.
+ * Other settings (endpoint, maxAttempts in tests) override these.
+ */
+function s3Client(options = {}) {
+    const { concurrency = DEFAULT_CONCURRENCY, requestTimeoutMs, ...rest } = options;
+    const maxSockets = concurrency + 8; // listings and the odd abort travel beside the budget
+    return retry_tally_countRetries(new dist_cjs/* S3Client */.YxF({
+        retryMode: 'standard',
+        maxAttempts: SDK_MAX_ATTEMPTS.S3,
+        requestHandler: { ...timeouts(requestTimeoutMs), httpAgent: { maxSockets }, httpsAgent: { maxSockets } },
+        ...rest,
+    }), 'S3');
+}
+/** STS: the SDK's standard retries (Throttling included) with a few more attempts. */
+function stsClient(region, requestTimeoutMs, credentials) {
+    return retry_tally_countRetries(new client_sts_dist_cjs/* STSClient */.iM({
+        region,
+        maxAttempts: SDK_MAX_ATTEMPTS.STS,
+        ...(credentials ? { credentials } : {}),
+        ...(requestTimeoutMs ? { requestHandler: timeouts(requestTimeoutMs) } : {}),
+    }), 'STS');
+}
+/** IAM: global, so `region` is the partition's home Region. */
+function iamClient(region, credentials) {
+    return countRetries(new IAMClient({ region, credentials, maxAttempts: SDK_MAX_ATTEMPTS.IAM }), 'IAM');
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
+var credential_provider_node_dist_cjs = __nccwpck_require__(5861);
 ;// CONCATENATED MODULE: ./src/aws/credentials.ts
 // AWS credentials for the run: the workflow's OIDC token exchanged for a role (AssumeRoleWithWebIdentity),
 // then, optionally, a role chained per side for cross-account migrations. Every secret is masked the
@@ -104060,21 +104195,6 @@ function countRetries(client, service, tally = retryTally) {
 
 /** Refresh this long before a session expires, so no request is signed with a key about to lapse. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
-/**
- * STS clients: the SDK's standard retries (Throttling included) with a few more attempts, a socket timeout
- * so an answer that never comes is retried instead of holding the run until its budget runs out, and every
- * retry counted for the summary.
- */
-function stsClient(region, requestTimeoutMs, credentials) {
-    return countRetries(new client_sts_dist_cjs/* STSClient */.iM({
-        region,
-        maxAttempts: 5,
-        ...(credentials ? { credentials } : {}),
-        ...(requestTimeoutMs
-            ? { requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, 10_000), socketTimeout: requestTimeoutMs } }
-            : {}),
-    }), 'STS');
-}
 class CredentialsError extends Error {
     name = 'CredentialsError';
 }
@@ -104180,6 +104300,16 @@ function chainedCredentials(base, roleArn, p) {
         }
     });
 }
+async function callerIdentity(region, credentials, requestTimeoutMs) {
+    const sts = stsClient(region, requestTimeoutMs, credentials);
+    try {
+        const me = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
+        return { arn: me.Arn ?? '', account: me.Account ?? '' };
+    }
+    finally {
+        sts.destroy();
+    }
+}
 
 // EXTERNAL MODULE: ./node_modules/@opensearch-project/opensearch/index.js
 var opensearch = __nccwpck_require__(66337);
@@ -104238,7 +104368,8 @@ function createDomainClient(o) {
         node: o.endpoint,
         requestTimeout: o.requestTimeoutMs ?? 90_000,
         // The client retries connection errors and 502/503/504 itself; calls that mutate are written to be
-        // safe to repeat (they check before acting), so its retries are welcome.
+        // safe to repeat (they check before acting), so its retries are welcome. 429 is retried above it, in
+        // search/transport.ts; how the retry layers combine: util/retry.ts.
         maxRetries: 5,
     };
     if (o.auth.kind === 'basic') {
@@ -104250,47 +104381,80 @@ function createDomainClient(o) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/util/poll.ts
-// The one poller: every wait of a migration (another snapshot, ours, a restore's recovery) is a poll with
-// a deadline that names what ran out, a calm interval, and a sleep that tests can replace.
-class TimeoutError extends (/* unused pure expression or super */ null && (Error)) {
-    name = 'TimeoutError';
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/util/sleep.ts
+// The one sleep of the action: every wait (a poll's pause, a back-off after throttling) goes through it.
+// Tests swap it with `withsleep()` and put it back with `reset()` (the pattern of
+// aws-actions/configure-aws-credentials), so no test ever really waits for a back-off.
+
+/** Waits `ms`; an abort ends the wait at once with the signal's own reason (the run's timeout or cancel). */
+const realSleep = async (ms, signal) => {
+    try {
+        await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+    }
+    catch (err) {
+        // timers/promises rejects with a generic AbortError; callers report why the run stopped.
+        throw signal?.aborted ? signal.reason : err;
+    }
+};
+let current = realSleep;
+const sleep = (ms, signal) => current(ms, signal);
+/** Replaces the sleep (tests); returns the replacement. */
+function withsleep(replacement) {
+    current = replacement;
+    return replacement;
 }
-const sleep = (ms, signal) => new Promise((resolve, reject) => {
-    if (signal?.aborted)
-        return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-        clearTimeout(t);
-        reject(signal.reason);
-    }, { once: true });
-});
-/**
- * Calls `check` until it returns a value other than undefined. The interval grows gently (×1.5 up to
- * 4× the base) so a long wait does not hammer the domain; the deadline is absolute.
- */
-async function poll(check, o) {
-    const started = Date.now();
-    const deadline = started + o.timeoutMs;
-    const wait = o.sleep ?? ((ms) => sleep(ms, o.signal));
-    let interval = o.intervalMs;
-    for (;;) {
-        const result = await check();
-        if (result !== undefined)
-            return result;
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) {
-            throw new TimeoutError(`timed out after ${Math.round((Date.now() - started) / 1000)}s waiting for ${o.what}; raise \`${o.timeoutInput}\` if it needs longer`);
+/** Puts the real sleep back. */
+function sleep_reset() {
+    current = realSleep;
+}
+
+;// CONCATENATED MODULE: ./src/util/retry.ts
+// The one retry helper: jittered exponential back-off around a call the code repeats itself, a log line
+// per retry, and each retry counted in the run's retry tally. The model is retryAndBackoff of
+// aws-actions/configure-aws-credentials (src/helpers.ts); the wait is the one sleep (util/sleep.ts).
+//
+// How the layers of retrying combine, inside out:
+// - The AWS SDK retries every S3, STS and IAM request itself (`standard` mode: jittered back-off,
+//   throttling, 5xx and lost connections), up to SDK_MAX_ATTEMPTS in aws/clients.ts.
+// - The OpenSearch client retries lost connections and 502/503/504 itself (`maxRetries` in search/client.ts).
+// - Above both, this helper repeats what those layers give up on or never retry: a domain's 429
+//   (search/transport.ts), S3 push-back that outlasted the SDK's attempts (aws/copy/requests.ts), and an
+//   object body that broke off after its status arrived (preflight/buckets.ts).
+// The layers multiply: a copy request may reach S3 up to 8 × 7 times, a domain request 6 × 7 times. Both
+// inner layers report their attempts (`$metadata.attempts`, `meta.attempts`) to the same tally, so the
+// summary counts every repeat once, whichever layer made it.
+
+
+
+/** The failure in a few words: its code and status (SDK errors, DomainError), else its name. */
+function brief(error) {
+    const e = error;
+    const status = e?.status ?? e?.$metadata?.httpStatusCode;
+    const name = e?.type ?? e?.name ?? String(error);
+    return status ? `${name} (${status})` : name;
+}
+/** Calls `fn` (with the number of retries so far) until it succeeds, fails for good, or runs out of retries. */
+async function retryAndBackoff(fn, o) {
+    for (let retry = 0;; retry++) {
+        try {
+            return await fn(retry);
         }
-        // The last pause ends at the deadline and one more check follows: the wait gets all its time, and a
-        // wait as long as the run's budget (its default when timeout-minutes is small) leaves the budget to
-        // run out first, so the message names timeout-minutes, the input that set it.
-        await wait(Math.min(interval, remaining));
-        interval = Math.min(interval * 1.5, o.intervalMs * 4);
+        catch (error) {
+            if (retry >= o.maxRetries || !o.isRetryable(error))
+                throw error;
+            const waitMs = Math.random() * Math.min(o.maxWaitMs, o.baseMs * 2 ** retry);
+            o.onRetry?.(error);
+            if (o.service)
+                retryTally.add(o.service, 1);
+            (o.log ?? info)(`${o.label}: ${brief(error)}; retry ${retry + 1} of ${o.maxRetries} in ${(waitMs / 1000).toFixed(1)} s`);
+            await sleep(waitMs, o.signal);
+        }
     }
 }
 
-;// CONCATENATED MODULE: ./src/search/domain.ts
+;// CONCATENATED MODULE: ./src/search/transport.ts
 
 
 class DomainError extends Error {
@@ -104313,8 +104477,7 @@ class DomainError extends Error {
  * The client retries 502/503/504 and lost connections itself, but never 429. A domain (or its front end)
  * shedding load did not run the request, so repeating it later is safe: jittered, growing waits.
  */
-const THROTTLED_RETRIES = 6;
-const throttledWaitMs = (retry) => Math.random() * Math.min(20_000, 500 * 2 ** retry);
+const THROTTLED = { maxRetries: 6, baseMs: 500, maxWaitMs: 20_000 };
 /** Reason text of an OpenSearch error body, or of AWS's `{"message": ...}`/`{"Message": ...}` bodies. */
 function reasonOf(body) {
     if (body && typeof body === 'object') {
@@ -104333,8 +104496,11 @@ function reasonOf(body) {
     return { reason: typeof body === 'string' && body ? body.slice(0, 500) : 'no reason given' };
 }
 const enc = encodeURIComponent;
-const domain_list = (names) => names.map(enc).join(',');
-class Domain {
+/** Index names for a path, each encoded. */
+const transport_list = (names) => names.map(enc).join(',');
+/** Index patterns for a path: encoded, wildcards kept. */
+const patternList = (patterns) => patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',');
+class DomainTransport {
     client;
     label;
     constructor(client, 
@@ -104343,469 +104509,513 @@ class Domain {
         this.client = client;
         this.label = label;
     }
-    async call(method, path, opts = {}) {
+    call(method, path, opts = {}) {
         const service = `${this.label} domain`;
         let earlier = 0; // attempts already spent, the client's own retries included
-        for (let throttled = 0;; throttled++) {
+        return retryAndBackoff(async () => {
             try {
                 const res = await this.client.transport.request({ method, path, body: opts.body, querystring: opts.query }, { ignore: opts.ignore });
-                retryTally.add(service, earlier + (res.meta?.attempts ?? 0));
+                retryTally.add(service, res.meta?.attempts ?? 0);
                 return res.body;
             }
             catch (err) {
-                const status = err?.meta?.statusCode ?? undefined; // null when the connection failed
-                earlier += (err?.meta?.meta?.attempts ?? 0) + 1;
-                if (status === 429 && throttled < THROTTLED_RETRIES) {
-                    await sleep(throttledWaitMs(throttled));
-                    continue;
-                }
-                retryTally.add(service, earlier - 1);
-                const body = err?.meta?.body;
-                if (status === undefined) {
-                    throw new DomainError(`${this.label} domain: ${method} ${path} failed: ${err?.message ?? err}`, undefined, err?.name, undefined, earlier - 1);
-                }
-                const { type, reason } = reasonOf(body);
-                throw new DomainError(`${this.label} domain: ${method} ${path} → ${status}${type ? ` ${type}` : ''}: ${reason}`, status, type, body, earlier - 1);
+                const retries = err?.meta?.meta?.attempts ?? 0;
+                retryTally.add(service, retries);
+                earlier += retries + 1;
+                throw this.error(method, path, err, earlier - 1);
             }
-        }
-    }
-    async info() {
-        const b = await this.call('GET', '/');
-        const distribution = b?.version?.distribution;
-        return {
-            engine: distribution === 'opensearch' ? 'OpenSearch' : 'Elasticsearch',
-            version: String(b?.version?.number ?? 'unknown'),
-            clusterName: String(b?.cluster_name ?? ''),
-        };
-    }
-    // ---- repositories -------------------------------------------------------------------------
-    async getRepository(name) {
-        const b = await this.call('GET', `/_snapshot/${enc(name)}`, { ignore: [404] });
-        return b?.[name];
-    }
-    registerRepository(name, type, settings, verify = true) {
-        return this.call('PUT', `/_snapshot/${enc(name)}`, { body: { type, settings }, query: { verify } });
-    }
-    verifyRepository(name) {
-        return this.call('POST', `/_snapshot/${enc(name)}/_verify`);
-    }
-    // ---- snapshots ----------------------------------------------------------------------------
-    async getSnapshot(repository, snapshot) {
-        const b = await this.call('GET', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, { ignore: [404] });
-        if (b?.error)
-            return undefined;
-        return b?.snapshots?.[0];
-    }
-    /** Snapshots running anywhere on the domain (including AWS's automated ones in cs-automated). */
-    async runningSnapshots() {
-        const b = await this.call('GET', '/_snapshot/_status');
-        return (b?.snapshots ?? []).map((s) => ({ repository: s.repository, snapshot: s.snapshot, state: s.state }));
-    }
-    async createSnapshot(repository, snapshot, body) {
-        try {
-            return await this.call('PUT', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, {
-                query: { wait_for_completion: false },
-                body: {
-                    indices: body.indices.join(','),
-                    include_global_state: body.includeGlobalState,
-                    ignore_unavailable: false,
-                },
-            });
-        }
-        catch (err) {
-            // A repeat of a request whose answer was lost (a 504, a timeout, a dropped connection) finds the
-            // snapshot its first attempt started: that is success, not a name clash.
-            if (err instanceof DomainError &&
-                err.retried > 0 &&
-                err.type === 'invalid_snapshot_name_exception' &&
-                /same name (already exists|is already in-progress)/.test(err.message)) {
-                return { accepted: true };
-            }
-            throw err;
-        }
-    }
-    async snapshotStatus(repository, snapshot) {
-        const b = await this.call('GET', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_status`);
-        const s = b?.snapshots?.[0] ?? {};
-        const stats = s.stats ?? {};
-        // OpenSearch reports total/incremental sizes; older engines used number_of_files/size_in_bytes.
-        const total = stats.total?.size_in_bytes ?? stats.size_in_bytes ?? 0;
-        const processed = stats.processed?.size_in_bytes ?? stats.processed_size_in_bytes ?? 0;
-        const incremental = stats.incremental?.size_in_bytes ?? total;
-        return {
-            state: String(s.state ?? 'UNKNOWN'),
-            shardsStats: {
-                done: s.shards_stats?.done ?? 0,
-                total: s.shards_stats?.total ?? 0,
-                failed: s.shards_stats?.failed ?? 0,
-            },
-            bytesDone: processed,
-            bytesTotal: incremental,
-        };
-    }
-    deleteSnapshot(repository, snapshot) {
-        return this.call('DELETE', `/_snapshot/${enc(repository)}/${enc(snapshot)}`);
-    }
-    async restoreSnapshot(repository, snapshot, body) {
-        try {
-            return await this.call('POST', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_restore`, {
-                body,
-                query: { wait_for_completion: false },
-            });
-        }
-        catch (err) {
-            // As for createSnapshot: the repeat of a restore whose answer was lost meets the indices the first
-            // attempt created (the caller checked just before that none of them existed).
-            if (err instanceof DomainError &&
-                err.retried > 0 &&
-                err.type === 'snapshot_restore_exception' &&
-                /open index with same name already exists/.test(err.message)) {
-                return { accepted: true };
-            }
-            throw err;
-        }
-    }
-    // ---- indices ------------------------------------------------------------------------------
-    /**
-     * Concrete indices matching the patterns, aliases expanded to their indices (hidden and system ones
-     * included, so callers can exclude them by name). `_resolve/index` rather than `_cat/indices`: it
-     * understands `-` exclusions, and `_cat/indices` with a missing name stalls for 30 s on OpenSearch 3.
-     */
-    async resolveIndices(patterns) {
-        const b = await this.call('GET', `/_resolve/index/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}`, {
-            query: { expand_wildcards: 'all' },
-        });
-        const indices = new Map();
-        for (const i of b?.indices ?? [])
-            indices.set(i.name, !(i.attributes ?? []).includes('closed'));
-        const viaAlias = (b?.aliases ?? [])
-            .flatMap((a) => a.indices ?? [])
-            .filter((name) => !indices.has(name));
-        if (viaAlias.length)
-            for (const row of await this.existingIndices(viaAlias))
-                indices.set(row.index, row.status !== 'close');
-        return {
-            indices: [...indices].map(([index, open]) => ({ index, open })),
-            aliases: (b?.aliases ?? []).map((a) => a.name),
-        };
-    }
-    /** Which of these indices exist, with their state. One listing of all indices, filtered here. */
-    async existingIndices(names) {
-        if (names.length === 0)
-            return [];
-        const wanted = new Set(names);
-        const rows = await this.call('GET', '/_cat/indices', {
-            query: { format: 'json', h: 'index,status,health,pri', expand_wildcards: 'all' },
-        });
-        return rows
-            .filter((r) => wanted.has(r.index))
-            .map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) }));
-    }
-    deleteIndices(names) {
-        return this.call('DELETE', `/${domain_list(names)}`);
-    }
-    /** Closes indices (a restore may replace a closed index and reuses its unchanged files). */
-    closeIndices(names) {
-        return this.call('POST', `/${domain_list(names)}/_close`, { query: { wait_for_active_shards: 'all' } });
-    }
-    /**
-     * Per open index: max_seq_no of each primary shard (by shard id), whether every primary has processed
-     * all the operations it numbered (local_checkpoint = max_seq_no), and the primaries' Lucene documents.
-     * Closed or missing indices are absent from the result.
-     */
-    async seqNoStats(names) {
-        const out = new Map();
-        if (names.length === 0)
-            return out;
-        const b = await this.call('GET', `/${domain_list(names)}/_stats/docs`, {
-            query: { level: 'shards', ignore_unavailable: true },
-        });
-        for (const [index, v] of Object.entries(b?.indices ?? {})) {
-            const maxSeqNo = [];
-            const processed = [];
-            let settled = true;
-            for (const [shard, copies] of Object.entries(v?.shards ?? {})) {
-                const primary = copies.find((c) => c?.routing?.primary);
-                if (!primary?.seq_no)
-                    continue;
-                maxSeqNo[Number(shard)] = Number(primary.seq_no.max_seq_no);
-                processed[Number(shard)] = Number(primary.seq_no.local_checkpoint);
-                if (primary.seq_no.local_checkpoint !== primary.seq_no.max_seq_no)
-                    settled = false;
-            }
-            out.set(index, { maxSeqNo, processed, settled, docs: Number(v?.primaries?.docs?.count ?? 0) });
-        }
-        return out;
-    }
-    /**
-     * The live documents of one shard whose last write came after `afterSeqNo`, oldest first, one page at
-     * a time (`_seq_no` is indexed for range queries and sorts). `searchAfter` is the last page's last seq_no.
-     */
-    async documentsSince(index, shard, afterSeqNo, size, searchAfter) {
-        const b = await this.call('POST', `/${enc(index)}/_search`, {
-            query: { preference: `_shards:${shard}` },
-            body: {
-                size,
-                query: { range: { _seq_no: { gt: afterSeqNo } } },
-                sort: [{ _seq_no: 'asc' }],
-                seq_no_primary_term: true,
-                ...(searchAfter !== undefined ? { search_after: [searchAfter] } : {}),
-            },
-        });
-        return (b?.hits?.hits ?? []).map((h) => ({
-            id: h._id,
-            seqNo: h._seq_no,
-            source: h._source,
-            ...(h._routing !== undefined ? { routing: h._routing } : {}),
-        }));
-    }
-    /** Indexes whole documents (create or replace) in one bulk request; returns the per-item errors. */
-    async bulkIndex(index, docs) {
-        if (docs.length === 0)
-            return [];
-        // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
-        const lines = docs.flatMap((d) => [
-            { index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) } },
-            d.source,
-        ]);
-        const b = await this.call('POST', '/_bulk', { body: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n` });
-        if (!b?.errors)
-            return [];
-        return (b.items ?? [])
-            .map((i) => i.index?.error)
-            .filter(Boolean)
-            .map((e) => `${e.type}: ${e.reason}`);
-    }
-    refresh(names) {
-        return this.call('POST', `/${domain_list(names)}/_refresh`, { query: { ignore_unavailable: true } });
-    }
-    /** Top-level documents (nested documents are not counted, unlike _cat/indices docs.count). */
-    async count(index) {
-        const b = await this.call('GET', `/${enc(index)}/_count`);
-        return Number(b.count);
-    }
-    /** index → sorted alias names, for the given indices. */
-    async aliases(names) {
-        const out = new Map();
-        if (names.length === 0)
-            return out;
-        const b = await this.call('GET', `/${domain_list(names)}/_alias`, { query: { ignore_unavailable: true }, ignore: [404] });
-        for (const [index, v] of Object.entries(b ?? {})) {
-            if (v && typeof v === 'object' && 'aliases' in v)
-                out.set(index, Object.keys(v.aliases ?? {}).sort());
-        }
-        return out;
-    }
-    /** Cluster health for some indices: red while any primary is still recovering. */
-    health(names) {
-        return this.call('GET', `/_cluster/health/${domain_list(names)}`, { query: { level: 'cluster' } });
-    }
-    /** Recovery progress of a set of indices, summed: bytes and files recovered of the total. */
-    async recovery(names) {
-        const b = await this.call('GET', `/${domain_list(names)}/_recovery`, { query: { ignore_unavailable: true } });
-        let shardsDone = 0;
-        let shardsTotal = 0;
-        let bytesDone = 0;
-        let bytesTotal = 0;
-        for (const v of Object.values(b ?? {})) {
-            for (const shard of v?.shards ?? []) {
-                if (!shard.primary)
-                    continue;
-                shardsTotal++;
-                if (shard.stage === 'DONE')
-                    shardsDone++;
-                bytesDone += shard.index?.size?.recovered_in_bytes ?? 0;
-                bytesTotal += shard.index?.size?.total_in_bytes ?? 0;
-            }
-        }
-        return { shardsDone, shardsTotal, bytesDone, bytesTotal };
-    }
-    setWriteBlock(names, blocked) {
-        // null removes the setting rather than writing `false`, leaving the index as it was before the run.
-        return this.call('PUT', `/${domain_list(names)}/_settings`, {
-            body: { index: { 'blocks.write': blocked ? true : null } },
+        }, {
+            ...THROTTLED,
+            isRetryable: (err) => err instanceof DomainError && err.status === 429,
+            label: `${service} ${method} ${path}`,
+            service,
         });
     }
-    async writeBlocked(names) {
-        if (names.length === 0)
-            return [];
-        const b = await this.call('GET', `/${domain_list(names)}/_settings/index.blocks.write`, {
-            query: { ignore_unavailable: true },
-        });
-        return Object.entries(b ?? {})
-            .filter(([, v]) => String(v?.settings?.index?.blocks?.write) === 'true')
-            .map(([k]) => k);
-    }
-    // ---- preflight reads (GET only: a plan changes nothing) ------------------------------------
-    /** Every node: name, real version (the main response may say 7.10.2 in compatibility mode), roles, attributes. */
-    async nodes() {
-        const b = await this.call('GET', '/_nodes', {
-            query: { filter_path: 'nodes.*.name,nodes.*.version,nodes.*.roles,nodes.*.attributes,nodes.*.host,nodes.*.ip' },
-        });
-        return Object.entries(b?.nodes ?? {}).map(([id, n]) => ({
-            id,
-            name: String(n?.name ?? id),
-            version: String(n?.version ?? ''),
-            roles: (n?.roles ?? []).map(String),
-            attributes: Object.fromEntries(Object.entries(n?.attributes ?? {}).map(([k, v]) => [k, String(v)])),
-            host: String(n?.host ?? ''),
-            ip: String(n?.ip ?? ''),
-        }));
-    }
-    /** Cluster health; with names, of those indices only. */
-    clusterHealth(names = []) {
-        return this.call('GET', `/_cluster/health${names.length ? `/${domain_list(names)}` : ''}`);
-    }
-    /** Flat settings of the indices the patterns name (only the settings asked for, wildcards allowed). */
-    async indexSettings(patterns, names) {
-        const b = await this.call('GET', `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_settings/${names.join(',')}`, {
-            query: { flat_settings: true, expand_wildcards: 'open' },
-        });
-        const out = new Map();
-        for (const [index, v] of Object.entries(b ?? {})) {
-            out.set(index, Object.fromEntries(Object.entries(v?.settings ?? {}).map(([k, x]) => [k, Array.isArray(x) ? x.join(',') : String(x)])));
+    error(method, path, err, retried) {
+        const status = err?.meta?.statusCode ?? undefined; // null when the connection failed
+        if (status === undefined) {
+            return new DomainError(`${this.label} domain: ${method} ${path} failed: ${err?.message ?? err}`, undefined, err?.name, undefined, retried);
         }
-        return out;
-    }
-    /** Per index: store size of the primaries and of all copies, segments in the primaries. */
-    async indexSizes(patterns) {
-        const b = await this.call('GET', `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_stats/store,segments`, {
-            query: {
-                level: 'indices',
-                expand_wildcards: 'open',
-                filter_path: 'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count',
-            },
-        });
-        const out = new Map();
-        for (const [index, v] of Object.entries(b?.indices ?? {})) {
-            out.set(index, {
-                primaryBytes: Number(v?.primaries?.store?.size_in_bytes ?? 0),
-                totalBytes: Number(v?.total?.store?.size_in_bytes ?? 0),
-                segments: Number(v?.primaries?.segments?.count ?? 0),
-            });
-        }
-        return out;
-    }
-    /**
-     * Top-level documents per index (what verification counts; nested documents are not), in one request:
-     * a terms aggregation on `_index`, sent as GET with a body so a plan stays GET-only.
-     */
-    async documentCounts(patterns, expected) {
-        const b = await this.call('GET', `/${patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',')}/_search`, {
-            query: { size: 0, expand_wildcards: 'open', filter_path: 'aggregations.indices.buckets' },
-            body: { aggs: { indices: { terms: { field: '_index', size: Math.min(Math.max(expected, 10) + 100, 65_000) } } } },
-        });
-        return new Map((b?.aggregations?.indices?.buckets ?? []).map((x) => [String(x.key), Number(x.doc_count)]));
-    }
-    /** Every alias on the domain: alias → its indices. */
-    async allAliases() {
-        const rows = await this.call('GET', '/_cat/aliases', {
-            query: { format: 'json', h: 'alias,index', expand_wildcards: 'all' },
-        });
-        const out = new Map();
-        for (const r of rows ?? [])
-            out.set(r.alias, [...(out.get(r.alias) ?? []), r.index]);
-        return out;
-    }
-    /** Allocation awareness and disk watermarks as in effect (transient over persistent over defaults), as flat keys. */
-    async allocationSettings() {
-        // Nested, not flat_settings: filter_path cannot select flat keys that contain dots.
-        const b = await this.call('GET', '/_cluster/settings', {
-            query: {
-                include_defaults: true,
-                filter_path: '*.cluster.routing.allocation.awareness,*.cluster.routing.allocation.disk',
-            },
-        });
-        const out = {};
-        const flatten = (value, key) => {
-            if (value && typeof value === 'object' && !Array.isArray(value))
-                for (const [k, v] of Object.entries(value))
-                    flatten(v, key ? `${key}.${k}` : k);
-            else
-                out[key] = Array.isArray(value) ? value.join(',') : String(value);
-        };
-        for (const layer of ['defaults', 'persistent', 'transient'])
-            flatten(b?.[layer] ?? {}, '');
-        return out;
-    }
-    /** Disk per data node, in bytes. */
-    async diskAllocation() {
-        const rows = await this.call('GET', '/_cat/allocation', {
-            query: { format: 'json', bytes: 'b', h: 'node,disk.total,disk.used,disk.avail' },
-        });
-        return (rows ?? [])
-            .filter((r) => r.node !== 'UNASSIGNED' && r['disk.total'] != null)
-            .map((r) => ({
-            node: String(r.node),
-            total: Number(r['disk.total']),
-            used: Number(r['disk.used']),
-            avail: Number(r['disk.avail']),
-        }));
-    }
-    /**
-     * The caller as the security plugin sees it (fine-grained access control), or undefined when the
-     * domain has no security plugin (the node answers "no handler found").
-     */
-    async securityAccount() {
-        try {
-            const b = await this.call('GET', '/_plugins/_security/api/account');
-            return {
-                user: String(b?.user_name ?? ''),
-                backendRoles: (b?.backend_roles ?? []).map(String),
-                roles: (b?.roles ?? []).map(String),
-            };
-        }
-        catch (err) {
-            if (err instanceof DomainError && (err.status === 404 || (err.status === 400 && /no handler/i.test(err.message))))
-                return undefined;
-            throw err;
-        }
-    }
-    /** index → the snapshot its primaries were restored from (undefined when not restored from a snapshot). */
-    async restoredFrom(names) {
-        const out = new Map();
-        if (names.length === 0)
-            return out;
-        const b = await this.call('GET', `/${domain_list(names)}/_recovery`, { query: { ignore_unavailable: true } });
-        for (const [index, v] of Object.entries(b ?? {})) {
-            const primaries = (v?.shards ?? []).filter((s) => s.primary);
-            const snapshots = new Set(primaries.map((s) => (s.type === 'SNAPSHOT' ? s.source?.snapshot : undefined)));
-            out.set(index, snapshots.size === 1 ? [...snapshots][0] : undefined);
-        }
-        return out;
+        const body = err?.meta?.body;
+        const { type, reason } = reasonOf(body);
+        return new DomainError(`${this.label} domain: ${method} ${path} → ${status}${type ? ` ${type}` : ''}: ${reason}`, status, type, body, retried);
     }
 }
 
+;// CONCATENATED MODULE: ./src/search/cluster.ts
+// The cluster: what engine and version answers, its nodes, health, allocation settings and disks, and
+// who the security plugin takes the caller for. GET only: preflight reads these and changes nothing.
+
+function ClusterApi(Base) {
+    return class Cluster extends Base {
+        async info() {
+            const b = await this.call('GET', '/');
+            const distribution = b?.version?.distribution;
+            return {
+                engine: distribution === 'opensearch' ? 'OpenSearch' : 'Elasticsearch',
+                version: String(b?.version?.number ?? 'unknown'),
+                clusterName: String(b?.cluster_name ?? ''),
+            };
+        }
+        /** Cluster health; with names, of those indices only (red while any of their primaries is still recovering). */
+        clusterHealth(names = []) {
+            return this.call('GET', `/_cluster/health${names.length ? `/${transport_list(names)}` : ''}`);
+        }
+        /** Every node: name, real version (the main response may say 7.10.2 in compatibility mode), roles, attributes. */
+        async nodes() {
+            const b = await this.call('GET', '/_nodes', {
+                query: {
+                    filter_path: 'nodes.*.name,nodes.*.version,nodes.*.roles,nodes.*.attributes,nodes.*.host,nodes.*.ip',
+                },
+            });
+            return Object.entries(b?.nodes ?? {}).map(([id, n]) => ({
+                id,
+                name: String(n?.name ?? id),
+                version: String(n?.version ?? ''),
+                roles: (n?.roles ?? []).map(String),
+                attributes: Object.fromEntries(Object.entries(n?.attributes ?? {}).map(([k, v]) => [k, String(v)])),
+                host: String(n?.host ?? ''),
+                ip: String(n?.ip ?? ''),
+            }));
+        }
+        /** Allocation awareness and disk watermarks as in effect (transient over persistent over defaults), as flat keys. */
+        async allocationSettings() {
+            // Nested, not flat_settings: filter_path cannot select flat keys that contain dots.
+            const b = await this.call('GET', '/_cluster/settings', {
+                query: {
+                    include_defaults: true,
+                    filter_path: '*.cluster.routing.allocation.awareness,*.cluster.routing.allocation.disk',
+                },
+            });
+            const out = {};
+            const flatten = (value, key) => {
+                if (value && typeof value === 'object' && !Array.isArray(value))
+                    for (const [k, v] of Object.entries(value))
+                        flatten(v, key ? `${key}.${k}` : k);
+                else
+                    out[key] = Array.isArray(value) ? value.join(',') : String(value);
+            };
+            for (const layer of ['defaults', 'persistent', 'transient'])
+                flatten(b?.[layer] ?? {}, '');
+            return out;
+        }
+        /** Disk per data node, in bytes. */
+        async diskAllocation() {
+            const rows = await this.call('GET', '/_cat/allocation', {
+                query: { format: 'json', bytes: 'b', h: 'node,disk.total,disk.used,disk.avail' },
+            });
+            return (rows ?? [])
+                .filter((r) => r.node !== 'UNASSIGNED' && r['disk.total'] != null)
+                .map((r) => ({
+                node: String(r.node),
+                total: Number(r['disk.total']),
+                used: Number(r['disk.used']),
+                avail: Number(r['disk.avail']),
+            }));
+        }
+        /**
+         * The caller as the security plugin sees it (fine-grained access control), or undefined when the
+         * domain has no security plugin (the node answers "no handler found").
+         */
+        async securityAccount() {
+            try {
+                const b = await this.call('GET', '/_plugins/_security/api/account');
+                return {
+                    user: String(b?.user_name ?? ''),
+                    backendRoles: (b?.backend_roles ?? []).map(String),
+                    roles: (b?.roles ?? []).map(String),
+                };
+            }
+            catch (err) {
+                if (err instanceof DomainError &&
+                    (err.status === 404 || (err.status === 400 && /no handler/i.test(err.message))))
+                    return undefined;
+                throw err;
+            }
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/search/indices.ts
+// Indices: which exist, their settings, sizes, counts, aliases and sequence numbers, write blocks, and the
+// few document reads and writes of the two-phase cut-over.
+
+function IndicesApi(Base) {
+    return class Indices extends Base {
+        /**
+         * Concrete indices matching the patterns, aliases expanded to their indices (hidden and system ones
+         * included, so callers can exclude them by name). `_resolve/index` rather than `_cat/indices`: it
+         * understands `-` exclusions, and `_cat/indices` with a missing name stalls for 30 s on OpenSearch 3.
+         */
+        async resolveIndices(patterns) {
+            const b = await this.call('GET', `/_resolve/index/${patternList(patterns)}`, {
+                query: { expand_wildcards: 'all' },
+            });
+            const indices = new Map();
+            for (const i of b?.indices ?? [])
+                indices.set(i.name, !(i.attributes ?? []).includes('closed'));
+            const viaAlias = (b?.aliases ?? [])
+                .flatMap((a) => a.indices ?? [])
+                .filter((name) => !indices.has(name));
+            if (viaAlias.length)
+                for (const row of await this.existingIndices(viaAlias))
+                    indices.set(row.index, row.status !== 'close');
+            return {
+                indices: [...indices].map(([index, open]) => ({ index, open })),
+                aliases: (b?.aliases ?? []).map((a) => a.name),
+            };
+        }
+        /** Which of these indices exist, with their state. One listing of all indices, filtered here. */
+        async existingIndices(names) {
+            if (names.length === 0)
+                return [];
+            const wanted = new Set(names);
+            const rows = await this.call('GET', '/_cat/indices', {
+                query: { format: 'json', h: 'index,status,health,pri', expand_wildcards: 'all' },
+            });
+            return rows
+                .filter((r) => wanted.has(r.index))
+                .map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) }));
+        }
+        deleteIndices(names) {
+            return this.call('DELETE', `/${transport_list(names)}`);
+        }
+        /** Closes indices (a restore may replace a closed index and reuses its unchanged files). */
+        closeIndices(names) {
+            return this.call('POST', `/${transport_list(names)}/_close`, { query: { wait_for_active_shards: 'all' } });
+        }
+        refresh(names) {
+            return this.call('POST', `/${transport_list(names)}/_refresh`, { query: { ignore_unavailable: true } });
+        }
+        // ---- write blocks -----------------------------------------------------------------------
+        /**
+         * Sets `index.blocks.write: true`, or, with `blocked` false, removes the setting (null) rather than
+         * writing `false`: the index is left as it was before the run.
+         */
+        setWriteBlock(names, blocked) {
+            return this.call('PUT', `/${transport_list(names)}/_settings`, {
+                body: { index: { 'blocks.write': blocked ? true : null } },
+            });
+        }
+        async writeBlocked(names) {
+            if (names.length === 0)
+                return [];
+            const b = await this.call('GET', `/${transport_list(names)}/_settings/index.blocks.write`, {
+                query: { ignore_unavailable: true },
+            });
+            return Object.entries(b ?? {})
+                .filter(([, v]) => String(v?.settings?.index?.blocks?.write) === 'true')
+                .map(([k]) => k);
+        }
+        // ---- counts, sizes, settings, aliases -----------------------------------------------------
+        /** Top-level documents (nested documents are not counted, unlike _cat/indices docs.count). */
+        async count(index) {
+            const b = await this.call('GET', `/${enc(index)}/_count`);
+            return Number(b.count);
+        }
+        /**
+         * Top-level documents per index (what verification counts; nested documents are not), in one request:
+         * a terms aggregation on `_index`, sent as GET with a body so a plan stays GET-only.
+         */
+        async documentCounts(patterns, expected) {
+            const b = await this.call('GET', `/${patternList(patterns)}/_search`, {
+                query: { size: 0, expand_wildcards: 'open', filter_path: 'aggregations.indices.buckets' },
+                body: {
+                    aggs: { indices: { terms: { field: '_index', size: Math.min(Math.max(expected, 10) + 100, 65_000) } } },
+                },
+            });
+            return new Map((b?.aggregations?.indices?.buckets ?? []).map((x) => [String(x.key), Number(x.doc_count)]));
+        }
+        /** Flat settings of the indices the patterns name (only the settings asked for, wildcards allowed). */
+        async indexSettings(patterns, names) {
+            const b = await this.call('GET', `/${patternList(patterns)}/_settings/${names.join(',')}`, {
+                query: { flat_settings: true, expand_wildcards: 'open' },
+            });
+            const out = new Map();
+            for (const [index, v] of Object.entries(b ?? {})) {
+                out.set(index, Object.fromEntries(Object.entries(v?.settings ?? {}).map(([k, x]) => [k, Array.isArray(x) ? x.join(',') : String(x)])));
+            }
+            return out;
+        }
+        /** Per index: store size of the primaries and of all copies, segments in the primaries. */
+        async indexSizes(patterns) {
+            const b = await this.call('GET', `/${patternList(patterns)}/_stats/store,segments`, {
+                query: {
+                    level: 'indices',
+                    expand_wildcards: 'open',
+                    filter_path: 'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count',
+                },
+            });
+            const out = new Map();
+            for (const [index, v] of Object.entries(b?.indices ?? {})) {
+                out.set(index, {
+                    primaryBytes: Number(v?.primaries?.store?.size_in_bytes ?? 0),
+                    totalBytes: Number(v?.total?.store?.size_in_bytes ?? 0),
+                    segments: Number(v?.primaries?.segments?.count ?? 0),
+                });
+            }
+            return out;
+        }
+        /** index → sorted alias names, for the given indices. */
+        async aliases(names) {
+            const out = new Map();
+            if (names.length === 0)
+                return out;
+            const b = await this.call('GET', `/${transport_list(names)}/_alias`, {
+                query: { ignore_unavailable: true },
+                ignore: [404],
+            });
+            for (const [index, v] of Object.entries(b ?? {})) {
+                if (v && typeof v === 'object' && 'aliases' in v)
+                    out.set(index, Object.keys(v.aliases ?? {}).sort());
+            }
+            return out;
+        }
+        /** Every alias on the domain: alias → its indices. */
+        async allAliases() {
+            const rows = await this.call('GET', '/_cat/aliases', {
+                query: { format: 'json', h: 'alias,index', expand_wildcards: 'all' },
+            });
+            const out = new Map();
+            for (const r of rows ?? [])
+                out.set(r.alias, [...(out.get(r.alias) ?? []), r.index]);
+            return out;
+        }
+        // ---- what changed (the two-phase cut-over) ------------------------------------------------
+        /**
+         * Per open index: max_seq_no of each primary shard (by shard id), whether every primary has processed
+         * all the operations it numbered (local_checkpoint = max_seq_no), and the primaries' Lucene documents.
+         * Closed or missing indices are absent from the result.
+         */
+        async seqNoStats(names) {
+            const out = new Map();
+            if (names.length === 0)
+                return out;
+            const b = await this.call('GET', `/${transport_list(names)}/_stats/docs`, {
+                query: { level: 'shards', ignore_unavailable: true },
+            });
+            for (const [index, v] of Object.entries(b?.indices ?? {})) {
+                const maxSeqNo = [];
+                const processed = [];
+                let settled = true;
+                for (const [shard, copies] of Object.entries(v?.shards ?? {})) {
+                    const primary = copies.find((c) => c?.routing?.primary);
+                    if (!primary?.seq_no)
+                        continue;
+                    maxSeqNo[Number(shard)] = Number(primary.seq_no.max_seq_no);
+                    processed[Number(shard)] = Number(primary.seq_no.local_checkpoint);
+                    if (primary.seq_no.local_checkpoint !== primary.seq_no.max_seq_no)
+                        settled = false;
+                }
+                out.set(index, { maxSeqNo, processed, settled, docs: Number(v?.primaries?.docs?.count ?? 0) });
+            }
+            return out;
+        }
+        /**
+         * The live documents of one shard whose last write came after `afterSeqNo`, oldest first, one page at
+         * a time (`_seq_no` is indexed for range queries and sorts). `searchAfter` is the last page's last seq_no.
+         */
+        async documentsSince(index, shard, afterSeqNo, size, searchAfter) {
+            const b = await this.call('POST', `/${enc(index)}/_search`, {
+                query: { preference: `_shards:${shard}` },
+                body: {
+                    size,
+                    query: { range: { _seq_no: { gt: afterSeqNo } } },
+                    sort: [{ _seq_no: 'asc' }],
+                    seq_no_primary_term: true,
+                    ...(searchAfter !== undefined ? { search_after: [searchAfter] } : {}),
+                },
+            });
+            return (b?.hits?.hits ?? []).map((h) => ({
+                id: h._id,
+                seqNo: h._seq_no,
+                source: h._source,
+                ...(h._routing !== undefined ? { routing: h._routing } : {}),
+            }));
+        }
+        /** Indexes whole documents (create or replace) in one bulk request; returns the per-item errors. */
+        async bulkIndex(index, docs) {
+            if (docs.length === 0)
+                return [];
+            // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
+            const lines = docs.flatMap((d) => [
+                { index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) } },
+                d.source,
+            ]);
+            const b = await this.call('POST', '/_bulk', { body: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n` });
+            if (!b?.errors)
+                return [];
+            return (b.items ?? [])
+                .map((i) => i.index?.error)
+                .filter(Boolean)
+                .map((e) => `${e.type}: ${e.reason}`);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/search/snapshots.ts
+// Repositories, snapshots, restore and recovery: the snapshot side of the domain API.
+
+function SnapshotsApi(Base) {
+    return class Snapshots extends Base {
+        // ---- repositories -----------------------------------------------------------------------
+        async getRepository(name) {
+            const b = await this.call('GET', `/_snapshot/${enc(name)}`, { ignore: [404] });
+            return b?.[name];
+        }
+        registerRepository(name, type, settings, verify = true) {
+            return this.call('PUT', `/_snapshot/${enc(name)}`, { body: { type, settings }, query: { verify } });
+        }
+        verifyRepository(name) {
+            return this.call('POST', `/_snapshot/${enc(name)}/_verify`);
+        }
+        // ---- snapshots --------------------------------------------------------------------------
+        async getSnapshot(repository, snapshot) {
+            const b = await this.call('GET', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, { ignore: [404] });
+            if (b?.error)
+                return undefined;
+            return b?.snapshots?.[0];
+        }
+        /** Snapshots running anywhere on the domain (including AWS's automated ones in cs-automated). */
+        async runningSnapshots() {
+            const b = await this.call('GET', '/_snapshot/_status');
+            return (b?.snapshots ?? []).map((s) => ({ repository: s.repository, snapshot: s.snapshot, state: s.state }));
+        }
+        async createSnapshot(repository, snapshot, body) {
+            try {
+                return await this.call('PUT', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, {
+                    query: { wait_for_completion: false },
+                    body: {
+                        indices: body.indices.join(','),
+                        include_global_state: body.includeGlobalState,
+                        ignore_unavailable: false,
+                    },
+                });
+            }
+            catch (err) {
+                // A repeat of a request whose answer was lost (a 504, a timeout, a dropped connection) finds the
+                // snapshot its first attempt started: that is success, not a name clash.
+                if (err instanceof DomainError &&
+                    err.retried > 0 &&
+                    err.type === 'invalid_snapshot_name_exception' &&
+                    /same name (already exists|is already in-progress)/.test(err.message)) {
+                    return { accepted: true };
+                }
+                throw err;
+            }
+        }
+        async snapshotStatus(repository, snapshot) {
+            const b = await this.call('GET', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_status`);
+            const s = b?.snapshots?.[0] ?? {};
+            const stats = s.stats ?? {};
+            // OpenSearch reports total/incremental sizes; older engines used number_of_files/size_in_bytes.
+            const total = stats.total?.size_in_bytes ?? stats.size_in_bytes ?? 0;
+            const processed = stats.processed?.size_in_bytes ?? stats.processed_size_in_bytes ?? 0;
+            const incremental = stats.incremental?.size_in_bytes ?? total;
+            return {
+                state: String(s.state ?? 'UNKNOWN'),
+                shardsStats: {
+                    done: s.shards_stats?.done ?? 0,
+                    total: s.shards_stats?.total ?? 0,
+                    failed: s.shards_stats?.failed ?? 0,
+                },
+                bytesDone: processed,
+                bytesTotal: incremental,
+            };
+        }
+        deleteSnapshot(repository, snapshot) {
+            return this.call('DELETE', `/_snapshot/${enc(repository)}/${enc(snapshot)}`);
+        }
+        // ---- restore and recovery ---------------------------------------------------------------
+        async restoreSnapshot(repository, snapshot, body) {
+            try {
+                return await this.call('POST', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_restore`, {
+                    body,
+                    query: { wait_for_completion: false },
+                });
+            }
+            catch (err) {
+                // As for createSnapshot: the repeat of a restore whose answer was lost meets the indices the first
+                // attempt created (the caller checked just before that none of them existed).
+                if (err instanceof DomainError &&
+                    err.retried > 0 &&
+                    err.type === 'snapshot_restore_exception' &&
+                    /open index with same name already exists/.test(err.message)) {
+                    return { accepted: true };
+                }
+                throw err;
+            }
+        }
+        /** index → its shards' last recoveries. The one reader of `_recovery`; missing and closed indices are absent. */
+        async shardRecoveries(names) {
+            const out = new Map();
+            if (names.length === 0)
+                return out;
+            const b = await this.call('GET', `/${transport_list(names)}/_recovery`, { query: { ignore_unavailable: true } });
+            for (const [index, v] of Object.entries(b ?? {})) {
+                out.set(index, (v?.shards ?? []).map((s) => ({
+                    primary: Boolean(s.primary),
+                    stage: String(s.stage ?? ''),
+                    type: String(s.type ?? ''),
+                    snapshot: s.type === 'SNAPSHOT' ? s.source?.snapshot : undefined,
+                    bytesRecovered: s.index?.size?.recovered_in_bytes ?? 0,
+                    bytesTotal: s.index?.size?.total_in_bytes ?? 0,
+                })));
+            }
+            return out;
+        }
+        /** Recovery progress of a set of indices' primaries, summed: shards done, bytes recovered of the total. */
+        async recovery(names) {
+            const progress = { shardsDone: 0, shardsTotal: 0, bytesDone: 0, bytesTotal: 0 };
+            for (const shards of (await this.shardRecoveries(names)).values()) {
+                for (const shard of shards) {
+                    if (!shard.primary)
+                        continue;
+                    progress.shardsTotal++;
+                    if (shard.stage === 'DONE')
+                        progress.shardsDone++;
+                    progress.bytesDone += shard.bytesRecovered;
+                    progress.bytesTotal += shard.bytesTotal;
+                }
+            }
+            return progress;
+        }
+        /** index → the snapshot its primaries were restored from (undefined when not restored from one snapshot). */
+        async restoredFrom(names) {
+            const out = new Map();
+            for (const [index, shards] of await this.shardRecoveries(names)) {
+                const snapshots = new Set(shards.filter((s) => s.primary).map((s) => s.snapshot));
+                out.set(index, snapshots.size === 1 ? [...snapshots][0] : undefined);
+            }
+            return out;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/search/domain.ts
+// The few domain APIs a migration uses, behind one narrow class built from its parts: the transport
+// (transport.ts: `call`, DomainError), repositories/snapshots/restore/recovery (snapshots.ts), indices
+// (indices.ts) and the cluster (cluster.ts). Code outside search/ imports the class and its types from here.
+
+
+
+
+class Domain extends ClusterApi(IndicesApi(SnapshotsApi(DomainTransport))) {
+}
+
+
 ;// CONCATENATED MODULE: ./src/phases/credentials.ts
-// Phase 1: who we are on each side. OIDC → the workflow's role, optional chaining per account, then
-// sts:GetCallerIdentity on both sides, which both proves the credentials and names them in the summary.
 
 
 
 
-
-
-/** S3 retries: the SDK's standard mode with more attempts, for SlowDown/503 during a long copy. */
-const S3_MAX_ATTEMPTS = 8;
-function side(label, cfg, credentials, requestTimeoutMs, copyConcurrency) {
+async function side(label, cfg, credentials, requestTimeoutMs, copyConcurrency) {
     return {
         config: cfg,
         credentials,
+        identity: await callerIdentity(cfg.region, credentials, requestTimeoutMs),
         domain: new Domain(createDomainClient({ endpoint: cfg.endpoint, region: cfg.region, auth: cfg.auth, credentials, requestTimeoutMs }), label),
-        s3: countRetries(new dist_cjs/* S3Client */.YxF({
-            region: cfg.region,
-            credentials,
-            maxAttempts: S3_MAX_ATTEMPTS,
-            retryMode: 'standard',
-            // Without a socket timeout a response that never comes holds its copy slot until the run's budget ends.
-            requestHandler: {
-                connectionTimeout: Math.min(requestTimeoutMs, 10_000),
-                socketTimeout: requestTimeoutMs,
-                // The SDK's default of 50 sockets would queue a copy budget above it; listings travel beside it.
-                httpAgent: { maxSockets: copyConcurrency + 8 },
-                httpsAgent: { maxSockets: copyConcurrency + 8 },
-            },
-        }), 'S3'),
+        s3: s3Client({ region: cfg.region, credentials, requestTimeoutMs, concurrency: copyConcurrency }),
     };
 }
 async function credentialsPhase(config) {
@@ -104819,57 +105029,55 @@ async function credentialsPhase(config) {
             requestTimeoutMs,
         })
         : base.provider;
-    const source = side('source', config.source, providerFor(config.source), requestTimeoutMs, config.copy.concurrency);
-    const target = side('target', config.target, providerFor(config.target), requestTimeoutMs, config.copy.concurrency);
+    const source = await side('source', config.source, providerFor(config.source), requestTimeoutMs, config.copy.concurrency);
+    const target = await side('target', config.target, providerFor(config.target), requestTimeoutMs, config.copy.concurrency);
     const details = [`credentials from ${base.origin}`];
     for (const [label, s] of [
         ['source', source],
         ['target', target],
-    ]) {
-        const me = await stsClient(s.config.region, requestTimeoutMs, s.credentials).send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
-        details.push(`${label}: ${me.Arn} (account ${me.Account})`);
-    }
+    ])
+        details.push(`${label}: ${s.identity.arn} (account ${s.identity.account})`);
     return { source, target, details };
 }
 
 ;// CONCATENATED MODULE: ./src/phases/write-block.ts
-// The read-only window: `index.blocks.write` on exactly the indices this run migrates, from just before
-// the snapshot (two-phase: from the start of phase 2) until the run ends. Its state is saved for the
-// action's post step, which lifts a block that a failed, cancelled or killed main step left behind.
-// The window is measured from the moment the block is asked for to the moment its lifting is confirmed:
-// the longest the source can have refused writes.
-
-const WRITE_BLOCK_STATE = 'write-block';
-function save(b) {
-    saveState(WRITE_BLOCK_STATE, JSON.stringify(b));
-}
-function loadWriteBlock() {
-    const raw = getState(WRITE_BLOCK_STATE);
-    return raw ? JSON.parse(raw) : undefined;
-}
 /**
  * Blocks writes on `facts.indices`. `facts` is already in the run record, so a request that fails
  * half-way (or a time-out) still leaves a block that main.ts lifts.
  */
-async function setWriteBlock(domain, facts) {
+async function setWriteBlock(domain, facts, store) {
     // Saved before the request: if the process dies between the two, the post step still lifts it.
-    save({ indices: facts.indices, state: 'active' });
+    store.save({ indices: facts.indices, state: 'active' });
     facts.state = 'active';
     facts.setAt = Date.now();
     if (facts.indices.length)
         await domain.setWriteBlock(facts.indices, true);
 }
-async function liftWriteBlock(domain, facts) {
+async function liftWriteBlock(domain, facts, store) {
     if (facts.indices.length)
         await domain.setWriteBlock(facts.indices, false);
     facts.liftedAt = Date.now();
     facts.state = 'lifted';
-    save({ indices: facts.indices, state: 'lifted' });
+    store.save({ indices: facts.indices, state: 'lifted' });
 }
-function keepWriteBlock(facts) {
+function keepWriteBlock(facts, store) {
     facts.state = 'kept';
-    save({ indices: facts.indices, state: 'kept' });
+    store.save({ indices: facts.indices, state: 'kept' });
 }
+
+;// CONCATENATED MODULE: ./src/state-store.ts
+// The write block's state between the main step and the post step, on the action's own state
+// (core.saveState in main, core.getState in post). One implementation for both entry points.
+
+/** The state's name: the runner hands it to the post step as STATE_write-block. */
+const WRITE_BLOCK_STATE = 'write-block';
+const actionStateStore = {
+    save: (block) => saveState(WRITE_BLOCK_STATE, JSON.stringify(block)),
+    load: () => {
+        const raw = getState(WRITE_BLOCK_STATE);
+        return raw ? JSON.parse(raw) : undefined;
+    },
+};
 
 ;// CONCATENATED MODULE: ./src/post-step.ts
 // The post step: runs after the job's steps even when the main step failed, was cancelled or was killed.
@@ -104878,14 +105086,15 @@ function keepWriteBlock(facts) {
 
 
 
-async function post() {
-    const saved = loadWriteBlock();
+
+async function post(store = actionStateStore) {
+    const saved = store.load();
     if (!saved || (saved.state !== 'active' && saved.state !== 'left'))
         return;
     try {
         const config = readInputs();
         const { source } = await credentialsPhase(config);
-        await liftWriteBlock(source.domain, { indices: saved.indices, state: 'active' });
+        await liftWriteBlock(source.domain, { indices: saved.indices, state: 'active' }, store);
         info(`post: lifted the write block the main step left on ${saved.indices.length} source indices`);
     }
     catch (err) {
@@ -104901,7 +105110,7 @@ async function post() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(36115);
+/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(20402);
 
 await (0,_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 

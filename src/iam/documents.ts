@@ -19,10 +19,6 @@ const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: '20
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
-export function partitionOf(arn: string): string {
-  return arn.split(':')[1] ?? 'aws';
-}
-
 /** Trust policy of the role a workflow assumes with its OIDC token: this repository, this ref or environment only. */
 export function oidcTrustPolicy(p: {
   accountId: string;

@@ -1,7 +1,8 @@
 // What each principal of THIS run must be allowed, as statements with stable Sids. One source for two
 // uses: the IAM documents handed to the user (policies built from these) and the preflight's IAM
 // simulation (each requirement asked of IAM), so a check that fails names the statement that fixes it.
-import type { MigrationConfig, SideConfig } from '../config.js';
+import { sameRepositoryLocation, type MigrationConfig, type SideConfig } from '../config.js';
+import type { SideName } from '../constants.js';
 import {
   chainedRoleTrustPolicy,
   oidcTrustPolicy,
@@ -11,6 +12,9 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from './documents.js';
+import { accountOf, domainNameFromEndpoint, partitionOfRegion, principalArnOf, type DomainRef } from './arns.js';
+
+export type { DomainRef };
 
 export interface Requirement {
   sid: string;
@@ -35,49 +39,20 @@ export interface PrincipalNeeds {
   principal: string;
   purpose: string;
   /** Sides whose requests this principal signs (for the simulation's credentials). */
-  sides: Array<'source' | 'target'>;
+  sides: Array<SideName>;
   trustPolicy?: PolicyDocument;
   requirements: Requirement[];
-}
-
-/** Where a domain lives, for its ARN: from `GET /` (cluster_name is `<account>:<domain>` on AWS) or the endpoint. */
-export interface DomainRef {
-  account?: string;
-  name?: string;
 }
 
 export interface IamFacts {
   /** The OIDC `sub` this run's token carries (or would carry). */
   subject: string;
   /** STS caller ARN per side, once known. */
-  callers?: Partial<Record<'source' | 'target', string>>;
-  domains?: Partial<Record<'source' | 'target', DomainRef>>;
+  callers?: Partial<Record<SideName, string>>;
+  domains?: Partial<Record<SideName, DomainRef>>;
 }
 
 const ES_HTTP = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPut', 'es:ESHttpPost', 'es:ESHttpDelete'];
-
-export const accountOf = (arn: string | undefined): string | undefined =>
-  /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1];
-export const partitionOfRegion = (region: string): string =>
-  region.startsWith('cn-') ? 'aws-cn' : region.includes('-gov-') ? 'aws-us-gov' : 'aws';
-
-/** `search-<name>-<id>.<region>.es.amazonaws.com` (or `vpc-`): the domain name, when the endpoint is AWS's. */
-export function domainNameFromEndpoint(endpoint: string): string | undefined {
-  const host = URL.canParse(endpoint) ? new URL(endpoint).hostname : '';
-  return /^(?:search|vpc)-([a-z][a-z0-9-]*)-[a-z0-9]+\.[a-z0-9-]+\.es\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1];
-}
-
-/** `123456789012:my-domain` (the cluster_name of a managed domain) → account and name. */
-export function domainFromClusterName(clusterName: string): DomainRef | undefined {
-  const m = /^(\d{12}):([a-z][a-z0-9-]{2,27})$/.exec(clusterName);
-  return m ? { account: m[1], name: m[2] } : undefined;
-}
-
-/** An assumed-role session ARN → the role's ARN (the path is not in the session ARN; most roles have none). */
-export function principalArnOf(callerArn: string): string {
-  const m = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
-  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : callerArn;
-}
 
 function domainArn(side: SideConfig, ref: DomainRef | undefined, fallbackAccount: string | undefined): string {
   const name = ref?.name ?? domainNameFromEndpoint(side.endpoint) ?? '*';
@@ -87,10 +62,10 @@ function domainArn(side: SideConfig, ref: DomainRef | undefined, fallbackAccount
 
 const bucketArn = (side: SideConfig) => `arn:${partitionOfRegion(side.region)}:s3:::${side.bucket}`;
 const objectsArn = (side: SideConfig) => `${bucketArn(side)}/${side.basePath ? `${side.basePath}/` : ''}*`;
-const copies = (c: MigrationConfig) => c.source.bucket !== c.target.bucket || c.source.basePath !== c.target.basePath;
+const copies = (c: MigrationConfig) => !sameRepositoryLocation(c);
 
 /** What the principal signing one side's requests needs for that side. */
-function sideRequirements(config: MigrationConfig, label: 'source' | 'target', facts: IamFacts): Requirement[] {
+function sideRequirements(config: MigrationConfig, label: SideName, facts: IamFacts): Requirement[] {
   const side = config[label];
   const out: Requirement[] = [];
   const snapshotRole = side.snapshotRoleArn;
@@ -161,13 +136,12 @@ function mergeRequirements(lists: Requirement[][]): Requirement[] {
 export function principalsForRun(config: MigrationConfig, facts: IamFacts): PrincipalNeeds[] {
   const workflowRole = config.credentials.roleToAssume;
   const partition = partitionOfRegion(config.source.region);
-  const fromSts = (label: 'source' | 'target') =>
-    facts.callers?.[label] ? principalArnOf(facts.callers[label]!) : undefined;
+  const fromSts = (label: SideName) => (facts.callers?.[label] ? principalArnOf(facts.callers[label]!) : undefined);
   const base =
     workflowRole ?? fromSts('source') ?? fromSts('target') ?? '<the identity behind the runner’s AWS credentials>';
-  const principalOf = (label: 'source' | 'target') => config[label].roleToAssume ?? base;
+  const principalOf = (label: SideName) => config[label].roleToAssume ?? base;
 
-  const groups = new Map<string, Array<'source' | 'target'>>();
+  const groups = new Map<string, Array<SideName>>();
   for (const label of ['source', 'target'] as const)
     groups.set(principalOf(label), [...(groups.get(principalOf(label)) ?? []), label]);
   const chainRoles = [

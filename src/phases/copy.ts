@@ -1,17 +1,17 @@
 // Phase 4: the repository's objects from the source bucket to the destination bucket, server-side.
 // Skipped when both sides use the same bucket and path (a same-region migration needs no copy).
+import { sameRepositoryLocation } from '../config.js';
 import type { RunContext } from '../context.js';
 import type { CopyFacts } from '../record.js';
-import { copyRepository, formatProgressLine } from '../aws/copy/index.js';
-import { formatBytes } from '../report/format.js';
+import { copyRepository } from '../aws/copy/index.js';
 
 export class CopyError extends Error {
   override name = 'CopyError';
 }
 
-export async function copyPhase(ctx: RunContext): Promise<{ facts: CopyFacts; details: string[] }> {
-  const { config, source, target, log } = ctx;
-  if (source.config.bucket === target.config.bucket && source.config.basePath === target.config.basePath) {
+export async function copyPhase(ctx: RunContext): Promise<{ facts: CopyFacts }> {
+  const { config, source, target } = ctx;
+  if (sameRepositoryLocation(config)) {
     const reason = `source and target use s3://${source.config.bucket}/${source.config.basePath}: nothing to copy`;
     return {
       facts: {
@@ -26,7 +26,6 @@ export async function copyPhase(ctx: RunContext): Promise<{ facts: CopyFacts; de
         retries: 0,
         manifestOk: true,
       },
-      details: [reason],
     };
   }
   const result = await copyRepository({
@@ -36,7 +35,7 @@ export async function copyPhase(ctx: RunContext): Promise<{ facts: CopyFacts; de
     destination: { client: target.s3, bucket: target.config.bucket, prefix: target.config.basePath },
     concurrency: config.copy.concurrency,
     multipartThreshold: config.copy.multipartThresholdBytes,
-    onProgress: (p) => log.info(formatProgressLine(p)),
+    onProgress: (p) => ctx.progress.copy(p),
     signal: ctx.signal,
   }).catch((err: Error & { $metadata?: { attempts?: number } }) => {
     // An S3 error alone ("aborted", "We encountered an internal error") says neither where nor what next.
@@ -65,9 +64,5 @@ export async function copyPhase(ctx: RunContext): Promise<{ facts: CopyFacts; de
       retries: result.retries,
       manifestOk: result.manifest.ok,
     },
-    details: [
-      `${result.copied} of ${result.listed} objects copied (${formatBytes(result.bytesCopied)} of ${formatBytes(result.bytesTotal)}), ${result.skipped} already there, ${result.multipart} multipart`,
-      `manifest: every key and size matches${result.retries ? `; ${result.retries} retries` : ''}`,
-    ],
   };
 }

@@ -3,6 +3,7 @@
 // (and, carried on the side, in preflight's account checks).
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { MigrationConfig, SideConfig } from '../config.js';
+import type { SideName } from '../constants.js';
 import type { Side } from '../context.js';
 import { s3Client } from '../aws/clients.js';
 import { baseCredentials, callerIdentity, chainedCredentials } from '../aws/credentials.js';
@@ -16,7 +17,7 @@ export interface CredentialsOutcome {
 }
 
 async function side(
-  label: 'source' | 'target',
+  label: SideName,
   cfg: SideConfig,
   credentials: AwsCredentialIdentityProvider,
   requestTimeoutMs: number,

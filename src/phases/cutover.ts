@@ -10,7 +10,6 @@
 //     snapshot, copy and restore. Verification follows in main.ts, still inside the window.
 import type { RunContext } from '../context.js';
 import type { CatchUpPass, CopyFacts, CutoverFacts, SnapshotFacts } from '../record.js';
-import { formatDuration } from '../report/format.js';
 import { poll } from '../util/poll.js';
 import { copyPhase } from './copy.js';
 import { changesSincePhaseOne, type IndexChanges, type SeqNoStats } from './cutover-changes.js';
@@ -82,12 +81,9 @@ function settledSourceStats(ctx: RunContext, indices: string[]): Promise<SeqNoSt
   );
 }
 
-export async function cutoverPhase(
-  ctx: RunContext,
-  input: CutoverInput,
-): Promise<{ facts: CutoverFacts; details: string[] }> {
+export async function cutoverPhase(ctx: RunContext, input: CutoverInput): Promise<{ facts: CutoverFacts }> {
   const { config, source, target, log } = ctx;
-  const plan = ctx.plan!.migrate;
+  const plan = ctx.selection!.migrate;
   const sources = plan.map((m) => m.source);
   const targets = plan.map((m) => m.target);
   const facts: CutoverFacts = { changed: [], unchanged: [], steps: [] };
@@ -96,7 +92,7 @@ export async function cutoverPhase(
     ctx.signal.throwIfAborted();
     const started = Date.now();
     const result = await fn();
-    log.info(`cut-over: ${name} in ${formatDuration(Date.now() - started)}`);
+    ctx.progress.step(name, Date.now() - started);
     return result;
   };
   const windowStep: Step = async (name, fn) => {
@@ -189,20 +185,5 @@ export async function cutoverPhase(
     }
   }
 
-  const details: string[] = [];
-  if (passes.length)
-    details.push(
-      `${passes.length} catch-up ${passes.length === 1 ? 'pass' : 'passes'} before the write block: ${passes.map((p) => `${p.changed.length} indices in ${formatDuration(p.ms)}`).join(', ')}`,
-    );
-  details.push(
-    changes.changed.length
-      ? `${changes.changed.length} of ${plan.length} indices changed since phase 1: ${facts.replayed?.length ?? 0} replayed (${(facts.replayed ?? []).reduce((n, r) => n + r.documents, 0)} documents), ${facts.restoredInWindow?.length ?? 0} restored from ${finalName}`
-      : `none of ${plan.length} indices changed since phase 1: nothing to move`,
-  );
-  if (facts.copy && !facts.copy.skipped)
-    details.push(`${facts.copy.copied} new objects copied, ${facts.copy.reusedObjects} already there`);
-  if (facts.staleSnapshotsDeleted)
-    details.push(`stale snapshots of an earlier attempt taken again: ${facts.staleSnapshotsDeleted.join(', ')}`);
-  details.push(`inside the write block: ${facts.steps.map((s) => `${s.step} ${formatDuration(s.ms)}`).join(', ')}`);
-  return { facts, details };
+  return { facts };
 }

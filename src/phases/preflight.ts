@@ -5,9 +5,10 @@
 // settings. Every check runs even after one fails, so a plan lists everything to fix; then any failure
 // stops the run here, before any write. Only GET requests reach the domains, and S3 is only read.
 import type { RunContext } from '../context.js';
+import type { PreflightFindings } from '../record.js';
 import { githubSubject, iamDocumentSet } from '../iam/run-documents.js';
 import { principalsForRun } from '../iam/requirements.js';
-import { planIndices, renameCollisions, type IndexPlan } from '../indices.js';
+import type { IndexSelection } from '../indices.js';
 import { bucketCheck, registrationCheck, repositoryPathCheck } from '../preflight/buckets.js';
 import { Checks } from '../preflight/checks.js';
 import {
@@ -17,19 +18,15 @@ import {
   versionText,
   type EngineVersion,
 } from '../preflight/compatibility.js';
-import { explainDomainError, inspectDomain, type DomainFacts, type SideLabel } from '../preflight/domains.js';
+import { inspectDomain, type DomainFacts } from '../preflight/domains.js';
+import { indexSelection, principalFor } from '../preflight/selection.js';
 import { forecast } from '../preflight/forecast.js';
 import { identityCheck, type Identity } from '../preflight/identity.js';
-import { accessControlCheck, permissionChecks } from '../preflight/passrole.js';
+import { accessControlCheck } from '../preflight/access-control.js';
+import { permissionChecks } from '../preflight/iam-simulation.js';
+import { capacityCheck } from '../preflight/capacity.js';
 import { snapshotsCheck } from '../preflight/snapshots.js';
-import {
-  capacityCheck,
-  collisionCheck,
-  restoreSettingsCheck,
-  settingsChecks,
-  type SourceIndex,
-} from '../preflight/target.js';
-import { formatBytes, formatCount, formatDuration, plural } from '../report/format.js';
+import { collisionCheck, restoreSettingsCheck, settingsChecks, type SourceIndex } from '../preflight/target.js';
 import { runSnapshotNames } from './snapshot.js';
 
 export class PreflightError extends Error {
@@ -37,8 +34,8 @@ export class PreflightError extends Error {
 }
 
 export interface PreflightOutcome {
-  plan: IndexPlan;
-  details: string[];
+  /** The indices this run migrates. */
+  selection: IndexSelection;
 }
 
 /** Settings the checks read from each source index (names or wildcards of `GET <index>/_settings/<names>`). */
@@ -59,89 +56,13 @@ async function together<T>(checks: Checks, ...fns: Array<(c: Checks) => Promise<
   return results;
 }
 
-const principalFor = (ctx: RunContext, label: SideLabel) =>
-  ctx[label].config.roleToAssume ?? ctx.config.credentials.roleToAssume ?? `the ${label} credentials`;
-
-/** Which indices move: the existing rules (user indices only, names must exist, open, distinct after renaming). */
-async function indexSelection(
-  ctx: RunContext,
-  checks: Checks,
-): Promise<{ plan: IndexPlan; aliases: string[] } | undefined> {
-  const { config, source } = ctx;
-  const id = 'source.indices';
-  const check = 'Indices to migrate';
-  let resolved: Array<{ index: string; open: boolean }>;
-  let aliases: string[];
-  try {
-    ({ indices: resolved, aliases } = await source.domain.resolveIndices(config.indices));
-  } catch (err) {
-    const { found, fix } = explainDomainError(err, source, 'source', principalFor(ctx, 'source'));
-    checks.fail(id, check, found, fix);
-    return undefined;
-  }
-  const plan = planIndices(
-    resolved.map((r) => r.index),
-    config.rename,
-  );
-  if (plan.migrate.length === 0) {
-    checks.fail(
-      id,
-      check,
-      `\`indices\` (${config.indices.join(',')}) matches no user index on the source` +
-        (plan.excluded.length ? ` (only system indices, which are never migrated: ${plan.excluded.join(', ')})` : ''),
-      'List the indices or patterns to migrate, e.g. `indices: "orders-*,products"`.',
-    );
-    return undefined;
-  }
-  const missing = config.indices.filter(
-    (p) => !p.startsWith('-') && !p.includes('*') && !resolved.some((r) => r.index === p) && !aliases.includes(p),
-  );
-  if (missing.length) {
-    checks.fail(
-      id,
-      check,
-      `\`indices\` names ${missing.join(', ')}, which the source does not have (neither an index nor an alias)`,
-      'Fix the name or use a pattern.',
-    );
-    return undefined;
-  }
-  const closed = resolved.filter((r) => !r.open && !plan.excluded.includes(r.index));
-  if (closed.length) {
-    checks.fail(
-      id,
-      check,
-      `closed source indices cannot be snapshotted: ${closed.map((c) => c.index).join(', ')}`,
-      `Open them or exclude them in \`indices\` (e.g. "-${closed[0]!.index}").`,
-    );
-    return undefined;
-  }
-  const collisions = renameCollisions(plan);
-  if (collisions.length) {
-    checks.fail(
-      id,
-      check,
-      `\`rename-pattern\` maps several indices to one name: ${collisions.map((c) => `${c.sources.join(' + ')} → ${c.target}`).join('; ')}`,
-      'Use a capture group in the pattern so every name stays distinct.',
-    );
-    return undefined;
-  }
-  const renamed = plan.migrate.filter((m) => m.source !== m.target).length;
-  checks.pass(
-    id,
-    check,
-    `${plural(plan.migrate.length, 'index', 'indices')}${renamed ? ` (${renamed} renamed, e.g. ${plan.migrate.find((m) => m.source !== m.target)!.source} → ${plan.migrate.find((m) => m.source !== m.target)!.target})` : ''}${plan.excluded.length ? `; ${plan.excluded.length} system indices left out` : ''}`,
-  );
-  return { plan, aliases };
-}
-
 function engineVersion(facts: DomainFacts): EngineVersion | undefined {
   return facts.info && facts.version ? parseVersion(facts.info.engine, facts.version) : undefined;
 }
 
-export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome> {
-  const { config, source, target, record } = ctx;
-  const checks = new Checks();
-  record.checks = checks.rows; // the same array: a run that stops midway still shows its rows
+export async function preflightPhase(ctx: RunContext, found: PreflightFindings): Promise<PreflightOutcome> {
+  const { config, source, target } = ctx;
+  const checks = new Checks(found.checks);
 
   const [sd, td] = await together(
     checks,
@@ -158,38 +79,38 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
     ['target', td!],
   ] as const) {
     if (facts.info) {
-      record[label].engine = facts.info.engine;
-      record[label].version = facts.version;
+      found.engines[label] = { engine: facts.info.engine, version: facts.version };
     }
   }
 
   // The IAM documents again, now with the accounts, domain names and caller identities just found.
-  const subject = record.iamDocuments
+  const earlier = found.iamDocuments;
+  const subject = earlier
     ? {
-        subject: record.iamDocuments.subject,
-        from: record.iamDocuments.subjectFrom,
-        notes: record.iamDocuments.notes.filter((n) => n.startsWith('The `sub`')),
+        subject: earlier.subject,
+        from: earlier.subjectFrom,
+        notes: earlier.notes.filter((n) => n.startsWith('The `sub`')),
       }
     : await githubSubject(config);
   const iamFacts = {
     callers: { ...(sourceId ? { source: sourceId.arn } : {}), ...(targetId ? { target: targetId.arn } : {}) },
     domains: { ...(sd!.ref ? { source: sd!.ref } : {}), ...(td!.ref ? { target: td!.ref } : {}) },
   };
-  record.iamDocuments = iamDocumentSet(config, subject, iamFacts);
+  found.iamDocuments = iamDocumentSet(config, subject, iamFacts);
 
-  const selection = sd!.reachable ? await indexSelection(ctx, checks) : undefined;
+  const picked = sd!.reachable ? await indexSelection(ctx, checks) : undefined;
   let indices: SourceIndex[] = [];
   const created = new Map<string, string>();
-  if (selection) {
+  if (picked) {
     await checks.guard('source.index-facts', 'Source index settings and sizes', async () => {
-      const names = selection.plan.migrate.map((m) => m.source);
+      const names = picked.selection.migrate.map((m) => m.source);
       const [settings, sizes, aliases, documents] = await Promise.all([
         source.domain.indexSettings(config.indices, SETTINGS_READ),
         source.domain.indexSizes(config.indices),
         source.domain.aliases(names),
         source.domain.documentCounts(config.indices, names.length),
       ]);
-      indices = selection.plan.migrate.map((m) => ({
+      indices = picked.selection.migrate.map((m) => ({
         index: m.source,
         target: m.target,
         settings: settings.get(m.source) ?? {},
@@ -214,6 +135,7 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
   }
 
   // Buckets (once when both sides share one), repository paths, repository names on the domains.
+  // One bucket check when both sides share the bucket, whatever their paths (the path checks follow).
   const sameBucket = config.source.bucket === config.target.bucket;
   const [sourceBucketOk, targetBucketOk] = await together<boolean>(
     checks,
@@ -267,8 +189,8 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
     });
   }
 
-  if (selection && indices.length) {
-    record.plan = forecast(config, indices, {
+  if (picked && indices.length) {
+    found.forecast = forecast(config, indices, {
       reuses,
       replaces,
       bytesNeeded: capacity.needed,
@@ -278,23 +200,11 @@ export async function preflightPhase(ctx: RunContext): Promise<PreflightOutcome>
   }
 
   const failed = checks.failed;
-  if (failed.length || !selection) {
+  if (failed.length || !picked) {
     const list = failed.map((f) => `  - ${f.check}: ${f.found}${f.fix ? ` → ${f.fix}` : ''}`).join('\n');
     throw new PreflightError(
       `${failed.length} preflight check${failed.length === 1 ? '' : 's'} failed; nothing was changed:\n${list}`,
     );
   }
-  const warned = checks.rows.filter((r) => r.result === 'warn').length;
-  const p = record.plan;
-  const details = [
-    `source ${sd!.info!.engine} ${sd!.version}, target ${td!.info!.engine} ${td!.version}`,
-    `${checks.rows.length} checks: ${checks.rows.filter((r) => r.result === 'pass').length} passed${warned ? `, ${warned} warned` : ''}`,
-    `${selection.plan.migrate.length} indices to migrate${selection.plan.excluded.length ? `, ${selection.plan.excluded.length} system indices excluded` : ''}` +
-      (p ? ` (${formatCount(p.snapshot.documents)} documents, ${formatBytes(p.snapshot.primaryBytes)})` : ''),
-  ];
-  if (p && !p.copy.skipped)
-    details.push(
-      `copy ≈ ${formatCount(p.copy.objectsEstimate)} objects, ${formatBytes(p.copy.bytesEstimate)}, ~${formatDuration(p.copy.estimatedMs)}`,
-    );
-  return { plan: selection.plan, details };
+  return { selection: picked.selection };
 }

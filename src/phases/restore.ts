@@ -4,7 +4,6 @@
 // changed indices through the same `restoreIndices`, over the closed copies phase 1 made.
 import type { RunContext } from '../context.js';
 import type { RestoreFacts } from '../record.js';
-import { recoveryProgressLine } from '../report/progress.js';
 import { DomainError } from '../search/domain.js';
 import { ensureRepository } from '../search/repository.js';
 import { poll } from '../util/poll.js';
@@ -53,7 +52,7 @@ async function seesCutoverSnapshot(ctx: RunContext): Promise<boolean> {
 }
 
 export function restorePhase(ctx: RunContext): Promise<{ facts: RestoreFacts; details: string[] }> {
-  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: ctx.plan!.migrate });
+  return restoreIndices(ctx, { snapshot: ctx.config.snapshot, entries: ctx.selection!.migrate });
 }
 
 export interface RestoreRequest {
@@ -165,7 +164,7 @@ export async function restoreIndices(
       if (present.length < names.length || (request.replace && present.some((p) => p.status === 'close')))
         return undefined;
       const [health, recovery] = await Promise.all([target.domain.clusterHealth(names), target.domain.recovery(names)]);
-      log.info(recoveryProgressLine({ ...recovery, elapsedMs: Date.now() - started }));
+      ctx.progress.restore({ ...recovery, elapsedMs: Date.now() - started });
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
       if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal)
         return undefined;

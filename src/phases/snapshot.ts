@@ -5,7 +5,6 @@
 // through the same `takeSnapshot`.
 import type { RunContext } from '../context.js';
 import type { SnapshotFacts } from '../record.js';
-import { snapshotProgressLine } from '../report/progress.js';
 import { ensureRepository } from '../search/repository.js';
 import { DomainError, type SnapshotInfo } from '../search/domain.js';
 import { poll } from '../util/poll.js';
@@ -19,7 +18,7 @@ const isConcurrentSnapshot = (err: unknown) =>
   (err.type === 'concurrent_snapshot_execution_exception' || /concurrent snapshot/i.test(err.message));
 
 export function snapshotPhase(ctx: RunContext): Promise<{ facts: SnapshotFacts; details: string[] }> {
-  return takeSnapshot(ctx, { name: ctx.config.snapshot, indices: ctx.plan!.migrate.map((m) => m.source) });
+  return takeSnapshot(ctx, { name: ctx.config.snapshot, indices: ctx.selection!.migrate.map((m) => m.source) });
 }
 
 export interface SnapshotRequest {
@@ -93,15 +92,13 @@ export async function takeSnapshot(
       if (current.state !== 'IN_PROGRESS' && current.state !== 'STARTED') return current;
       const status = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
       if (status) {
-        log.info(
-          snapshotProgressLine({
-            shardsDone: status.shardsStats.done,
-            shardsTotal: status.shardsStats.total,
-            bytesDone: status.bytesDone,
-            bytesTotal: status.bytesTotal,
-            elapsedMs: Date.now() - started,
-          }),
-        );
+        ctx.progress.snapshot({
+          shardsDone: status.shardsStats.done,
+          shardsTotal: status.shardsStats.total,
+          bytesDone: status.bytesDone,
+          bytesTotal: status.bytesTotal,
+          elapsedMs: Date.now() - started,
+        });
       }
       return undefined;
     },

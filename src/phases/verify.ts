@@ -23,7 +23,7 @@ const countOrNull = (p: Promise<number>) => p.catch(() => null);
 
 export async function verifyPhase(ctx: RunContext): Promise<{ facts: VerificationFacts; details: string[] }> {
   const { source, target, config } = ctx;
-  const plan = ctx.plan!;
+  const plan = ctx.selection!;
   const sources = plan.migrate.map((m) => m.source);
   const targets = plan.migrate.map((m) => m.target);
   const presentOnTarget = new Set((await target.domain.existingIndices(targets)).map((r) => r.index));

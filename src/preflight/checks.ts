@@ -5,7 +5,8 @@ import type { CheckRecord, CheckResult } from '../record.js';
 import { DomainError } from '../search/domain.js';
 
 export class Checks {
-  readonly rows: CheckRecord[] = [];
+  /** `rows` may be an array the caller already holds: it then sees each row as soon as it is added. */
+  constructor(readonly rows: CheckRecord[] = []) {}
 
   add(id: string, check: string, result: CheckResult, found: string, fix?: string): CheckRecord {
     const row: CheckRecord = { id, check, result, found, ...(fix ? { fix } : {}) };

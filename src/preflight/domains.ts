@@ -2,14 +2,16 @@
 // (a domain in compatibility mode answers `GET /` with 7.10.2; its nodes tell the truth). A domain that
 // refuses us is explained by what refused: IAM (es:ESHttp*), fine-grained access control, the signature.
 import type { Side } from '../context.js';
-import { domainFromClusterName, domainNameFromEndpoint, type DomainRef } from '../iam/requirements.js';
+import type { SideName } from '../constants.js';
+import { domainFromClusterName, domainNameFromEndpoint, type DomainRef } from '../iam/arns.js';
 import { DomainError, type ClusterInfo, type NodeFacts } from '../search/domain.js';
 import { errorText, type Checks } from './checks.js';
 
-export type SideLabel = 'source' | 'target';
+/** Kept only for src/preflight/buckets.ts (owned by the retry/client refactor); use SideName. */
+export type SideLabel = SideName;
 
 export interface DomainFacts {
-  label: SideLabel;
+  label: SideName;
   reachable: boolean;
   info?: ClusterInfo;
   /** The version the nodes run (the lowest, during an upgrade). */
@@ -23,7 +25,7 @@ export interface DomainFacts {
 export function explainDomainError(
   err: unknown,
   side: Side,
-  label: SideLabel,
+  label: SideName,
   principal: string,
 ): { found: string; fix: string } {
   const found = errorText(err);
@@ -78,7 +80,7 @@ function realVersion(info: ClusterInfo, nodes: NodeFacts[]): string {
 
 export async function inspectDomain(
   side: Side,
-  label: SideLabel,
+  label: SideName,
   principal: string,
   checks: Checks,
 ): Promise<DomainFacts> {

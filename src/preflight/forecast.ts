@@ -1,8 +1,8 @@
 // What a migration with these inputs will do, for the plan: indices and bytes the snapshot takes, the
 // objects and bytes the copy moves and about how long that takes, what is restored under which name
 // and settings, and what verification compares. Estimates are marked as such in the summary.
-import type { MigrationConfig } from '../config.js';
-import type { PlanFacts } from '../record.js';
+import { sameRepositoryLocation, type MigrationConfig } from '../config.js';
+import type { Forecast } from '../record.js';
 import { restoredSettings, type SourceIndex } from './target.js';
 
 /**
@@ -26,7 +26,7 @@ export function forecast(
   config: MigrationConfig,
   indices: SourceIndex[],
   p: { reuses: boolean; replaces: string[]; bytesNeeded: number; bytesFree?: number; created: Map<string, string> },
-): PlanFacts {
+): Forecast {
   const rows = indices.map((i) => ({
     index: i.index,
     documents: i.documents,
@@ -37,7 +37,7 @@ export function forecast(
   }));
   const documents = rows.reduce((n, r) => n + r.documents, 0);
   const primaryBytes = rows.reduce((n, r) => n + r.primaryBytes, 0);
-  const skipped = config.source.bucket === config.target.bucket && config.source.basePath === config.target.basePath;
+  const skipped = sameRepositoryLocation(config);
   const objects = skipped
     ? 0
     : estimateObjects(

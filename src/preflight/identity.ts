@@ -3,9 +3,10 @@
 // and a domain owned by another account only answers if its access policy names the caller.
 import type { CallerIdentity } from '../aws/credentials.js';
 import type { Side } from '../context.js';
-import { accountOf } from '../iam/requirements.js';
+import { accountOf } from '../iam/arns.js';
 import { errorText, type Checks } from './checks.js';
-import type { DomainFacts, SideLabel } from './domains.js';
+import type { DomainFacts } from './domains.js';
+import type { SideName } from '../constants.js';
 
 export type Identity = CallerIdentity;
 
@@ -16,7 +17,7 @@ export async function callerIdentity(side: Side): Promise<Identity> {
 
 export async function identityCheck(
   side: Side,
-  label: SideLabel,
+  label: SideName,
   domain: DomainFacts,
   checks: Checks,
 ): Promise<Identity | undefined> {

@@ -1,7 +1,7 @@
 // The plan's part of the job summary (pure, from the run record): the preflight's checks as a table,
 // what a migration will do (snapshot, copy, restore, verify), and the IAM documents this run needs as
 // JSON to copy. A plan shows all of it open; a migration folds it under its own results.
-import type { CheckRecord, CheckResult, PlanFacts, RunRecord } from '../record.js';
+import type { CheckRecord, CheckResult, Forecast, RunRecord } from '../record.js';
 import type { IamDocumentSet } from '../iam/run-documents.js';
 import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from './format.js';
 
@@ -50,7 +50,7 @@ export function checksTable(checks: readonly CheckRecord[]): string {
   ].join('\n');
 }
 
-function planList(p: PlanFacts): string {
+function planList(p: Forecast): string {
   const s = p.snapshot;
   const lines = [
     `<b>Snapshot</b> ${plural(s.indices.length, 'index', 'indices')} (${plural(s.documents, 'document')}, ${formatBytes(s.primaryBytes)} in primaries) into ${code(s.repository)} / ${code(s.snapshot)}${s.reuses ? ' · already taken by an earlier attempt: reused' : ''}`,
@@ -63,7 +63,7 @@ function planList(p: PlanFacts): string {
   return `<p>${lines.join('<br>\n')}</p>`;
 }
 
-function planIndexTable(p: PlanFacts): string {
+function planIndexTable(p: Forecast): string {
   const renamed = p.restore.indices.some((i) => i.source !== i.target);
   const targetOf = new Map(p.restore.indices.map((i) => [i.source, i.target]));
   const shown = p.snapshot.indices.slice(0, MAX_PLAN_ROWS);
@@ -144,8 +144,8 @@ export function planBlocks(record: RunRecord): string[] {
   if (record.mode !== 'plan') return [];
   const blocks: string[] = [];
   if (record.checks?.length) blocks.push(`<h3>Checks (${countsText(record.checks)})</h3>`, checksTable(record.checks));
-  if (record.plan)
-    blocks.push('<h3>What the migration will do</h3>', planList(record.plan), planIndexTable(record.plan));
+  if (record.forecast)
+    blocks.push('<h3>What the migration will do</h3>', planList(record.forecast), planIndexTable(record.forecast));
   if (record.iamDocuments) blocks.push('<h3>IAM documents</h3>', ...iamSection(record.iamDocuments, false));
   return blocks;
 }

@@ -1,20 +1,8 @@
-// One-line progress reports for the log while a snapshot or a restore's recovery runs.
+// One-line progress reports for the log while a snapshot, a restore's recovery or a cut-over runs;
+// main.ts hands them to the phases as the run context's `progress`.
 
+import type { RecoveryProgress, TransferProgress } from '../context.js';
 import { formatBytes, formatDuration } from './format.js';
-
-export interface TransferProgress {
-  shardsDone: number;
-  shardsTotal: number;
-  bytesDone: number;
-  bytesTotal: number;
-  elapsedMs: number;
-}
-
-export interface RecoveryProgress extends TransferProgress {
-  /** Indices whose every shard has recovered, when the caller knows it. */
-  indicesDone?: number;
-  indicesTotal?: number;
-}
 
 function line(label: string, p: TransferProgress, extra: string[] = []): string {
   // Bytes say more about time left than shards do (shards differ in size); fall back to shards before sizes are known.
@@ -38,4 +26,9 @@ export function snapshotProgressLine(p: TransferProgress): string {
 export function recoveryProgressLine(p: RecoveryProgress): string {
   const indices = p.indicesTotal !== undefined ? [`${p.indicesDone ?? 0}/${p.indicesTotal} indices`] : [];
   return line('restore', p, indices);
+}
+
+/** e.g. "cut-over: write block set in 120 ms" */
+export function cutoverStepLine(name: string, ms: number): string {
+  return `cut-over: ${name} in ${formatDuration(ms)}`;
 }

@@ -80,7 +80,7 @@ export function writeBlockLine(wb: WriteBlockFacts, now?: number): string | unde
   const on = plural(wb.indices.length, 'source index', 'source indices');
   const held = formatDuration(writeBlockMs(wb, now));
   const span = windowSpan(wb);
-  const howToLift = 'lift it with <code>PUT &lt;index&gt;/_settings {"index.blocks.write": false}</code>';
+  const howToLift = 'lift it with <code>PUT &lt;index&gt;/_settings {"index.blocks.write": null}</code>';
   switch (wb.state) {
     case 'none':
       return undefined;

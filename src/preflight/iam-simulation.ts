@@ -1,17 +1,18 @@
 // Permissions, asked before anything is written: IAM's policy simulation (SimulatePrincipalPolicy) of
 // every statement each principal of this run needs — the caller's iam:PassRole on the snapshot role,
-// es:ESHttp* on the domains, S3 on the buckets, and the snapshot role's own S3 access — then whether the
-// snapshot role exists and trusts the OpenSearch service, and whether fine-grained access control maps
-// the caller to a role that may take and restore snapshots. The simulation needs the optional statement
+// es:ESHttp* on the domains, S3 on the buckets, and the snapshot role's own S3 access (its trust is
+// checked beside it, snapshot-role-trust.ts). The simulation needs the optional statement
 // CheckPermissionsBeforeWriting; without it these rows warn, and the domain will refuse at registration.
-import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand, type EvaluationResult } from '@aws-sdk/client-iam';
+import { IAMClient, SimulatePrincipalPolicyCommand, type EvaluationResult } from '@aws-sdk/client-iam';
 import { iamClient } from '../aws/clients.js';
-import type { RunContext, Side } from '../context.js';
+import type { SideName } from '../constants.js';
+import type { RunContext } from '../context.js';
+import { principalArnOf } from '../iam/arns.js';
 import { READ_SNAPSHOT_ROLE_SID, SELF_CHECK_SID } from '../iam/documents.js';
 import type { PrincipalNeeds, Requirement } from '../iam/requirements.js';
 import { awsErrorName, errorText, type Checks } from './checks.js';
-import type { SideLabel } from './domains.js';
 import type { Identity } from './identity.js';
+import { roleName, trustCheck } from './snapshot-role-trust.js';
 
 /** IAM is global: one endpoint per partition, reached through its home Region. */
 function iamRegion(region: string): string {
@@ -19,8 +20,6 @@ function iamRegion(region: string): string {
   if (region.includes('-gov-')) return 'us-gov-west-1';
   return 'us-east-1';
 }
-
-const roleName = (arn: string) => arn.split('/').pop() ?? arn;
 
 interface Denial {
   requirement: Requirement;
@@ -72,18 +71,18 @@ async function simulate(iam: IAMClient, principal: string, requirements: Require
 }
 
 /** Credentials that sign as (or may simulate) this principal: the first side it serves. */
-function sideFor(p: PrincipalNeeds): SideLabel {
+function sideFor(p: PrincipalNeeds): SideName {
   return p.sides[0] ?? 'source';
 }
 
 export async function permissionChecks(
   ctx: RunContext,
   principals: PrincipalNeeds[],
-  identities: Partial<Record<SideLabel, Identity>>,
+  identities: Partial<Record<SideName, Identity>>,
   checks: Checks,
 ): Promise<void> {
-  const clients = new Map<SideLabel, IAMClient>();
-  const iamFor = (label: SideLabel) => {
+  const clients = new Map<SideName, IAMClient>();
+  const iamFor = (label: SideName) => {
     if (!clients.has(label)) clients.set(label, iamClient(iamRegion(ctx[label].config.region), ctx[label].credentials));
     return clients.get(label)!;
   };
@@ -109,7 +108,7 @@ export async function permissionChecks(
             id,
             check,
             `not checked before writing: ${caller} may not call iam:SimulatePrincipalPolicy on ${p.principal}`,
-            `Optional: add statement ${SELF_CHECK_SID} of the IAM documents to ${principalOfCaller(caller)} so a plan can see missing permissions; otherwise the domain reports them when the run registers the repository.`,
+            `Optional: add statement ${SELF_CHECK_SID} of the IAM documents to ${principalArnOf(caller)} so a plan can see missing permissions; otherwise the domain reports them when the run registers the repository.`,
           );
         } else if (name === 'NoSuchEntity' || name === 'NoSuchEntityException') {
           checks.add(
@@ -171,96 +170,4 @@ export async function permissionChecks(
   } finally {
     for (const c of clients.values()) c.destroy();
   }
-}
-
-function principalOfCaller(arn: string): string {
-  return arn.replace(/^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.*$/, 'arn:$1:iam::$2:role/$3');
-}
-
-/** The snapshot role exists and its trust relationship lets the OpenSearch service assume it. */
-async function trustCheck(iam: IAMClient, roleArn: string, checks: Checks, caller: string): Promise<void> {
-  const id = `snapshot-role.trust.${roleName(roleArn)}`;
-  const check = `Snapshot role ${roleName(roleArn)}: the domains may assume it`;
-  let document: string | undefined;
-  try {
-    const res = await iam.send(new GetRoleCommand({ RoleName: roleName(roleArn) }));
-    if (res.Role?.Arn && res.Role.Arn !== roleArn) {
-      return checks.fail(
-        id,
-        check,
-        `the role named ${roleName(roleArn)} is ${res.Role.Arn}`,
-        `Fix snapshot-role-arn: it must be ${res.Role.Arn} (its path is part of the ARN).`,
-      );
-    }
-    document = res.Role?.AssumeRolePolicyDocument;
-  } catch (err) {
-    const name = awsErrorName(err);
-    if (name === 'NoSuchEntity' || name === 'NoSuchEntityException') {
-      return checks.fail(
-        id,
-        check,
-        `${roleArn} does not exist`,
-        `Create it with the snapshot role's trust relationship and S3 policy from the IAM documents.`,
-      );
-    }
-    if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-      return checks.warn(
-        id,
-        check,
-        `not checked: ${caller} may not call iam:GetRole on ${roleArn}`,
-        `Optional: add statement ${READ_SNAPSHOT_ROLE_SID} of the IAM documents.`,
-      );
-    }
-    return checks.warn(id, check, `not checked: ${errorText(err)}`, 'Run again.');
-  }
-  const trust = JSON.parse(decodeURIComponent(document ?? '%7B%7D')) as { Statement?: unknown };
-  const statements = (
-    [] as Array<{ Effect?: string; Action?: string | string[]; Principal?: { Service?: string | string[] } | string }>
-  ).concat((trust.Statement as never) ?? []);
-  const trusts = statements.some((s) => {
-    const actions = ([] as string[]).concat(s.Action ?? []);
-    const services =
-      typeof s.Principal === 'object'
-        ? ([] as string[]).concat(s.Principal?.Service ?? [])
-        : s.Principal === '*'
-          ? ['*']
-          : [];
-    return (
-      s.Effect === 'Allow' &&
-      actions.some((a) => ['sts:AssumeRole', 'sts:*', '*'].includes(a)) &&
-      services.some((x) => ['es.amazonaws.com', 'opensearchservice.amazonaws.com', '*'].includes(x))
-    );
-  });
-  if (trusts) return checks.pass(id, check, `${roleArn} trusts es.amazonaws.com`);
-  checks.fail(
-    id,
-    check,
-    `${roleArn} does not let es.amazonaws.com assume it: repository registration fails with a_w_s_security_token_service_exception`,
-    "Replace the role's trust relationship with the snapshot role's trust policy from the IAM documents (Principal Service es.amazonaws.com, Action sts:AssumeRole).",
-  );
-}
-
-/** Fine-grained access control: the caller must be mapped to all_access or manage_snapshots on each domain. */
-export async function accessControlCheck(
-  side: Side,
-  label: SideLabel,
-  identity: Identity | undefined,
-  checks: Checks,
-): Promise<void> {
-  const id = `${label}.access-control`;
-  const check = `${label === 'source' ? 'Source' : 'Target'} fine-grained access control`;
-  await checks.guard(id, check, async () => {
-    const account = await side.domain.securityAccount();
-    if (!account) return checks.pass(id, check, 'not enabled: IAM alone decides');
-    const allowed = account.roles.filter((r) => r === 'all_access' || r === 'manage_snapshots');
-    if (allowed.length) return checks.pass(id, check, `${account.user} is mapped to ${allowed.join(', ')}`);
-    const who =
-      side.config.auth.kind === 'basic' ? side.config.auth.username : principalOfCaller(identity?.arn ?? account.user);
-    checks.fail(
-      id,
-      check,
-      `${account.user} (backend roles: ${account.backendRoles.join(', ') || 'none'}) is mapped to ${account.roles.join(', ') || 'no role'}; the domain will refuse with "no permissions for [cluster:admin/repository/put]"`,
-      `Map ${who} to the manage_snapshots role (Dashboards → Security → Roles → manage_snapshots → Mapped users → ${side.config.auth.kind === 'basic' ? 'Users' : 'Backend roles'}), or: PUT _plugins/_security/api/rolesmapping/manage_snapshots {"${side.config.auth.kind === 'basic' ? 'users' : 'backend_roles'}": ["${who}"]}.`,
-    );
-  });
 }

@@ -33,15 +33,18 @@ describe('an index deleted while the run holds the write block', () => {
     // someone deletes one of the indices (an ISM policy, a colleague).
     await control('source', { automatedSnapshotInProgress: true });
     let deleted = false;
+    let output = ''; // a line may arrive split across chunks
     const run = await runAction(
       stackInputs({
         indices: `${prefix}-*`,
         'rename-pattern': '(.+)',
         'rename-replacement': 'gone-$1',
+        'write-block': 'true',
       }),
       {
         onOutput: (chunk) => {
-          if (!deleted && chunk.includes('write block set on')) {
+          output += chunk;
+          if (!deleted && output.includes('write block set on')) {
             deleted = true;
             void source.indices
               .delete({ index: names[1]! })
@@ -51,7 +54,10 @@ describe('an index deleted while the run holds the write block', () => {
         timeoutMs: 300_000,
       },
     );
-    expect(deleted).toBe(true);
+    expect({ deleted, tail: run.log.split('\n').slice(-15).join('\n') }).toEqual({
+      deleted: true,
+      tail: expect.any(String),
+    });
     expect((await source.indices.exists({ index: names[1]! })).body).toBe(false);
     // The run cannot snapshot an index that is gone, and says so; what matters is what it leaves behind.
     expect(run.code).not.toBe(0);

@@ -5,8 +5,8 @@
 import type { RunContext } from '../context.js';
 import type { RestoreFacts } from '../record.js';
 import { DomainError } from '../search/domain.js';
-import { ensureRepository } from '../search/repository.js';
 import { poll } from '../util/poll.js';
+import { phaseWait, readyRepository } from './repository-step.js';
 import { runSnapshotNames } from './snapshot.js';
 
 export class RestoreError extends Error {
@@ -77,21 +77,8 @@ export async function restoreIndices(
   const { config, target, log } = ctx;
   const repository = target.config.repository;
   const { snapshot, entries } = request;
-  const wait = {
-    intervalMs: request.intervalMs ?? config.pollIntervalMs,
-    timeoutMs: config.timeouts.restoreMs,
-    timeoutInput: 'restore-timeout-minutes',
-    signal: ctx.signal,
-  };
-
-  if (!request.repositoryReady) {
-    const registration = await ensureRepository(target.domain, repository, target.config, true);
-    log.info(
-      registration === 'kept writable'
-        ? `repository ${repository} is already registered writable at s3://${target.config.bucket}/${target.config.basePath} on the target (the same domain, or the owner's own): kept as it is and verified`
-        : `repository ${repository} ${registration} read-only and verified on the target (s3://${target.config.bucket}/${target.config.basePath})`,
-    );
-  }
+  const wait = phaseWait(ctx, request.intervalMs, config.timeouts.restoreMs, 'restore-timeout-minutes');
+  await readyRepository(ctx, 'target', request.repositoryReady);
   if (!(await target.domain.getSnapshot(repository, snapshot))) {
     throw new RestoreError(
       `the target cannot see snapshot ${snapshot} in repository ${repository}; was the copy to s3://${target.config.bucket}/${target.config.basePath} complete?`,

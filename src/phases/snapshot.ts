@@ -5,9 +5,9 @@
 // through the same `takeSnapshot`.
 import type { RunContext } from '../context.js';
 import type { SnapshotFacts } from '../record.js';
-import { ensureRepository } from '../search/repository.js';
 import { DomainError, type SnapshotInfo } from '../search/domain.js';
 import { poll } from '../util/poll.js';
+import { phaseWait, readyRepository } from './repository-step.js';
 
 export class SnapshotError extends Error {
   override name = 'SnapshotError';
@@ -37,19 +37,8 @@ export async function takeSnapshot(
   const { config, source, log } = ctx;
   const repository = source.config.repository;
   const { name, indices } = request;
-  const wait = {
-    intervalMs: request.intervalMs ?? config.pollIntervalMs,
-    timeoutMs: config.timeouts.snapshotMs,
-    timeoutInput: 'snapshot-timeout-minutes',
-    signal: ctx.signal,
-  };
-
-  if (!request.repositoryReady) {
-    const registration = await ensureRepository(source.domain, repository, source.config, false);
-    log.info(
-      `repository ${repository} ${registration} and verified on the source (s3://${source.config.bucket}/${source.config.basePath})`,
-    );
-  }
+  const wait = phaseWait(ctx, request.intervalMs, config.timeouts.snapshotMs, 'snapshot-timeout-minutes');
+  await readyRepository(ctx, 'source', request.repositoryReady);
 
   let info = await source.domain.getSnapshot(repository, name);
   const reused = info !== undefined;

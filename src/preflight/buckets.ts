@@ -8,12 +8,12 @@ import {
   HeadBucketCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
-import type { MigrationConfig } from '../config.js';
+import { sameRepositoryLocation, type MigrationConfig } from '../config.js';
+import type { SideName } from '../constants.js';
 import type { Side } from '../context.js';
 import { isSamePlace } from '../search/repository.js';
 import { retryAndBackoff } from '../util/retry.js';
 import { awsErrorName, awsStatus, errorText, type Checks } from './checks.js';
-import type { SideLabel } from './domains.js';
 
 const prefixOf = (basePath: string) => (basePath ? `${basePath}/` : '');
 const where = (s: Side) => `s3://${s.config.bucket}/${s.config.basePath}`;
@@ -24,7 +24,7 @@ export function regionFromLocation(constraint: string | undefined | null): strin
   return constraint === 'EU' ? 'eu-west-1' : constraint;
 }
 
-export async function bucketCheck(side: Side, label: SideLabel, principal: string, checks: Checks): Promise<boolean> {
+export async function bucketCheck(side: Side, label: SideName, principal: string, checks: Checks): Promise<boolean> {
   const id = `${label}.bucket`;
   const check = `${label === 'source' ? 'Source' : 'Target'} bucket exists in ${side.config.region}`;
   const bucket = side.config.bucket;
@@ -131,7 +131,7 @@ export async function repositoryPathCheck(
   target: Side,
   checks: Checks,
 ): Promise<void> {
-  const samePlace = config.source.bucket === config.target.bucket && config.source.basePath === config.target.basePath;
+  const samePlace = sameRepositoryLocation(config);
   let sourceRepo: RepositoryAtPath | undefined;
   await checks.guard('source.repository-path', 'Source repository path', async () => {
     sourceRepo = await repositoryAt(source, config.source.bucket, config.source.basePath);
@@ -171,7 +171,7 @@ export async function repositoryPathCheck(
 }
 
 /** A repository of that name registered on the domain for another bucket or path stops the run later: say so now. */
-export async function registrationCheck(side: Side, label: SideLabel, checks: Checks): Promise<void> {
+export async function registrationCheck(side: Side, label: SideName, checks: Checks): Promise<void> {
   const id = `${label}.repository`;
   const name = side.config.repository;
   const check = `${label === 'source' ? 'Source' : 'Target'} repository name ${name}`;

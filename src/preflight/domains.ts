@@ -7,9 +7,6 @@ import { domainFromClusterName, domainNameFromEndpoint, type DomainRef } from '.
 import { DomainError, type ClusterInfo, type NodeFacts } from '../search/domain.js';
 import { errorText, type Checks } from './checks.js';
 
-/** Kept only for src/preflight/buckets.ts (owned by the retry/client refactor); use SideName. */
-export type SideLabel = SideName;
-
 export interface DomainFacts {
   label: SideName;
   reachable: boolean;

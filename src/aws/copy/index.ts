@@ -13,7 +13,7 @@ import {
 } from './defaults.js';
 import { joinListings, listRepository, type ListedObject } from './listing.js';
 import { checkedByCopyPass, checkManifest, combineChecks, repositoryObjects, type ManifestCheck } from './manifest.js';
-import { normalizePrefix, placeKey, type Phase } from './plan.js';
+import { normalizePrefix, placeKey, type CopyStage } from './copy-order.js';
 import { ObjectPool } from './pool.js';
 import { ProgressTracker, type CopyProgress } from './progress.js';
 import { DEFAULT_BACKOFF, listenedByEveryRequest, Requester, type Backoff } from './requests.js';
@@ -21,8 +21,8 @@ import { DEFAULT_BACKOFF, listenedByEveryRequest, Requester, type Backoff } from
 export { encodeCopySource, SOURCE_ETAG_METADATA } from './context.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE } from './defaults.js';
 export { partSizeFor, planParts } from './multipart.js';
-export { compareKeys, placeKey } from './plan.js';
-export { estimateRemainingMs, formatCopyProgress, formatProgressLine, type CopyProgress } from './progress.js';
+export { compareKeys, placeKey } from './copy-order.js';
+export { estimateRemainingMs, formatProgressLine, type CopyProgress } from './progress.js';
 export type { ManifestCheck } from './manifest.js';
 
 export interface CopyRepositoryOptions {
@@ -119,7 +119,7 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
   };
 
   // Root blobs wait for their phase; there are a few per snapshot, so holding them is cheap.
-  const held: Record<Exclude<Phase, 'blobs'>, Pending[]> = { 'snapshot-metadata': [], generations: [], latest: [] };
+  const held: Record<Exclude<CopyStage, 'blobs'>, Pending[]> = { 'snapshot-metadata': [], generations: [], latest: [] };
   const manifestAbort = new AbortController();
   const manifestSignal = listenedByEveryRequest(
     signal ? AbortSignal.any([signal, manifestAbort.signal]) : manifestAbort.signal,
@@ -138,8 +138,8 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
       progress.listed(pending.source.size);
       const placement = placeKey(pending.source.key);
       if ('excluded' in placement) continue; // filtered by repositoryObjects already
-      if (placement.phase === 'blobs') await dispatch(pending);
-      else held[placement.phase].push(pending);
+      if (placement.stage === 'blobs') await dispatch(pending);
+      else held[placement.stage].push(pending);
     }
     progress.listingComplete = true;
     // Every blob must be at the destination before the first root blob that may point at it.

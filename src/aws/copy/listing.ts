@@ -13,7 +13,7 @@ import {
   type ListObjectsV2CommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { compareKeys } from './plan.js';
+import { compareKeys } from './copy-order.js';
 
 export interface ListedObject {
   /** Key relative to the repository's base path. */

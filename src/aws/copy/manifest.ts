@@ -2,7 +2,7 @@
 // with the same size. Streamed like the copy itself, so it costs no memory on a large repository.
 import type { Location } from './context.js';
 import { joinListings, listRepository, listRootObjects, type ListedObject } from './listing.js';
-import { placeKey } from './plan.js';
+import { placeKey } from './copy-order.js';
 import type { Requester } from './requests.js';
 
 /** Enough names to act on; the counts say how many there were in all. */

@@ -106,6 +106,3 @@ export function formatProgressLine(p: CopyProgress): string {
   const stage = p.stage === 'copying' || p.stage === 'done' ? '' : ` [${p.stage}]`;
   return `copy${stage}: ${parts.join(', ')}`;
 }
-
-/** The same line under the name the copy phase first used. */
-export const formatCopyProgress = formatProgressLine;

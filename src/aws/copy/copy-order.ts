@@ -6,12 +6,12 @@
 // never arrive before the blobs it points at: everything else first, then the snapshot metadata,
 // then the generations in ascending order, and `index.latest` last.
 
-export type Phase = 'blobs' | 'snapshot-metadata' | 'generations' | 'latest';
+export type CopyStage = 'blobs' | 'snapshot-metadata' | 'generations' | 'latest';
 
-/** Phases in the order they run; each starts only after the previous one is done. */
-export const PHASES: readonly Phase[] = ['blobs', 'snapshot-metadata', 'generations', 'latest'];
+/** Copy stages in the order they run; each starts only after the previous one is done. */
+export const COPY_STAGES: readonly CopyStage[] = ['blobs', 'snapshot-metadata', 'generations', 'latest'];
 
-export type Placement = { phase: Phase; generation?: number } | { excluded: 'verification-leftover' };
+export type Placement = { stage: CopyStage; generation?: number } | { excluded: 'verification-leftover' };
 
 /**
  * Where a key (relative to the repository's base path) goes in the copy.
@@ -19,14 +19,14 @@ export type Placement = { phase: Phase; generation?: number } | { excluded: 'ver
  */
 export function placeKey(relativeKey: string): Placement {
   if (relativeKey.startsWith('tests-')) return { excluded: 'verification-leftover' };
-  if (relativeKey.includes('/')) return { phase: 'blobs' };
-  if (relativeKey === 'index.latest') return { phase: 'latest' };
+  if (relativeKey.includes('/')) return { stage: 'blobs' };
+  if (relativeKey === 'index.latest') return { stage: 'latest' };
   const generation = /^index-(\d+)$/.exec(relativeKey);
-  if (generation) return { phase: 'generations', generation: Number(generation[1]) };
-  if (relativeKey.startsWith('meta-') || relativeKey.startsWith('snap-')) return { phase: 'snapshot-metadata' };
+  if (generation) return { stage: 'generations', generation: Number(generation[1]) };
+  if (relativeKey.startsWith('meta-') || relativeKey.startsWith('snap-')) return { stage: 'snapshot-metadata' };
   // Any other root blob (e.g. a legacy `incompatible-snapshots`) is not named by a generation's
   // pointers chain, so it is safe to copy with the bulk.
-  return { phase: 'blobs' };
+  return { stage: 'blobs' };
 }
 
 /** `base_path` as a listing prefix: no leading slash, one trailing slash, '' for the bucket root. */

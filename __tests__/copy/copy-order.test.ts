@@ -2,7 +2,7 @@
 import { ConcurrencyBudget } from '../../src/aws/copy/budget.js';
 import { encodeCopySource } from '../../src/aws/copy/context.js';
 import { MAX_PARTS, partSizeFor, planParts } from '../../src/aws/copy/multipart.js';
-import { compareKeys, normalizePrefix, placeKey } from '../../src/aws/copy/plan.js';
+import { compareKeys, normalizePrefix, placeKey } from '../../src/aws/copy/copy-order.js';
 import { estimateRemainingMs, formatProgressLine, type CopyProgress } from '../../src/aws/copy/progress.js';
 import { isPushback, Requester } from '../../src/aws/copy/requests.js';
 import { reset, withsleep } from '../../src/util/sleep.js';
@@ -12,15 +12,15 @@ const GiB = 1024 * MiB;
 
 describe('repository order', () => {
   test.each([
-    ['indices/abc/0/__seg', { phase: 'blobs' }],
-    ['indices/abc/meta-x.dat', { phase: 'blobs' }],
-    ['indices/abc/0/index-7', { phase: 'blobs' }],
-    ['incompatible-snapshots', { phase: 'blobs' }],
-    ['meta-Ab3.dat', { phase: 'snapshot-metadata' }],
-    ['snap-Ab3.dat', { phase: 'snapshot-metadata' }],
-    ['index-0', { phase: 'generations', generation: 0 }],
-    ['index-12', { phase: 'generations', generation: 12 }],
-    ['index.latest', { phase: 'latest' }],
+    ['indices/abc/0/__seg', { stage: 'blobs' }],
+    ['indices/abc/meta-x.dat', { stage: 'blobs' }],
+    ['indices/abc/0/index-7', { stage: 'blobs' }],
+    ['incompatible-snapshots', { stage: 'blobs' }],
+    ['meta-Ab3.dat', { stage: 'snapshot-metadata' }],
+    ['snap-Ab3.dat', { stage: 'snapshot-metadata' }],
+    ['index-0', { stage: 'generations', generation: 0 }],
+    ['index-12', { stage: 'generations', generation: 12 }],
+    ['index.latest', { stage: 'latest' }],
     ['tests-Jk2a/master.dat', { excluded: 'verification-leftover' }],
     ['tests-Jk2a/data-abc.dat', { excluded: 'verification-leftover' }],
   ])('%s → %j', (key, placement) => {

@@ -8,6 +8,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  // The production-shaped migration runs on its own stack: `npm run test:production` (jest.production.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/production/'],
   globalSetup: '<rootDir>/__tests__/support/global-setup.mjs',
   globalTeardown: '<rootDir>/__tests__/support/global-teardown.mjs',
   testTimeout: 600000,

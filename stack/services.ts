@@ -2,7 +2,7 @@
 // GitHub-style OIDC token endpoint. Started detached by `stack:up`; writes its addresses when ready.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startGateway } from './gateway/index.js';
+import { DEFAULT_MAX_BODY_BYTES, startGateway } from './gateway/index.js';
 import { startOidcServer } from './oidc.js';
 import { ACCOUNT_ID, fsRepositoryRoot, stackDir, stackLayout } from './layout.js';
 import { MOTO_ADMIN } from './aws-seed.js';
@@ -14,6 +14,10 @@ const requestToken = process.env.STACK_OIDC_REQUEST_TOKEN;
 if (!requestToken) throw new Error('STACK_OIDC_REQUEST_TOKEN is not set');
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+// STACK_MAX_BODY_BYTES at `stack:up` models a larger instance type on both domains (100 MiB: 104857600).
+const maxBodyBytes = Number(process.env.STACK_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
+if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes > 0))
+  throw new Error(`STACK_MAX_BODY_BYTES must be a positive number of bytes, not ${process.env.STACK_MAX_BODY_BYTES}`);
 const gateways = await Promise.all(
   [layout.source, layout.target].map((side) =>
     startGateway({
@@ -27,6 +31,7 @@ const gateways = await Promise.all(
       distribution: engines[side.name].distribution,
       fsRepositoryRoot: engines[side.name].snapshots === 'fs' ? fsRepositoryRoot(side.name) : undefined,
       s3Admin: MOTO_ADMIN,
+      maxBodyBytes,
       log: (line) => log(`[${side.name} gateway] ${line}`),
     }),
   ),

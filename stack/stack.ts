@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { seedAws, MOTO_ADMIN, STACK_REPOSITORY } from './aws-seed.js';
 import { buildLauncher, startNode } from './opensearch.js';
 import { engine, sideEngines } from './engines.js';
+import { DEFAULT_MAX_BODY_BYTES } from './gateway/index.js';
 import { seedSource, type SeededIndex } from './seed-data.js';
+import { seedProduction, type ProductionSeed } from './seed-production.js';
 import { isAlive, spawnDetached, stopProcess, waitForHttp } from './processes.js';
 import {
   ACCOUNT_ID,
@@ -81,6 +83,10 @@ export async function stackUp(): Promise<Record<string, string>> {
     for (const e of new Set([engines.source.name, engines.target.name])) {
       await buildLauncher(log, { httpPort: layout.base + 150, transportPort: layout.base + 151 }, engine(e));
     }
+    // Each index costs the node heap: the default 512m holds the default seed; a thousand indices (the
+    // production seed profile) want STACK_NODE_HEAP=1536m or more, or the node spends its time in GC.
+    const heap = process.env.STACK_NODE_HEAP ?? '512m';
+    if (!/^\d+[mg]$/.test(heap)) throw new Error(`STACK_NODE_HEAP must look like 512m or 2g, not ${heap}`);
 
     const nodes = await Promise.all(
       [layout.source, layout.target].map((side) =>
@@ -96,8 +102,7 @@ export async function stackUp(): Promise<Record<string, string>> {
           s3SecretKey: MOTO_ADMIN.secretAccessKey,
           repoPath: engines[side.name].snapshots === 'fs' ? fsRepositoryRoot(side.name) : undefined,
           logFile: join(stackDir, 'logs', `${side.name}-node.log`),
-          // Benchmarks on GiBs of data want more than the test default (bench:e2e sets 1g).
-          heap: process.env.STACK_NODE_HEAP,
+          heap,
         }).then((n) => {
           pids[`${side.name}Node`] = n.pid;
           savePids();
@@ -167,6 +172,8 @@ export async function stackUp(): Promise<Record<string, string>> {
       STACK_AWS_SECRET_ACCESS_KEY: aws.operator.secretAccessKey,
       STACK_ADMIN_ACCESS_KEY_ID: MOTO_ADMIN.accessKeyId,
       STACK_ADMIN_SECRET_ACCESS_KEY: MOTO_ADMIN.secretAccessKey,
+      STACK_NODE_HEAP: heap,
+      STACK_MAX_BODY_BYTES: process.env.STACK_MAX_BODY_BYTES ?? String(DEFAULT_MAX_BODY_BYTES),
     };
     writeFileSync(envFile, formatStackEnv(env));
     log(
@@ -224,5 +231,22 @@ export async function ensureSeeded(
   log(
     `seeded ${seeded.reduce((n, s) => n + s.documents, 0)} documents in ${seeded.length} indices in ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
+  return seeded;
+}
+
+export const productionSeededFile = join(stackDir, 'seeded-production');
+
+/**
+ * Seeds the production profile (seed-production.ts) beside whatever the source holds; its marker is its
+ * own, so the default seed's marker (and the tests that compare against it) stay as they are.
+ */
+export async function ensureProductionSeeded(
+  env: Record<string, string>,
+  opts: { force?: boolean } = {},
+): Promise<ProductionSeed> {
+  if (!opts.force && existsSync(productionSeededFile))
+    return JSON.parse(readFileSync(productionSeededFile, 'utf8')) as ProductionSeed;
+  const seeded = await seedProduction(env.STACK_SOURCE_NODE, { log: (l) => log(`seed production: ${l}`) });
+  writeFileSync(productionSeededFile, JSON.stringify(seeded));
   return seeded;
 }

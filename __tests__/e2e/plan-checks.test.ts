@@ -243,6 +243,27 @@ describe('the target', () => {
     });
   });
 
+  test('a source alias the target already has over other indices: reads through it would count twice', async () => {
+    const index = unique('t-h6-dup');
+    const alias = unique('t-h6-shared');
+    const holder = unique('t-h6-other');
+    await createIndex(source, index);
+    await source.indices.putAlias({ index, name: alias });
+    await createIndex(target, holder);
+    await target.indices.putAlias({ index: holder, name: alias });
+
+    const run = await runPlan({ indices: index, ...fresh });
+    expect(run.code).not.toBe(0);
+    const clash = row(run, 'target.collisions');
+    expect(clash.result).toBe('fail');
+    expect(clash.found).toContain(`source alias ${alias} (on the target over ${holder}) already exists on the target`);
+    expect(clash.fix).toContain('include-aliases: false');
+
+    // Without aliases the restore adds none, and nothing is counted twice.
+    const without = await runPlan({ indices: index, ...fresh, 'include-aliases': 'false' });
+    expect(row(without, 'target.collisions').result).toBe('pass');
+  });
+
   test('a target without room above its low disk watermark', async () => {
     const [disk] = (await target.cat.allocation({ format: 'json', bytes: 'b' } as never)).body as Array<
       Record<string, string>

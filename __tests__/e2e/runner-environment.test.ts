@@ -34,7 +34,7 @@ function annotations(log: string, kind: 'error' | 'warning'): Array<{ title: str
 describe('behind an HTTP proxy', () => {
   let proxy: RunningProxy;
   beforeAll(async () => {
-    proxy = await startHttpProxy(Number(env.STACK_PORT_BASE) + 150, mkdtempSync(join(tmpdir(), 'osdm-proxy-')));
+    proxy = await startHttpProxy(Number(env.STACK_PORT_BASE) + 160, mkdtempSync(join(tmpdir(), 'osdm-proxy-')));
   });
   afterAll(() => proxy?.stop());
 

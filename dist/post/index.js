@@ -71548,6 +71548,139 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
+/***/ 99629:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const https = __nccwpck_require__(65692)
+const http = __nccwpck_require__(58611)
+const { URL } = __nccwpck_require__(87016)
+
+class HttpProxyAgent extends http.Agent {
+  constructor (options) {
+    const { proxy, proxyRequestOptions, ...opts } = options
+    super(opts)
+    this.proxy = typeof proxy === 'string'
+      ? new URL(proxy)
+      : proxy
+    this.proxyRequestOptions = proxyRequestOptions || {}
+  }
+
+  createConnection (options, callback) {
+    const requestOptions = {
+      ...this.proxyRequestOptions,
+      method: 'CONNECT',
+      host: this.proxy.hostname,
+      port: this.proxy.port,
+      path: `${options.host}:${options.port}`,
+      setHost: false,
+      headers: { ...this.proxyRequestOptions.headers, connection: this.keepAlive ? 'keep-alive' : 'close', host: `${options.host}:${options.port}` },
+      agent: false,
+      timeout: options.timeout || 0
+    }
+
+    if (this.proxy.username || this.proxy.password) {
+      const base64 = Buffer.from(`${decodeURIComponent(this.proxy.username || '')}:${decodeURIComponent(this.proxy.password || '')}`).toString('base64')
+      requestOptions.headers['proxy-authorization'] = `Basic ${base64}`
+    }
+
+    if (this.proxy.protocol === 'https:') {
+      requestOptions.servername = this.proxy.hostname
+    }
+
+    const request = (this.proxy.protocol === 'http:' ? http : https).request(requestOptions)
+    request.once('connect', (response, socket, head) => {
+      request.removeAllListeners()
+      socket.removeAllListeners()
+      if (response.statusCode === 200) {
+        callback(null, socket)
+      } else {
+        socket.destroy()
+        callback(new Error(`Bad response: ${response.statusCode}`), null)
+      }
+    })
+
+    request.once('timeout', () => {
+      request.destroy(new Error('Proxy timeout'))
+    })
+
+    request.once('error', err => {
+      request.removeAllListeners()
+      callback(err, null)
+    })
+
+    request.end()
+  }
+}
+
+class HttpsProxyAgent extends https.Agent {
+  constructor (options) {
+    const { proxy, proxyRequestOptions, ...opts } = options
+    super(opts)
+    this.proxy = typeof proxy === 'string'
+      ? new URL(proxy)
+      : proxy
+    this.proxyRequestOptions = proxyRequestOptions || {}
+  }
+
+  createConnection (options, callback) {
+    const requestOptions = {
+      ...this.proxyRequestOptions,
+      method: 'CONNECT',
+      host: this.proxy.hostname,
+      port: this.proxy.port,
+      path: `${options.host}:${options.port}`,
+      setHost: false,
+      headers: { ...this.proxyRequestOptions.headers, connection: this.keepAlive ? 'keep-alive' : 'close', host: `${options.host}:${options.port}` },
+      agent: false,
+      timeout: options.timeout || 0
+    }
+
+    if (this.proxy.username || this.proxy.password) {
+      const base64 = Buffer.from(`${decodeURIComponent(this.proxy.username || '')}:${decodeURIComponent(this.proxy.password || '')}`).toString('base64')
+      requestOptions.headers['proxy-authorization'] = `Basic ${base64}`
+    }
+
+    // Necessary for the TLS check with the proxy to succeed.
+    if (this.proxy.protocol === 'https:') {
+      requestOptions.servername = this.proxy.hostname
+    }
+
+    const request = (this.proxy.protocol === 'http:' ? http : https).request(requestOptions)
+    request.once('connect', (response, socket, head) => {
+      request.removeAllListeners()
+      socket.removeAllListeners()
+      if (response.statusCode === 200) {
+        const secureSocket = super.createConnection({ ...options, socket })
+        callback(null, secureSocket)
+      } else {
+        socket.destroy()
+        callback(new Error(`Bad response: ${response.statusCode}`), null)
+      }
+    })
+
+    request.once('timeout', () => {
+      request.destroy(new Error('Proxy timeout'))
+    })
+
+    request.once('error', err => {
+      request.removeAllListeners()
+      callback(err, null)
+    })
+
+    request.end()
+  }
+}
+
+module.exports = {
+  HttpProxyAgent,
+  HttpsProxyAgent
+}
+
+
+/***/ }),
+
 /***/ 70744:
 /***/ ((module) => {
 
@@ -100361,7 +100494,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 20402:
+/***/ 72104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -103336,17 +103469,23 @@ const Inputs = {
     IgnoreIndexSettings: 'ignore-index-settings',
     IncludeAliases: 'include-aliases',
     OverwriteExistingIndices: 'overwrite-existing-indices',
+    Metadata: 'metadata',
+    MetadataInclude: 'metadata-include',
     Cutover: 'cutover',
     WriteBlock: 'write-block',
     KeepWriteBlock: 'keep-write-block',
     FailOnMismatch: 'fail-on-mismatch',
+    VerifySample: 'verify-sample',
+    Cleanup: 'cleanup',
     CopyConcurrency: 'copy-concurrency',
     MultipartThresholdMb: 'multipart-threshold-mb',
+    SnapshotRate: 'snapshot-rate',
     SnapshotTimeoutMinutes: 'snapshot-timeout-minutes',
     RestoreTimeoutMinutes: 'restore-timeout-minutes',
     TimeoutMinutes: 'timeout-minutes',
     PollIntervalSeconds: 'poll-interval-seconds',
     RequestTimeoutSeconds: 'request-timeout-seconds',
+    HttpProxy: 'http-proxy',
 };
 /** The inputs that exist once per side, named `<side>-<name>`. */
 function sideInputs(side) {
@@ -103382,17 +103521,23 @@ const ALL_INPUTS = [
     Inputs.IgnoreIndexSettings,
     Inputs.IncludeAliases,
     Inputs.OverwriteExistingIndices,
+    Inputs.Metadata,
+    Inputs.MetadataInclude,
     Inputs.Cutover,
     Inputs.WriteBlock,
     Inputs.KeepWriteBlock,
     Inputs.FailOnMismatch,
+    Inputs.VerifySample,
+    Inputs.Cleanup,
     Inputs.CopyConcurrency,
     Inputs.MultipartThresholdMb,
+    Inputs.SnapshotRate,
     Inputs.SnapshotTimeoutMinutes,
     Inputs.RestoreTimeoutMinutes,
     Inputs.TimeoutMinutes,
     Inputs.PollIntervalSeconds,
     Inputs.RequestTimeoutSeconds,
+    Inputs.HttpProxy,
 ];
 const Outputs = {
     Snapshot: 'snapshot',
@@ -103427,10 +103572,16 @@ const Defaults = {
     indices: '*',
     includeAliases: true,
     overwriteExistingIndices: false,
+    /** Cluster metadata (templates, pipelines, stored scripts): create what the target lacks, leave what differs. */
+    metadata: 'create',
+    metadataInclude: '*',
     cutover: 'one-phase',
     writeBlock: false,
     keepWriteBlock: false,
     failOnMismatch: true,
+    /** Documents per index and side fetched by id and compared by hash: enough to catch an update or a swap at random. */
+    verifySample: 100,
+    cleanup: false,
     copyConcurrency: 128,
     multipartThresholdMb: 64,
     snapshotTimeoutMinutes: 120,
@@ -103451,6 +103602,8 @@ const Bounds = {
     pollIntervalSeconds: { min: 0.1, max: 300 },
     // A request silent this long is abandoned and retried; S3 keeps long copies alive, so this never cuts one short.
     requestTimeoutSeconds: { min: 1, max: 600 },
+    // 0 skips the content check; above the result window the ids are walked with a scroll.
+    verifySample: { min: 0, max: 10_000_000 },
 };
 /** Indices whose names start with a dot are the cluster's own (.kibana, .opendistro-*, .plugins-*, .tasks): never migrated. */
 const SYSTEM_INDEX_PREFIX = '.';
@@ -103461,6 +103614,12 @@ function isSystemIndex(name) {
 const RESERVED_REPOSITORIES = ['cs-automated', 'cs-automated-enc'];
 /** GitHub refuses a step summary over 1 MiB; stay a little under it. */
 const SUMMARY_MAX_BYTES = 1_000_000;
+/**
+ * Largest request body the run sends to a domain. Amazon OpenSearch Service caps HTTP request payloads by
+ * instance type ("Amazon OpenSearch Service quotas", Network limits): 10 MiB on the small ones (t2, t3,
+ * m3.medium...), 100 MiB on most others. The run must work on the smallest, with room for the framing.
+ */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024 - 64 * 1024;
 
 ;// CONCATENATED MODULE: ./src/iam/arns.ts
 // AWS names the action reads and writes: partitions, accounts, domain names and role ARNs. The one place
@@ -103534,14 +103693,45 @@ function q(value) {
 
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-/** Hide URL credentials before a value goes into a message. */
+/**
+ * Where a URL's credentials would be: from after `//` to the last `@`. Not where a URL parser puts them: a
+ * password may hold `/` or `@` (unencoded), which ends the user info early for a parser (or makes it fail).
+ */
+function credentialSpan(raw) {
+    const to = raw.lastIndexOf('@');
+    if (to < 0)
+        return undefined;
+    const slashes = raw.indexOf('//');
+    return { from: slashes >= 0 && slashes < to ? slashes + 2 : 0, to };
+}
+/** Hide URL credentials before a value goes into a message (over-hiding an @ in a path is the safe side). */
 function redactUrl(raw) {
-    return raw.replace(/\/\/[^/@]*@/, '//***@');
+    const span = credentialSpan(raw);
+    return span ? `${raw.slice(0, span.from)}***${raw.slice(span.to)}` : raw;
+}
+/** Mask the password of `user:password@` from now on, as written and percent-decoded. */
+function maskUrlPassword(raw) {
+    const span = credentialSpan(raw);
+    const info = span ? raw.slice(span.from, span.to) : '';
+    const password = info.includes(':') ? info.slice(info.indexOf(':') + 1) : '';
+    if (!password)
+        return;
+    setSecret(password);
+    try {
+        const decoded = decodeURIComponent(password);
+        if (decoded !== password)
+            setSecret(decoded);
+    }
+    catch {
+        // Not percent-encoding: the text as written is masked already.
+    }
 }
 function endpoint(p, name, side, raw) {
     const example = 'https://search-my-domain-abc123.us-east-1.es.amazonaws.com';
     if (raw === '')
         return void p.add(name, 'is required', `write the domain endpoint, e.g. ${example}`);
+    // First, whatever else is wrong: the runner already printed the raw input, but no later line may show it.
+    maskUrlPassword(raw);
     let url;
     try {
         url = new URL(raw);
@@ -103555,9 +103745,6 @@ function endpoint(p, name, side, raw) {
     }
     let ok = true;
     if (url.username || url.password) {
-        // The password must never reach a log line; the runner already printed the raw input, at least mask it from now on.
-        if (url.password)
-            setSecret(decodeURIComponent(url.password));
         p.add(name, 'contains credentials', `remove user:password@ from the URL and set ${SideInputs[side].Auth}: basic with ${SideInputs[side].Username} and ${SideInputs[side].Password}`);
         ok = false;
     }
@@ -103689,9 +103876,133 @@ function numberIn(p, name, fallback, { min, max }, whole) {
     return n;
 }
 
+;// CONCATENATED MODULE: ./src/rename.ts
+// The restore's rename rule (rename-pattern / rename-replacement) read the way OpenSearch applies it:
+// Java's String.replaceAll. OpenSearch gets the user's text unchanged; this module predicts the target
+// names for the plan and refuses, at input validation, what it cannot predict exactly — one reading for
+// both, so a pattern that passes validation never breaks the preflight.
+/**
+ * Translates the Java constructs that have a JavaScript reading and refuses the rest. A leading `(?i)` becomes
+ * the `i` flag (the same matches for ASCII letters, which is what index names hold); d, m, s and u change
+ * nothing on a name without line breaks. Flags later in the pattern or scoped to a group, atomic groups,
+ * possessive quantifiers and `\p{…}` classes have no JavaScript reading that keeps Java's matches: refused.
+ */
+function compilePattern(pattern) {
+    let source = pattern;
+    let flags = 'g';
+    const lead = /^\(\?([a-zA-Z]+)\)/.exec(source);
+    if (lead) {
+        const set = lead[1];
+        if (!/^[idmsu]+$/.test(set))
+            return { refused: `starts with the flags (?${set}); only i, d, m, s and u can be read the way Java reads them` };
+        if (set.includes('i'))
+            flags += 'i';
+        source = source.slice(lead[0].length);
+    }
+    const javaOnly = [
+        [/\(\?[a-zA-Z-]+[):]/, 'has inline flags after the start or scoped to a group (write (?i) once, at the start)'],
+        [/\(\?>/, 'has an atomic group (?>…)'],
+        [/(?:[*+?}])\+/, 'has a possessive quantifier (*+, ++, ?+, {n}+)'],
+        [/\\[pP]\{/, 'has a \\p{…} character class'],
+    ];
+    // Escaped characters (\( or \+) and character classes ([*+]) hold literals, not constructs.
+    const bare = source.replace(/\\[^pP]/g, '__').replace(/\[(?:\\.|[^\]\\])*\]/g, '[]');
+    for (const [construct, what] of javaOnly)
+        if (construct.test(bare))
+            return { refused: what };
+    let regexp;
+    try {
+        regexp = new RegExp(source, flags);
+    }
+    catch (e) {
+        return { refused: `is not a valid regular expression (${e.message})` };
+    }
+    // The empty alternative matches '', which exposes every group of the pattern.
+    const groups = new RegExp(`(?:${source})|`).exec('').length - 1;
+    const named = new Set([...source.matchAll(/\(\?<([a-zA-Z][a-zA-Z0-9]*)>/g)].map((m) => m[1]));
+    return { regexp, groups, named };
+}
+/**
+ * Java's Matcher.appendReplacement: `$n` (the first digit always, more digits while they still name a
+ * group), `${name}`, and `\x` for a literal x. Returns the parts, or why the replacement is refused.
+ */
+function parseReplacement(replacement, groups, named) {
+    const parts = [];
+    let literal = '';
+    const flush = () => {
+        if (literal)
+            parts.push({ literal });
+        literal = '';
+    };
+    for (let i = 0; i < replacement.length; i++) {
+        const c = replacement[i];
+        if (c === '\\') {
+            if (++i >= replacement.length)
+                return { refused: 'ends with a lone backslash' };
+            literal += replacement[i];
+        }
+        else if (c === '$' && replacement[i + 1] === '{') {
+            const end = replacement.indexOf('}', i);
+            const name = end < 0 ? '' : replacement.slice(i + 2, end);
+            if (!named.has(name))
+                return { refused: `refers to \${${name}}, which rename-pattern does not define` };
+            flush();
+            parts.push({ name });
+            i = end;
+        }
+        else if (c === '$') {
+            const first = replacement[i + 1];
+            if (first === undefined || !/\d/.test(first))
+                return { refused: 'has a $ that is not followed by a group number' };
+            let g = Number(first);
+            if (g > groups)
+                return { refused: `refers to $${g} but rename-pattern has ${groups} group(s)` };
+            i++;
+            while (/\d/.test(replacement[i + 1] ?? '') && g * 10 + Number(replacement[i + 1]) <= groups)
+                g = g * 10 + Number(replacement[++i]);
+            flush();
+            parts.push({ group: g });
+        }
+        else
+            literal += c;
+    }
+    flush();
+    return { parts };
+}
+const compiled = new Map();
+/** The name OpenSearch gives `index` under the rule (Java's replaceAll, predicted). Throws on a refused rule. */
+function applyRename(index, rule) {
+    const key = `${rule.pattern}\u0000${rule.replacement}`;
+    let apply = compiled.get(key);
+    if (!apply) {
+        const p = compilePattern(rule.pattern);
+        if ('refused' in p)
+            throw new Error(`rename-pattern ${p.refused}`);
+        const r = parseReplacement(rule.replacement, p.groups, p.named);
+        if ('refused' in r)
+            throw new Error(`rename-replacement ${r.refused}`);
+        const { regexp } = p;
+        const { parts } = r;
+        apply = (name) => name.replace(regexp, (...args) => {
+            const last = args.at(-1);
+            const namedGroups = (typeof last === 'object' && last !== null ? last : {});
+            return parts
+                .map((part) => 'literal' in part
+                ? part.literal
+                : 'group' in part
+                    ? (args[part.group] ?? '')
+                    : (namedGroups[part.name] ?? ''))
+                .join('');
+        });
+        compiled.set(key, apply);
+    }
+    return apply(index);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/restore-options.ts
 // Checkers for what the snapshot and the restore are asked to do: repository and snapshot names, index
 // patterns, the rename rule, and the index settings applied or dropped on restore.
+
 
 
 // Characters OpenSearch refuses in index, repository and snapshot names (MetadataCreateIndexService, Strings.validFileName).
@@ -103747,8 +104058,9 @@ function indexPatterns(p, entries) {
     return [...new Set(include), ...[...new Set(exclude)].map((x) => `-${x}`)];
 }
 /**
- * OpenSearch applies the rename with Java's String.replaceAll. Check the pattern compiles (as JS, after removing
- * the Java-only constructs that don't change its groups) and every $N / ${name} in the replacement exists in it.
+ * OpenSearch applies the rename with Java's String.replaceAll. The pattern and the replacement are read by
+ * src/rename.ts, the same reading the plan uses to name the target indices: what it cannot read the way
+ * Java does is refused here, so it never fails later.
  */
 function restore_options_rename(p, pattern, replacement) {
     if (pattern === '' && replacement === '')
@@ -103758,51 +104070,18 @@ function restore_options_rename(p, pattern, replacement) {
         return void p.add(Inputs.RenamePattern, 'is empty while rename-replacement is set', both);
     if (replacement === '')
         return void p.add(Inputs.RenameReplacement, 'is empty while rename-pattern is set', both);
-    const js = pattern
-        .replace(/\(\?[imsxuUd-]+\)/g, '') // inline flags (?i)
-        .replace(/\(\?[imsxuUd-]+:/g, '(?:') // flagged groups (?i:...)
-        .replace(/\(\?>/g, '(?:') // atomic groups
-        .replace(/([*+?}])\+/g, '$1'); // possessive quantifiers
-    let groups;
-    try {
-        new RegExp(js); // compiles on its own (wrapping first could hide an unbalanced ')(')
-        groups = new RegExp(`(?:${js})|`).exec('').length - 1; // the empty alternative matches '', exposing every group
+    const compiled = compilePattern(pattern);
+    if ('refused' in compiled) {
+        return void p.add(Inputs.RenamePattern, `${q(pattern)} ${compiled.refused}`, 'write a Java regular expression such as (.+), ^logs-(.*)$ or (?i)logs-(.+)');
     }
-    catch (e) {
-        return void p.add(Inputs.RenamePattern, `${q(pattern)} is not a valid regular expression (${e.message})`, 'write a Java regular expression such as (.+) or ^logs-(.*)$');
-    }
-    const named = new Set([...pattern.matchAll(/\(\?<([a-zA-Z][a-zA-Z0-9]*)>/g)].map((m) => m[1]));
+    const { groups, named } = compiled;
     const fix = `use $0..$${groups}${named.size ? ` or \${${[...named][0]}}` : ''} for groups of rename-pattern, and \\$ for a literal dollar`;
-    let literal = '';
-    for (let i = 0; i < replacement.length; i++) {
-        const c = replacement[i];
-        if (c === '\\') {
-            if (++i >= replacement.length)
-                return void p.add(Inputs.RenameReplacement, 'ends with a lone backslash', 'write \\\\ for a literal backslash');
-            literal += replacement[i];
-        }
-        else if (c === '$' && replacement[i + 1] === '{') {
-            const end = replacement.indexOf('}', i);
-            const group = end < 0 ? '' : replacement.slice(i + 2, end);
-            if (!named.has(group))
-                return void p.add(Inputs.RenameReplacement, `refers to \${${group}}, which rename-pattern does not define`, fix);
-            i = end;
-        }
-        else if (c === '$') {
-            // Java reads the first digit always, then more digits only while they still name an existing group.
-            const first = replacement[i + 1];
-            if (first === undefined || !/\d/.test(first))
-                return void p.add(Inputs.RenameReplacement, 'has a $ that is not followed by a group number', fix);
-            let g = Number(first);
-            if (g > groups)
-                return void p.add(Inputs.RenameReplacement, `refers to $${g} but rename-pattern has ${groups} group(s)`, fix);
-            i++;
-            while (/\d/.test(replacement[i + 1] ?? '') && g * 10 + Number(replacement[i + 1]) <= groups)
-                g = g * 10 + Number(replacement[++i]);
-        }
-        else
-            literal += c;
+    const parsed = parseReplacement(replacement, groups, named);
+    if ('refused' in parsed) {
+        const lone = parsed.refused === 'ends with a lone backslash';
+        return void p.add(Inputs.RenameReplacement, parsed.refused, lone ? 'write \\\\ for a literal backslash' : fix);
     }
+    const literal = parsed.parts.map((part) => ('literal' in part ? part.literal : '')).join('');
     if (literal !== literal.toLowerCase() || /[\\/*?"<>| ,#:]/.test(literal)) {
         return void p.add(Inputs.RenameReplacement, `${q(replacement)} would produce index names OpenSearch refuses`, 'use lowercase letters, digits, - and _ around the group references');
     }
@@ -103944,7 +104223,32 @@ function checkLocations(p, source, target, renamed) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/inputs/metadata.ts
+const MODES = ['create', 'overwrite', 'skip'];
+function metadataOptions(raw, defaults, names, problem) {
+    const value = raw.mode.trim().toLowerCase();
+    let mode = defaults.mode;
+    if (value !== '') {
+        if (MODES.includes(value))
+            mode = value;
+        else
+            problem(names.mode, `${JSON.stringify(raw.mode)} is not a metadata mode`, 'write create (add what the target lacks, the default), overwrite (also replace what differs) or skip');
+    }
+    const include = [];
+    for (const entry of raw.include) {
+        const pattern = entry.startsWith('-') ? entry.slice(1).trim() : entry;
+        if (pattern === '' || /[\\/?"<>| ,#]/.test(pattern))
+            problem(names.include, `${JSON.stringify(entry)} is not a name pattern`, 'write names or * patterns like logs-*, orders-pipeline, -test-* (default *)');
+        else
+            include.push(entry.startsWith('-') ? `-${pattern}` : pattern);
+    }
+    if (!include.some((p) => !p.startsWith('-')))
+        include.unshift(defaults.include);
+    return { mode, include };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
+
 
 
 
@@ -103963,6 +104267,17 @@ function runSuffix(env = process.env, now = new Date()) {
         .replace(/[-:]/g, '')
         .replace('T', '-')
         .toLowerCase();
+}
+/** A number of documents per index and side, or `all`. */
+function verifySample(p, raw) {
+    if (raw.trim().toLowerCase() === 'all')
+        return 'all';
+    const { min, max } = Bounds.verifySample;
+    if (raw !== '' && !/^\d+$/.test(raw.trim())) {
+        p.add(Inputs.VerifySample, `${q(raw)} is neither a number nor all`, `write a number from ${min} to ${max}, or all`);
+        return Defaults.verifySample;
+    }
+    return numberIn(p, Inputs.VerifySample, Defaults.verifySample, Bounds.verifySample, true);
 }
 // --- the one entry point -------------------------------------------------------------------------------
 function readInputs() {
@@ -104014,11 +104329,16 @@ function readInputs() {
     };
     const snapshotMin = phaseMinutes(Inputs.SnapshotTimeoutMinutes, Defaults.snapshotTimeoutMinutes);
     const restoreMin = phaseMinutes(Inputs.RestoreTimeoutMinutes, Defaults.restoreTimeoutMinutes);
+    const rate = str(Inputs.SnapshotRate).trim().toLowerCase();
+    // OpenSearch's byte-size units (ByteSizeValue): a whole or decimal number and b, kb, mb, gb, tb or pb.
+    if (rate !== '' && rate !== '0' && !/^\d+(\.\d+)?(b|kb|mb|gb|tb|pb)$/.test(rate))
+        p.add(Inputs.SnapshotRate, `${q(rate)} is not a byte rate`, 'write it as OpenSearch does, e.g. 200mb or 1gb (per node), or 0 for no throttle');
     const config = {
         mode,
         credentials: {
             roleToAssume: roleArn(p, Inputs.RoleToAssume, str(Inputs.RoleToAssume)),
             audience,
+            ...proxyUrl(p, str(Inputs.HttpProxy)),
             sessionName,
             durationSeconds: numberIn(p, Inputs.RoleDurationSeconds, Defaults.roleDurationSeconds, Bounds.roleDurationSeconds, true),
         },
@@ -104031,16 +104351,21 @@ function readInputs() {
         ignoreIndexSettings: ignoreIndexSettings(p, list(Inputs.IgnoreIndexSettings)),
         includeAliases: bool(p, Inputs.IncludeAliases, Defaults.includeAliases),
         overwriteExisting: bool(p, Inputs.OverwriteExistingIndices, Defaults.overwriteExistingIndices),
+        metadata: metadataOptions({ mode: str(Inputs.Metadata), include: list(Inputs.MetadataInclude) }, { mode: Defaults.metadata, include: Defaults.metadataInclude }, { mode: Inputs.Metadata, include: Inputs.MetadataInclude }, (input, wrong, fix) => p.add(input, wrong, fix)),
         cutover,
         writeBlock,
         keepWriteBlock,
         failOnMismatch: bool(p, Inputs.FailOnMismatch, Defaults.failOnMismatch),
+        verifySample: verifySample(p, str(Inputs.VerifySample)),
+        cleanup: bool(p, Inputs.Cleanup, Defaults.cleanup),
+        runId: suffix,
         copy: {
             concurrency: numberIn(p, Inputs.CopyConcurrency, Defaults.copyConcurrency, Bounds.copyConcurrency, true),
             multipartThresholdBytes: numberIn(p, Inputs.MultipartThresholdMb, Defaults.multipartThresholdMb, Bounds.multipartThresholdMb, true) *
                 1024 *
                 1024,
         },
+        ...(rate ? { snapshotRate: rate } : {}),
         timeouts: {
             snapshotMs: snapshotMin * 60_000,
             restoreMs: restoreMin * 60_000,
@@ -104053,6 +104378,23 @@ function readInputs() {
     if (p.list.length > 0)
         throw new InputError(p.list);
     return config;
+}
+/** http-proxy: an http(s) URL of a proxy (user:password@ allowed; masked as a secret by main). */
+function proxyUrl(p, value) {
+    if (!value)
+        return {};
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname) {
+        p.add(Inputs.HttpProxy, 'is not an http:// or https:// URL', 'write the proxy as http://HOST:PORT');
+        return {};
+    }
+    return { proxy: value };
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
@@ -104085,7 +104427,7 @@ const retryTally = new RetryTally();
  * Counts the retries of every request an AWS SDK client sends, under `service`. The SDK's retry strategy
  * records the attempts in `$metadata` of the result or the error; a re-send by the caller is its own request.
  */
-function retry_tally_countRetries(client, service, tally = retryTally) {
+function countRetries(client, service, tally = retryTally) {
     client.middlewareStack.add((next) => async (args) => {
         try {
             const out = await next(args);
@@ -104097,6 +104439,204 @@ function retry_tally_countRetries(client, service, tally = retryTally) {
             throw err;
         }
     }, { step: 'initialize', name: 'retryTally' });
+    return client;
+}
+
+// EXTERNAL MODULE: ./node_modules/hpagent/index.js
+var hpagent = __nccwpck_require__(99629);
+;// CONCATENATED MODULE: ./node_modules/hpagent/index.mjs
+
+
+/* harmony default export */ const node_modules_hpagent = ((/* unused pure expression or super */ null && (mod)));
+const HttpProxyAgent = hpagent.HttpProxyAgent
+const HttpsProxyAgent = hpagent.HttpsProxyAgent
+
+;// CONCATENATED MODULE: ./node_modules/proxy-from-env/index.js
+
+
+var DEFAULT_PORTS = {
+  ftp: 21,
+  gopher: 70,
+  http: 80,
+  https: 443,
+  ws: 80,
+  wss: 443,
+};
+
+function parseUrl(urlString) {
+  try {
+    return new URL(urlString);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {string|object|URL} url - The URL as a string or URL instance, or a
+ *   compatible object (such as the result from legacy url.parse).
+ * @return {string} The URL of the proxy that should handle the request to the
+ *  given URL. If no proxy is set, this will be an empty string.
+ */
+function getProxyForUrl(url) {
+  var parsedUrl = (typeof url === 'string' ? parseUrl(url) : url) || {};
+  var proto = parsedUrl.protocol;
+  var hostname = parsedUrl.host;
+  var port = parsedUrl.port;
+  if (typeof hostname !== 'string' || !hostname || typeof proto !== 'string') {
+    return '';  // Don't proxy URLs without a valid scheme or host.
+  }
+
+  proto = proto.split(':', 1)[0];
+  // Stripping ports in this way instead of using parsedUrl.hostname to make
+  // sure that the brackets around IPv6 addresses are kept.
+  hostname = hostname.replace(/:\d*$/, '');
+  port = parseInt(port) || DEFAULT_PORTS[proto] || 0;
+  if (!shouldProxy(hostname, port)) {
+    return '';  // Don't proxy URLs that match NO_PROXY.
+  }
+
+  var proxy = getEnv(proto + '_proxy') || getEnv('all_proxy');
+  if (proxy && proxy.indexOf('://') === -1) {
+    // Missing scheme in proxy, default to the requested URL's scheme.
+    proxy = proto + '://' + proxy;
+  }
+  return proxy;
+}
+
+/**
+ * Determines whether a given URL should be proxied.
+ *
+ * @param {string} hostname - The host name of the URL.
+ * @param {number} port - The effective port of the URL.
+ * @returns {boolean} Whether the given URL should be proxied.
+ * @private
+ */
+function shouldProxy(hostname, port) {
+  var NO_PROXY = getEnv('no_proxy').toLowerCase();
+  if (!NO_PROXY) {
+    return true;  // Always proxy if NO_PROXY is not set.
+  }
+  if (NO_PROXY === '*') {
+    return false;  // Never proxy if wildcard is set.
+  }
+
+  return NO_PROXY.split(/[,\s]/).every(function(proxy) {
+    if (!proxy) {
+      return true;  // Skip zero-length hosts.
+    }
+    var parsedProxy = proxy.match(/^(.+):(\d+)$/);
+    var parsedProxyHostname = parsedProxy ? parsedProxy[1] : proxy;
+    var parsedProxyPort = parsedProxy ? parseInt(parsedProxy[2]) : 0;
+    if (parsedProxyPort && parsedProxyPort !== port) {
+      return true;  // Skip if ports don't match.
+    }
+
+    if (!/^[.*]/.test(parsedProxyHostname)) {
+      // No wildcards, so stop proxying if there is an exact match.
+      return hostname !== parsedProxyHostname;
+    }
+
+    if (parsedProxyHostname.charAt(0) === '*') {
+      // Remove leading wildcard.
+      parsedProxyHostname = parsedProxyHostname.slice(1);
+    }
+    // Stop proxying if the hostname ends with the no_proxy host.
+    return !hostname.endsWith(parsedProxyHostname);
+  });
+}
+
+/**
+ * Get the value for an environment variable.
+ *
+ * @param {string} key - The name of the environment variable.
+ * @return {string} The value of the environment variable.
+ * @private
+ */
+function getEnv(key) {
+  return process.env[key.toLowerCase()] || process.env[key.toUpperCase()] || '';
+}
+
+;// CONCATENATED MODULE: ./src/proxy.ts
+// HTTP proxies, as self-hosted runners inside a VPC use them: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either
+// case, lowercase first, as curl and most tools read them), or the `http-proxy` input, which stands in for
+// the two *_PROXY variables while NO_PROXY still exempts its hosts. Every client of the run asks here:
+// STS, S3 and IAM through agents on the SDK's request handler, the domains through the OpenSearch client's
+// own `proxy` option, and the OIDC token request through @actions/http-client, which reads the same variables.
+
+
+
+/** The `http-proxy` input becomes the process's proxy variables, so every client (and @actions/core) sees it. */
+function useProxyInput(proxy, env = process.env) {
+    if (!proxy)
+        return;
+    const password = new URL(proxy).password;
+    if (password)
+        core.setSecret(decodeURIComponent(password));
+    for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'])
+        env[name] = proxy;
+}
+/** The proxy for requests to `url`, or undefined when none is set or NO_PROXY names the host. */
+function proxyFor(url) {
+    return getProxyForUrl(url) || undefined;
+}
+/**
+ * Where an AWS service's requests go, for the proxy decision: the SDK's own endpoint variables first (as the
+ * SDK reads them), else the service's public endpoint. S3 requests may go to `<bucket>.s3.<region>…`: a
+ * NO_PROXY entry with a leading dot (`.amazonaws.com`) covers both.
+ */
+function proxy_awsEndpoint(service, region, env = process.env) {
+    const configured = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
+    if (configured)
+        return configured;
+    if (service === 'IAM')
+        return 'https://iam.amazonaws.com';
+    return `https://${service.toLowerCase()}.${region}.amazonaws.com`;
+}
+/** The SDK request handler's agents for an endpoint: proxied when a proxy applies, plain otherwise. */
+function proxy_sdkAgents(endpoint, agentOptions = {}) {
+    const proxy = proxyFor(endpoint);
+    if (!proxy)
+        return { httpAgent: agentOptions, httpsAgent: agentOptions };
+    const options = { keepAlive: true, ...agentOptions, proxy };
+    return { httpAgent: new HttpProxyAgent(options), httpsAgent: new HttpsProxyAgent(options) };
+}
+
+;// CONCATENATED MODULE: ./src/request-trace.ts
+// Request-level traces for step debug logging (the ACTIONS_STEP_DEBUG secret, or "Re-run with debug
+// logging", which the runner passes on as RUNNER_DEBUG=1): every request's service, method, path, status
+// and attempt go to core.debug. Never a header, a query string or a body — those carry signatures,
+// session tokens and documents. Off, nothing is added to the request path.
+
+/** Traces each attempt of every request an AWS SDK client sends (the deserialize step runs once per attempt). */
+function traceSdkRequests(client, service) {
+    if (!isDebug())
+        return client;
+    client.middlewareStack.add((next, context) => async (args) => {
+        const request = args.request;
+        const what = `${service} ${context.commandName ?? 'request'}: ${request?.method ?? '?'} ${request?.path ?? ''}`;
+        try {
+            const out = await next(args);
+            debug(`${what} → ${out.response?.statusCode ?? '?'}`);
+            return out;
+        }
+        catch (err) {
+            const e = err;
+            debug(`${what} → ${e.$metadata?.httpStatusCode ?? ''} ${e.name ?? 'error'}`.replace('  ', ' '));
+            throw err;
+        }
+    }, { step: 'deserialize', name: 'requestTrace' });
+    return client;
+}
+/** Traces every request of a domain client: method, path, status, and the client's own retries. */
+function traceDomainRequests(client, label) {
+    if (!isDebug())
+        return client;
+    client.on('response', (err, result) => {
+        const params = result?.meta?.request?.params;
+        const status = result?.statusCode ?? (err ? err.name : '?');
+        const attempts = result?.meta?.attempts ?? 0;
+        debug(`${label} domain: ${params?.method ?? '?'} ${params?.path ?? ''} → ${status}${attempts ? ` (after ${attempts} retries)` : ''}`);
+    });
     return client;
 }
 
@@ -104134,6 +104674,8 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 
 
 
+
+
 /**
  * Attempts per request, the first included (the SDK's default is 3). How they combine with the retries
  * above the SDK: util/retry.ts.
@@ -104145,6 +104687,10 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
  * - IAM 3: only the plan's policy simulation and role read, whose failure turns a row into a warning.
  */
 const SDK_MAX_ATTEMPTS = { S3: 8, STS: 5, IAM: 3 };
+/** Every client's retries counted and, with step debug logging on, its requests traced. */
+function traced(client, service) {
+    return traceSdkRequests(countRetries(client, service), service);
+}
 /** Without a socket timeout a response that never comes holds its request (and its copy slot) until the run's budget ends. */
 function timeouts(requestTimeoutMs) {
     return requestTimeoutMs
@@ -104161,34 +104707,58 @@ function timeouts(requestTimeoutMs) {
 function s3Client(options = {}) {
     const { concurrency = DEFAULT_CONCURRENCY, requestTimeoutMs, ...rest } = options;
     const maxSockets = concurrency + 8; // listings and the odd abort travel beside the budget
-    return retry_tally_countRetries(new dist_cjs/* S3Client */.YxF({
+    const region = typeof rest.region === 'string' ? rest.region : 'us-east-1';
+    const endpoint = typeof rest.endpoint === 'string' ? rest.endpoint : proxy_awsEndpoint('S3', region);
+    return traced(new dist_cjs/* S3Client */.YxF({
         retryMode: 'standard',
         maxAttempts: SDK_MAX_ATTEMPTS.S3,
-        requestHandler: { ...timeouts(requestTimeoutMs), httpAgent: { maxSockets }, httpsAgent: { maxSockets } },
+        requestHandler: { ...timeouts(requestTimeoutMs), ...proxy_sdkAgents(endpoint, { maxSockets }) },
         ...rest,
     }), 'S3');
 }
 /** STS: the SDK's standard retries (Throttling included) with a few more attempts. */
 function stsClient(region, requestTimeoutMs, credentials) {
-    return retry_tally_countRetries(new client_sts_dist_cjs/* STSClient */.iM({
+    return traced(new client_sts_dist_cjs/* STSClient */.iM({
         region,
         maxAttempts: SDK_MAX_ATTEMPTS.STS,
         ...(credentials ? { credentials } : {}),
-        ...(requestTimeoutMs ? { requestHandler: timeouts(requestTimeoutMs) } : {}),
+        requestHandler: { ...timeouts(requestTimeoutMs), ...proxy_sdkAgents(proxy_awsEndpoint('STS', region)) },
     }), 'STS');
 }
 /** IAM: global, so `region` is the partition's home Region. */
 function iamClient(region, credentials) {
-    return countRetries(new IAMClient({ region, credentials, maxAttempts: SDK_MAX_ATTEMPTS.IAM }), 'IAM');
+    return traced(new IAMClient({
+        region,
+        credentials,
+        maxAttempts: SDK_MAX_ATTEMPTS.IAM,
+        requestHandler: sdkAgents(awsEndpoint('IAM', region)),
+    }), 'IAM');
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
 var credential_provider_node_dist_cjs = __nccwpck_require__(5861);
+;// CONCATENATED MODULE: ./src/util/jwt.ts
+// A JSON Web Token's claims, read without verifying it: the action only learns what its own OIDC token
+// says (sub, aud, iss) to word trust policies and errors; STS is the one that verifies the token.
+/** The JWT's claims, unverified: only read to learn the `sub` this job's tokens carry. */
+function tokenClaims(token) {
+    const payload = token.split('.')[1];
+    if (!payload)
+        return undefined;
+    try {
+        return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/aws/credentials.ts
 // AWS credentials for the run: the workflow's OIDC token exchanged for a role (AssumeRoleWithWebIdentity),
 // then, optionally, a role chained per side for cross-account migrations. Every secret is masked the
 // moment it exists, before anything could print it. Providers refresh themselves before expiry, because
 // a large migration outlives a one-hour session.
+
 
 
 
@@ -104249,7 +104819,12 @@ function baseCredentials(cfg, stsRegion, requestTimeoutMs) {
         return {
             origin: 'the default credential chain (environment, profile, instance role)',
             provider: async () => {
-                const c = await chain();
+                const c = await chain().catch((err) => {
+                    // The SDK's own words ("Could not load credentials from any providers") do not say what to do.
+                    throw new CredentialsError(`no AWS credentials: role-to-assume is not set and the default credential chain found none (${err.message}). ` +
+                        "Set role-to-assume to the workflow's role (it trusts GitHub's OIDC provider; see the README's IAM set-up), " +
+                        'or run aws-actions/configure-aws-credentials in a step before this one.');
+                });
                 maskCredentials(c);
                 return c;
             },
@@ -104274,11 +104849,27 @@ function baseCredentials(cfg, stsRegion, requestTimeoutMs) {
             catch (err) {
                 if (err instanceof CredentialsError)
                     throw err;
-                throw new CredentialsError(`could not assume ${roleArn} with the GitHub OIDC token: ${err.message}. Check the role's trust policy ` +
-                    `(federated principal token.actions.githubusercontent.com, aud ${cfg.audience}, and a sub condition matching this repository and ref).`);
+                throw new CredentialsError(webIdentityRefusal(roleArn, err, tokenClaims(token), cfg.audience));
             }
         }),
     };
+}
+/**
+ * Why STS refused the OIDC token, in terms of the trust policy to fix: the token's own `sub`, `aud` and
+ * issuer (read from its claims, never verified here), because a trust policy that names another branch,
+ * environment or event is the usual cause, and the `sub` is what the condition must match.
+ */
+function webIdentityRefusal(roleArn, err, claims, audience) {
+    const claim = (name) => (typeof claims?.[name] === 'string' ? claims[name] : undefined);
+    const issuer = claim('iss');
+    const host = issuer ? issuer.replace(/^https:\/\//, '').replace(/\/+$/, '') : 'token.actions.githubusercontent.com';
+    const sub = claim('sub');
+    return (`STS refused the GitHub OIDC token for ${roleArn} (${err.name}: ${err.message}). ` +
+        `The token carried sub "${sub ?? '?'}", aud "${claim('aud') ?? audience}"${issuer ? `, issuer ${issuer}` : ''}. ` +
+        `The role's trust policy must allow sts:AssumeRoleWithWebIdentity by the federated principal ` +
+        `arn:aws:iam::<account>:oidc-provider/${host} (the provider must exist in the role's account) with ` +
+        `${host}:aud = ${audience} and ${host}:sub matching "${sub ?? 'repo:OWNER/REPO:…'}" — ` +
+        'run with mode: plan for the exact trust policy this job needs.');
 }
 /** Chains from the base credentials into another account's role (sts:AssumeRole). */
 function chainedCredentials(base, roleArn, p) {
@@ -104363,6 +104954,8 @@ var index_v3 = __nccwpck_require__(8119);
 // client's own AwsSigv4Signer, or with basic auth for self-managed clusters and internal users.
 
 
+
+
 function createDomainClient(o) {
     const common = {
         node: o.endpoint,
@@ -104371,14 +104964,71 @@ function createDomainClient(o) {
         // safe to repeat (they check before acting), so its retries are welcome. 429 is retried above it, in
         // search/transport.ts; how the retry layers combine: util/retry.ts.
         maxRetries: 5,
+        ...(proxyFor(o.endpoint) ? { proxy: proxyFor(o.endpoint) } : {}),
     };
-    if (o.auth.kind === 'basic') {
-        return new Client({ ...common, auth: { username: o.auth.username, password: o.auth.password } });
+    const client = o.auth.kind === 'basic'
+        ? new Client({ ...common, auth: { username: o.auth.username, password: o.auth.password } })
+        : new Client({
+            ...common,
+            ...(0,index_v3.AwsSigv4Signer)({ region: o.region, service: 'es', getCredentials: o.credentials }),
+        });
+    return traceDomainRequests(client, o.label ?? 'a');
+}
+
+;// CONCATENATED MODULE: ./src/search/index-lists.ts
+// Index names in URLs. OpenSearch refuses a request line longer than `http.max_initial_line_length`
+// (4 KB by default, and a managed domain does not let customers change it), so one URL naming a few
+// hundred daily indices fails ("An HTTP line is larger than 4096 bytes"). Every URL that lists index
+// names or patterns is built here, as comma lists short enough that the whole line stays under 4 KB;
+// callers send one request per list and merge the answers.
+/** What the node accepts: the whole first line, `GET /<path>?<query> HTTP/1.1`. */
+const MAX_REQUEST_LINE_BYTES = 4096;
+/**
+ * Room for the list itself. The rest of a line (method, API suffix such as `/_settings/index.blocks.write`,
+ * query string with `filter_path`, protocol) stays well under 1 KB in every request this client makes.
+ */
+const MAX_LIST_BYTES = 3072;
+/** A concrete name: every reserved character encoded (`+`, `&` and `%` are legal in index names). */
+const encodeName = (name) => encodeURIComponent(name);
+/** A pattern keeps its wildcards readable to the engine. */
+const encodePattern = (pattern) => encodeURIComponent(pattern).replace(/%2A/g, '*');
+/** Already-encoded items joined by commas into lists of at most `maxBytes` (an item is never split). */
+function commaLists(encoded, maxBytes = MAX_LIST_BYTES) {
+    const lists = [];
+    let current = '';
+    for (const item of encoded) {
+        if (item.length > maxBytes)
+            throw new Error(`an index name or pattern is longer than ${maxBytes} bytes: ${item}`);
+        if (current && current.length + 1 + item.length > maxBytes) {
+            lists.push(current);
+            current = '';
+        }
+        current = current ? `${current},${item}` : item;
     }
-    return new Client({
-        ...common,
-        ...(0,index_v3.AwsSigv4Signer)({ region: o.region, service: 'es', getCredentials: o.credentials }),
-    });
+    if (current)
+        lists.push(current);
+    return lists;
+}
+/** Concrete index names as URL lists. */
+function nameLists(names, maxBytes = MAX_LIST_BYTES) {
+    return commaLists(names.map(encodeName), maxBytes);
+}
+/**
+ * Patterns as URL lists. One list whenever it fits, so the engine's own reading stays exact. Past that,
+ * the inclusions are split and every list carries all the exclusions (`-name`): an exclusion then still
+ * removes what it removed before. (A name re-included after its own exclusion — `a*,-a1,a1` — is the
+ * one reading this changes; nobody writes that over 3 KB of patterns.)
+ */
+function index_lists_patternLists(patterns, maxBytes = MAX_LIST_BYTES) {
+    const encoded = patterns.map(encodePattern);
+    const whole = encoded.join(',');
+    if (whole.length <= maxBytes)
+        return [whole];
+    const exclusions = encoded.filter((p) => p.startsWith('-')).join(',');
+    const room = maxBytes - (exclusions ? exclusions.length + 1 : 0);
+    if (room < 256)
+        throw new Error(`the exclusions in \`indices\` alone take ${exclusions.length} bytes of a URL; list fewer of them`);
+    return commaLists(encoded.filter((p) => !p.startsWith('-')), room).map((list) => (exclusions ? `${list},${exclusions}` : list));
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -104399,7 +105049,7 @@ const realSleep = async (ms, signal) => {
     }
 };
 let current = realSleep;
-const sleep = (ms, signal) => current(ms, signal);
+const sleep_sleep = (ms, signal) => current(ms, signal);
 /** Replaces the sleep (tests); returns the replacement. */
 function withsleep(replacement) {
     current = replacement;
@@ -104449,7 +105099,7 @@ async function retryAndBackoff(fn, o) {
             if (o.service)
                 retryTally.add(o.service, 1);
             (o.log ?? info)(`${o.label}: ${brief(error)}; retry ${retry + 1} of ${o.maxRetries} in ${(waitMs / 1000).toFixed(1)} s`);
-            await sleep(waitMs, o.signal);
+            await sleep_sleep(waitMs, o.signal);
         }
     }
 }
@@ -104457,7 +105107,7 @@ async function retryAndBackoff(fn, o) {
 ;// CONCATENATED MODULE: ./src/search/transport.ts
 
 
-class DomainError extends Error {
+class transport_DomainError extends Error {
     status;
     type;
     body;
@@ -104495,11 +105145,8 @@ function reasonOf(body) {
     }
     return { reason: typeof body === 'string' && body ? body.slice(0, 500) : 'no reason given' };
 }
-const enc = encodeURIComponent;
-/** Index names for a path, each encoded. */
-const transport_list = (names) => names.map(enc).join(',');
-/** Index patterns for a path: encoded, wildcards kept. */
-const patternList = (patterns) => patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',');
+const transport_enc = encodeURIComponent;
+// Lists of index names or patterns in a path: index-lists.ts (one request per list, under the 4 KB line limit).
 class DomainTransport {
     client;
     label;
@@ -104526,7 +105173,7 @@ class DomainTransport {
             }
         }, {
             ...THROTTLED,
-            isRetryable: (err) => err instanceof DomainError && err.status === 429,
+            isRetryable: (err) => err instanceof transport_DomainError && err.status === 429,
             label: `${service} ${method} ${path}`,
             service,
         });
@@ -104534,11 +105181,11 @@ class DomainTransport {
     error(method, path, err, retried) {
         const status = err?.meta?.statusCode ?? undefined; // null when the connection failed
         if (status === undefined) {
-            return new DomainError(`${this.label} domain: ${method} ${path} failed: ${err?.message ?? err}`, undefined, err?.name, undefined, retried);
+            return new transport_DomainError(`${this.label} domain: ${method} ${path} failed: ${err?.message ?? err}`, undefined, err?.name, undefined, retried);
         }
         const body = err?.meta?.body;
         const { type, reason } = reasonOf(body);
-        return new DomainError(`${this.label} domain: ${method} ${path} → ${status}${type ? ` ${type}` : ''}: ${reason}`, status, type, body, retried);
+        return new transport_DomainError(`${this.label} domain: ${method} ${path} → ${status}${type ? ` ${type}` : ''}: ${reason}`, status, type, body, retried);
     }
 }
 
@@ -104546,6 +105193,9 @@ class DomainTransport {
 // The cluster: what engine and version answers, its nodes, health, allocation settings and disks, and
 // who the security plugin takes the caller for. GET only: preflight reads these and changes nothing.
 
+
+/** The worse of two health colours: the health of indices asked for in several lists. */
+const worse = (a, b) => ['red', 'yellow', 'green'].find((s) => s === a || s === b) ?? a;
 function ClusterApi(Base) {
     return class Cluster extends Base {
         async info() {
@@ -104558,8 +105208,23 @@ function ClusterApi(Base) {
             };
         }
         /** Cluster health; with names, of those indices only (red while any of their primaries is still recovering). */
-        clusterHealth(names = []) {
-            return this.call('GET', `/_cluster/health${names.length ? `/${transport_list(names)}` : ''}`);
+        async clusterHealth(names = []) {
+            if (names.length === 0)
+                return this.call('GET', '/_cluster/health');
+            let health;
+            for (const list of nameLists(names)) {
+                const b = await this.call('GET', `/_cluster/health/${list}`);
+                health = !health
+                    ? b
+                    : {
+                        ...health,
+                        status: worse(health.status, b.status),
+                        initializing_shards: health.initializing_shards + b.initializing_shards,
+                        unassigned_shards: health.unassigned_shards + b.unassigned_shards,
+                        active_primary_shards: health.active_primary_shards + b.active_primary_shards,
+                    };
+            }
+            return health;
         }
         /** Every node: name, real version (the main response may say 7.10.2 in compatibility mode), roles, attributes. */
         async nodes() {
@@ -104615,11 +105280,12 @@ function ClusterApi(Base) {
         }
         /**
          * The caller as the security plugin sees it (fine-grained access control), or undefined when the
-         * domain has no security plugin (the node answers "no handler found").
+         * domain has no security plugin (the node answers "no handler found"). Elasticsearch domains serve
+         * the plugin under its Open Distro path only; OpenSearch under _plugins.
          */
-        async securityAccount() {
+        async securityAccount(engine = 'OpenSearch') {
             try {
-                const b = await this.call('GET', '/_plugins/_security/api/account');
+                const b = await this.call('GET', `${securityApi(engine)}/account`);
                 return {
                     user: String(b?.user_name ?? ''),
                     backendRoles: (b?.backend_roles ?? []).map(String),
@@ -104627,7 +105293,7 @@ function ClusterApi(Base) {
                 };
             }
             catch (err) {
-                if (err instanceof DomainError &&
+                if (err instanceof transport_DomainError &&
                     (err.status === 404 || (err.status === 400 && /no handler/i.test(err.message))))
                     return undefined;
                 throw err;
@@ -104635,10 +105301,14 @@ function ClusterApi(Base) {
         }
     };
 }
+/** Where the security plugin's REST API lives on each engine's domains. */
+const securityApi = (engine) => engine === 'Elasticsearch' ? '/_opendistro/_security/api' : '/_plugins/_security/api';
 
 ;// CONCATENATED MODULE: ./src/search/indices.ts
 // Indices: which exist, their settings, sizes, counts, aliases and sequence numbers, write blocks, and the
 // few document reads and writes of the two-phase cut-over.
+
+
 
 function IndicesApi(Base) {
     return class Indices extends Base {
@@ -104648,21 +105318,22 @@ function IndicesApi(Base) {
          * understands `-` exclusions, and `_cat/indices` with a missing name stalls for 30 s on OpenSearch 3.
          */
         async resolveIndices(patterns) {
-            const b = await this.call('GET', `/_resolve/index/${patternList(patterns)}`, {
-                query: { expand_wildcards: 'all' },
-            });
             const indices = new Map();
-            for (const i of b?.indices ?? [])
-                indices.set(i.name, !(i.attributes ?? []).includes('closed'));
-            const viaAlias = (b?.aliases ?? [])
-                .flatMap((a) => a.indices ?? [])
-                .filter((name) => !indices.has(name));
+            const aliases = new Map();
+            for (const list of index_lists_patternLists(patterns)) {
+                const b = await this.call('GET', `/_resolve/index/${list}`, { query: { expand_wildcards: 'all' } });
+                for (const i of b?.indices ?? [])
+                    indices.set(i.name, !(i.attributes ?? []).includes('closed'));
+                for (const a of b?.aliases ?? [])
+                    aliases.set(a.name, a.indices ?? []);
+            }
+            const viaAlias = [...aliases.values()].flat().filter((name) => !indices.has(name));
             if (viaAlias.length)
                 for (const row of await this.existingIndices(viaAlias))
                     indices.set(row.index, row.status !== 'close');
             return {
                 indices: [...indices].map(([index, open]) => ({ index, open })),
-                aliases: (b?.aliases ?? []).map((a) => a.name),
+                aliases: [...aliases.keys()],
             };
         }
         /** Which of these indices exist, with their state. One listing of all indices, filtered here. */
@@ -104677,40 +105348,47 @@ function IndicesApi(Base) {
                 .filter((r) => wanted.has(r.index))
                 .map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) }));
         }
-        deleteIndices(names) {
-            return this.call('DELETE', `/${transport_list(names)}`);
+        async deleteIndices(names) {
+            for (const list of nameLists(names))
+                await this.call('DELETE', `/${list}`);
         }
         /** Closes indices (a restore may replace a closed index and reuses its unchanged files). */
-        closeIndices(names) {
-            return this.call('POST', `/${transport_list(names)}/_close`, { query: { wait_for_active_shards: 'all' } });
+        async closeIndices(names) {
+            for (const list of nameLists(names))
+                await this.call('POST', `/${list}/_close`, { query: { wait_for_active_shards: 'all' } });
         }
-        refresh(names) {
-            return this.call('POST', `/${transport_list(names)}/_refresh`, { query: { ignore_unavailable: true } });
+        async refresh(names) {
+            for (const list of nameLists(names))
+                await this.call('POST', `/${list}/_refresh`, { query: { ignore_unavailable: true } });
         }
         // ---- write blocks -----------------------------------------------------------------------
         /**
          * Sets `index.blocks.write: true`, or, with `blocked` false, removes the setting (null) rather than
          * writing `false`: the index is left as it was before the run.
          */
-        setWriteBlock(names, blocked) {
-            return this.call('PUT', `/${transport_list(names)}/_settings`, {
-                body: { index: { 'blocks.write': blocked ? true : null } },
-            });
+        async setWriteBlock(names, blocked) {
+            for (const list of nameLists(names)) {
+                await this.call('PUT', `/${list}/_settings`, {
+                    body: { index: { 'blocks.write': blocked ? true : null } },
+                    // Lifting must reach every index that is still there: one deleted during the run would otherwise
+                    // fail the whole request and leave all the others read-only.
+                    ...(blocked ? {} : { query: { ignore_unavailable: true } }),
+                });
+            }
         }
         async writeBlocked(names) {
-            if (names.length === 0)
-                return [];
-            const b = await this.call('GET', `/${transport_list(names)}/_settings/index.blocks.write`, {
-                query: { ignore_unavailable: true },
-            });
-            return Object.entries(b ?? {})
+            const answers = [];
+            for (const list of nameLists(names))
+                answers.push(await this.call('GET', `/${list}/_settings/index.blocks.write`, { query: { ignore_unavailable: true } }));
+            return answers
+                .flatMap((b) => Object.entries(b ?? {}))
                 .filter(([, v]) => String(v?.settings?.index?.blocks?.write) === 'true')
                 .map(([k]) => k);
         }
         // ---- counts, sizes, settings, aliases -----------------------------------------------------
         /** Top-level documents (nested documents are not counted, unlike _cat/indices docs.count). */
         async count(index) {
-            const b = await this.call('GET', `/${enc(index)}/_count`);
+            const b = await this.call('GET', `/${transport_enc(index)}/_count`);
             return Number(b.count);
         }
         /**
@@ -104718,36 +105396,45 @@ function IndicesApi(Base) {
          * a terms aggregation on `_index`, sent as GET with a body so a plan stays GET-only.
          */
         async documentCounts(patterns, expected) {
-            const b = await this.call('GET', `/${patternList(patterns)}/_search`, {
-                query: { size: 0, expand_wildcards: 'open', filter_path: 'aggregations.indices.buckets' },
-                body: {
-                    aggs: { indices: { terms: { field: '_index', size: Math.min(Math.max(expected, 10) + 100, 65_000) } } },
-                },
-            });
-            return new Map((b?.aggregations?.indices?.buckets ?? []).map((x) => [String(x.key), Number(x.doc_count)]));
+            const out = new Map();
+            for (const list of index_lists_patternLists(patterns)) {
+                const b = await this.call('GET', `/${list}/_search`, {
+                    query: { size: 0, expand_wildcards: 'open', filter_path: 'aggregations.indices.buckets' },
+                    body: {
+                        aggs: { indices: { terms: { field: '_index', size: Math.min(Math.max(expected, 10) + 100, 65_000) } } },
+                    },
+                });
+                for (const x of b?.aggregations?.indices?.buckets ?? [])
+                    out.set(String(x.key), Number(x.doc_count));
+            }
+            return out;
         }
         /** Flat settings of the indices the patterns name (only the settings asked for, wildcards allowed). */
         async indexSettings(patterns, names) {
-            const b = await this.call('GET', `/${patternList(patterns)}/_settings/${names.join(',')}`, {
-                query: { flat_settings: true, expand_wildcards: 'open' },
-            });
+            const answers = [];
+            for (const list of index_lists_patternLists(patterns))
+                answers.push(await this.call('GET', `/${list}/_settings/${names.join(',')}`, {
+                    query: { flat_settings: true, expand_wildcards: 'open' },
+                }));
             const out = new Map();
-            for (const [index, v] of Object.entries(b ?? {})) {
+            for (const [index, v] of answers.flatMap((b) => Object.entries(b ?? {}))) {
                 out.set(index, Object.fromEntries(Object.entries(v?.settings ?? {}).map(([k, x]) => [k, Array.isArray(x) ? x.join(',') : String(x)])));
             }
             return out;
         }
         /** Per index: store size of the primaries and of all copies, segments in the primaries. */
         async indexSizes(patterns) {
-            const b = await this.call('GET', `/${patternList(patterns)}/_stats/store,segments`, {
-                query: {
-                    level: 'indices',
-                    expand_wildcards: 'open',
-                    filter_path: 'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count',
-                },
-            });
+            const answers = [];
+            for (const list of index_lists_patternLists(patterns))
+                answers.push(await this.call('GET', `/${list}/_stats/store,segments`, {
+                    query: {
+                        level: 'indices',
+                        expand_wildcards: 'open',
+                        filter_path: 'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count',
+                    },
+                }));
             const out = new Map();
-            for (const [index, v] of Object.entries(b?.indices ?? {})) {
+            for (const [index, v] of answers.flatMap((b) => Object.entries(b?.indices ?? {}))) {
                 out.set(index, {
                     primaryBytes: Number(v?.primaries?.store?.size_in_bytes ?? 0),
                     totalBytes: Number(v?.total?.store?.size_in_bytes ?? 0),
@@ -104761,11 +105448,10 @@ function IndicesApi(Base) {
             const out = new Map();
             if (names.length === 0)
                 return out;
-            const b = await this.call('GET', `/${transport_list(names)}/_alias`, {
-                query: { ignore_unavailable: true },
-                ignore: [404],
-            });
-            for (const [index, v] of Object.entries(b ?? {})) {
+            const answers = [];
+            for (const list of nameLists(names))
+                answers.push(await this.call('GET', `/${list}/_alias`, { query: { ignore_unavailable: true }, ignore: [404] }));
+            for (const [index, v] of answers.flatMap((b) => Object.entries(b ?? {}))) {
                 if (v && typeof v === 'object' && 'aliases' in v)
                     out.set(index, Object.keys(v.aliases ?? {}).sort());
             }
@@ -104791,10 +105477,9 @@ function IndicesApi(Base) {
             const out = new Map();
             if (names.length === 0)
                 return out;
-            const b = await this.call('GET', `/${transport_list(names)}/_stats/docs`, {
-                query: { level: 'shards', ignore_unavailable: true },
-            });
-            for (const [index, v] of Object.entries(b?.indices ?? {})) {
+            // Side by side, not one after another: the cut-over reads these inside its write-blocked window.
+            const answers = await Promise.all(nameLists(names).map((list) => this.call('GET', `/${list}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } })));
+            for (const [index, v] of answers.flatMap((b) => Object.entries(b?.indices ?? {}))) {
                 const maxSeqNo = [];
                 const processed = [];
                 let settled = true;
@@ -104816,7 +105501,7 @@ function IndicesApi(Base) {
          * a time (`_seq_no` is indexed for range queries and sorts). `searchAfter` is the last page's last seq_no.
          */
         async documentsSince(index, shard, afterSeqNo, size, searchAfter) {
-            const b = await this.call('POST', `/${enc(index)}/_search`, {
+            const b = await this.call('POST', `/${transport_enc(index)}/_search`, {
                 query: { preference: `_shards:${shard}` },
                 body: {
                     size,
@@ -104833,22 +105518,45 @@ function IndicesApi(Base) {
                 ...(h._routing !== undefined ? { routing: h._routing } : {}),
             }));
         }
-        /** Indexes whole documents (create or replace) in one bulk request; returns the per-item errors. */
-        async bulkIndex(index, docs) {
-            if (docs.length === 0)
-                return [];
-            // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
-            const lines = docs.flatMap((d) => [
-                { index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) } },
-                d.source,
-            ]);
-            const b = await this.call('POST', '/_bulk', { body: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n` });
-            if (!b?.errors)
-                return [];
-            return (b.items ?? [])
-                .map((i) => i.index?.error)
-                .filter(Boolean)
-                .map((e) => `${e.type}: ${e.reason}`);
+        /**
+         * Indexes whole documents (create or replace) as they are: `pipeline=_none`, so no default ingest
+         * pipeline rewrites a replayed document, in bulk requests under the domain's request-size limit.
+         * Returns the per-item errors (a document too large for any request is one).
+         */
+        async bulkIndex(index, docs, maxBytes = MAX_REQUEST_BYTES) {
+            const errors = [];
+            let body = [];
+            let bytes = 0;
+            const send = async () => {
+                if (body.length === 0)
+                    return;
+                // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
+                const b = await this.call('POST', '/_bulk', { body: `${body.join('\n')}\n`, query: { pipeline: '_none' } });
+                body = [];
+                bytes = 0;
+                if (!b?.errors)
+                    return;
+                for (const i of b.items ?? [])
+                    if (i.index?.error)
+                        errors.push(`${i.index.error.type}: ${i.index.error.reason}`);
+            };
+            for (const d of docs) {
+                const action = JSON.stringify({
+                    index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) },
+                });
+                const source = JSON.stringify(d.source);
+                const size = Buffer.byteLength(action) + Buffer.byteLength(source) + 2;
+                if (size > maxBytes) {
+                    errors.push(`document ${d.id} is ${size} bytes, over the ${maxBytes}-byte request limit`);
+                    continue;
+                }
+                if (bytes + size > maxBytes)
+                    await send();
+                body.push(action, source);
+                bytes += size;
+            }
+            await send();
+            return errors;
         }
     };
 }
@@ -104856,22 +105564,23 @@ function IndicesApi(Base) {
 ;// CONCATENATED MODULE: ./src/search/snapshots.ts
 // Repositories, snapshots, restore and recovery: the snapshot side of the domain API.
 
+
 function SnapshotsApi(Base) {
     return class Snapshots extends Base {
         // ---- repositories -----------------------------------------------------------------------
         async getRepository(name) {
-            const b = await this.call('GET', `/_snapshot/${enc(name)}`, { ignore: [404] });
+            const b = await this.call('GET', `/_snapshot/${transport_enc(name)}`, { ignore: [404] });
             return b?.[name];
         }
         registerRepository(name, type, settings, verify = true) {
-            return this.call('PUT', `/_snapshot/${enc(name)}`, { body: { type, settings }, query: { verify } });
+            return this.call('PUT', `/_snapshot/${transport_enc(name)}`, { body: { type, settings }, query: { verify } });
         }
         verifyRepository(name) {
-            return this.call('POST', `/_snapshot/${enc(name)}/_verify`);
+            return this.call('POST', `/_snapshot/${transport_enc(name)}/_verify`);
         }
         // ---- snapshots --------------------------------------------------------------------------
         async getSnapshot(repository, snapshot) {
-            const b = await this.call('GET', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, { ignore: [404] });
+            const b = await this.call('GET', `/_snapshot/${transport_enc(repository)}/${transport_enc(snapshot)}`, { ignore: [404] });
             if (b?.error)
                 return undefined;
             return b?.snapshots?.[0];
@@ -104883,19 +105592,20 @@ function SnapshotsApi(Base) {
         }
         async createSnapshot(repository, snapshot, body) {
             try {
-                return await this.call('PUT', `/_snapshot/${enc(repository)}/${enc(snapshot)}`, {
+                return await this.call('PUT', `/_snapshot/${transport_enc(repository)}/${transport_enc(snapshot)}`, {
                     query: { wait_for_completion: false },
                     body: {
                         indices: body.indices.join(','),
                         include_global_state: body.includeGlobalState,
                         ignore_unavailable: false,
+                        ...(body.metadata ? { metadata: body.metadata } : {}),
                     },
                 });
             }
             catch (err) {
                 // A repeat of a request whose answer was lost (a 504, a timeout, a dropped connection) finds the
                 // snapshot its first attempt started: that is success, not a name clash.
-                if (err instanceof DomainError &&
+                if (err instanceof transport_DomainError &&
                     err.retried > 0 &&
                     err.type === 'invalid_snapshot_name_exception' &&
                     /same name (already exists|is already in-progress)/.test(err.message)) {
@@ -104905,7 +105615,7 @@ function SnapshotsApi(Base) {
             }
         }
         async snapshotStatus(repository, snapshot) {
-            const b = await this.call('GET', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_status`);
+            const b = await this.call('GET', `/_snapshot/${transport_enc(repository)}/${transport_enc(snapshot)}/_status`);
             const s = b?.snapshots?.[0] ?? {};
             const stats = s.stats ?? {};
             // OpenSearch reports total/incremental sizes; older engines used number_of_files/size_in_bytes.
@@ -104924,12 +105634,12 @@ function SnapshotsApi(Base) {
             };
         }
         deleteSnapshot(repository, snapshot) {
-            return this.call('DELETE', `/_snapshot/${enc(repository)}/${enc(snapshot)}`);
+            return this.call('DELETE', `/_snapshot/${transport_enc(repository)}/${transport_enc(snapshot)}`);
         }
         // ---- restore and recovery ---------------------------------------------------------------
         async restoreSnapshot(repository, snapshot, body) {
             try {
-                return await this.call('POST', `/_snapshot/${enc(repository)}/${enc(snapshot)}/_restore`, {
+                return await this.call('POST', `/_snapshot/${transport_enc(repository)}/${transport_enc(snapshot)}/_restore`, {
                     body,
                     query: { wait_for_completion: false },
                 });
@@ -104937,7 +105647,7 @@ function SnapshotsApi(Base) {
             catch (err) {
                 // As for createSnapshot: the repeat of a restore whose answer was lost meets the indices the first
                 // attempt created (the caller checked just before that none of them existed).
-                if (err instanceof DomainError &&
+                if (err instanceof transport_DomainError &&
                     err.retried > 0 &&
                     err.type === 'snapshot_restore_exception' &&
                     /open index with same name already exists/.test(err.message)) {
@@ -104951,8 +105661,10 @@ function SnapshotsApi(Base) {
             const out = new Map();
             if (names.length === 0)
                 return out;
-            const b = await this.call('GET', `/${transport_list(names)}/_recovery`, { query: { ignore_unavailable: true } });
-            for (const [index, v] of Object.entries(b ?? {})) {
+            const answers = [];
+            for (const list of nameLists(names))
+                answers.push(await this.call('GET', `/${list}/_recovery`, { query: { ignore_unavailable: true } }));
+            for (const [index, v] of answers.flatMap((b) => Object.entries(b ?? {}))) {
                 out.set(index, (v?.shards ?? []).map((s) => ({
                     primary: Boolean(s.primary),
                     stage: String(s.stage ?? ''),
@@ -105014,7 +105726,14 @@ async function side(label, cfg, credentials, requestTimeoutMs, copyConcurrency) 
         config: cfg,
         credentials,
         identity: await callerIdentity(cfg.region, credentials, requestTimeoutMs),
-        domain: new Domain(createDomainClient({ endpoint: cfg.endpoint, region: cfg.region, auth: cfg.auth, credentials, requestTimeoutMs }), label),
+        domain: new Domain(createDomainClient({
+            endpoint: cfg.endpoint,
+            region: cfg.region,
+            auth: cfg.auth,
+            credentials,
+            requestTimeoutMs,
+            label,
+        }), label),
         s3: s3Client({ region: cfg.region, credentials, requestTimeoutMs, concurrency: copyConcurrency }),
     };
 }
@@ -105038,6 +105757,655 @@ async function credentialsPhase(config) {
     ])
         details.push(`${label}: ${s.identity.arn} (account ${s.identity.account})`);
     return { source, target, details };
+}
+
+;// CONCATENATED MODULE: ./src/search/streams.ts
+
+
+/** The streams the patterns reach, and which resolved indices are some stream's backing index. */
+async function resolveStreams(t, patterns) {
+    // As many requests as it takes to keep each request line under the node's 4 KB (search/index-lists.ts).
+    const streams = new Map();
+    const backing = new Map();
+    for (const names of patternLists([...patterns])) {
+        const b = await t.call('GET', `/_resolve/index/${names}`, { query: { expand_wildcards: 'all' } });
+        for (const s of b?.data_streams ?? []) {
+            streams.set(String(s.name), {
+                name: String(s.name),
+                backingIndices: (s.backing_indices ?? []).map(String),
+                timestampField: String(s.timestamp_field ?? '@timestamp'),
+            });
+        }
+        for (const i of b?.indices ?? [])
+            if (i?.data_stream)
+                backing.set(String(i.name), String(i.data_stream));
+    }
+    return { streams: [...streams.values()], backing };
+}
+/** The named streams as the domain has them now; names it does not have are left out. */
+async function streams_dataStreams(t, names) {
+    const out = new Map();
+    if (names.length === 0)
+        return out;
+    // One request per stream: a multi-name GET fails as a whole (404) when any one of them is missing.
+    for (const name of names) {
+        const b = await t.call('GET', `/_data_stream/${enc(name)}`, { ignore: [404] });
+        for (const s of b?.data_streams ?? []) {
+            out.set(String(s.name), {
+                name: String(s.name),
+                generation: Number(s.generation ?? 0),
+                backingIndices: (s.indices ?? []).map((i) => String(i.index_name)),
+                timestampField: String(s.timestamp_field?.name ?? '@timestamp'),
+                status: String(s.status ?? ''),
+                ...(s.template ? { template: String(s.template) } : {}),
+            });
+        }
+    }
+    return out;
+}
+/** Documents in the stream (every backing index); `refresh` first makes every write searchable (not in a plan: GET only). */
+async function streamCount(t, name, refresh = true) {
+    if (refresh)
+        await t.call('POST', `/${enc(name)}/_refresh`);
+    const b = await t.call('GET', `/${enc(name)}/_count`);
+    return Number(b?.count);
+}
+/** Deletes streams with their backing indices (only ever for overwrite-existing-indices). */
+function streams_deleteDataStreams(t, names) {
+    return t.call('DELETE', `/_data_stream/${names.map(enc).join(',')}`);
+}
+/**
+ * Target streams restored by this run (every backing index's primaries recovered from one of the run's
+ * snapshots), and the others, which belong to someone else.
+ */
+async function streams_streamsOwnedByRun(domain, existing, ourSnapshots) {
+    const restored = await domain.restoredFrom(existing.flatMap((s) => s.backingIndices));
+    const ours = [];
+    const foreign = [];
+    for (const s of existing) {
+        const mine = s.backingIndices.length > 0 &&
+            s.backingIndices.every((index) => ourSnapshots.includes(restored.get(index) ?? ''));
+        (mine ? ours : foreign).push(s.name);
+    }
+    return { ours, foreign };
+}
+
+;// CONCATENATED MODULE: ./src/util/poll.ts
+// The one poller: every wait of a migration (another snapshot, ours, a restore's recovery) is a poll with
+// a deadline that names what ran out, a calm interval, and the one sleep (util/sleep.ts), which tests replace.
+
+class TimeoutError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'TimeoutError';
+}
+/**
+ * Calls `check` until it returns a value other than undefined. The interval grows gently (×1.5 up to
+ * 4× the base) so a long wait does not hammer the domain; the deadline is absolute.
+ */
+async function poll_poll(check, o) {
+    const started = Date.now();
+    const deadline = started + o.timeoutMs;
+    let interval = o.intervalMs;
+    for (;;) {
+        const result = await check();
+        if (result !== undefined)
+            return result;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+            throw new TimeoutError(`timed out after ${Math.round((Date.now() - started) / 1000)}s waiting for ${o.what}; raise \`${o.timeoutInput}\` if it needs longer`);
+        }
+        // The last pause ends at the deadline and one more check follows: the wait gets all its time, and a
+        // wait as long as the run's budget (its default when timeout-minutes is small) leaves the budget to
+        // run out first, so the message names timeout-minutes, the input that set it.
+        await sleep(Math.min(interval, remaining), o.signal);
+        interval = Math.min(interval * 1.5, o.intervalMs * 4);
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./src/resume/snapshot-mark.ts
+// What a snapshot this action takes says about itself, in the snapshot's own `metadata`, so a re-run that
+// finds it by name can tell whether it still is what the source holds (pure: no I/O).
+//
+// The engine refuses snapshot metadata of 1024 bytes or more (CreateSnapshotRequest validation), so the
+// source's history goes in as a digest: per index, per primary shard, max_seq_no (it grows with every
+// index, update and delete) and the live documents. Read just before the snapshot is requested, an equal
+// digest later proves nothing was written since — so the snapshot, taken after it, holds the source as
+// it is now. Any difference (a write, a new index matching the patterns) makes the snapshot stale.
+
+const CREATED_BY = 'opensearch-domain-migrate';
+const METADATA_LIMIT = 1024;
+const sha256 = (s) => createHash('sha256').update(s).digest('hex');
+function snapshot_mark_fingerprint(history, indices) {
+    const lines = [...new Set(indices)].sort().map((index) => {
+        const h = history.get(index);
+        return h ? `${index}\t${h.maxSeqNo.map((n) => n ?? -2).join(',')}\t${h.docs}` : `${index}\tunreadable`;
+    });
+    return sha256(lines.join('\n'));
+}
+const setDigest = (names) => sha256([...new Set(names)].sort().join('\n'));
+function snapshot_mark_snapshotMark(run, print, userBlocked) {
+    const mark = { created_by: CREATED_BY, run, fingerprint: print, user_write_blocked: [...userBlocked] };
+    if (Buffer.byteLength(JSON.stringify(mark)) < METADATA_LIMIT - 24)
+        return mark;
+    return { ...mark, user_write_blocked: { count: new Set(userBlocked).size, digest: setDigest(userBlocked) } };
+}
+/** The mark in a snapshot's metadata, or undefined when this action did not take it. */
+function snapshot_mark_readMark(metadata) {
+    const m = metadata;
+    if (!m || m.created_by !== CREATED_BY || typeof m.fingerprint !== 'string' || typeof m.run !== 'string')
+        return undefined;
+    return { user_write_blocked: [], ...m };
+}
+/**
+ * Of the source indices write-blocked now, those an earlier attempt of this run blocked and left (killed
+ * before it could lift them, and its post step did not either): every one the user had not blocked when
+ * that attempt looked. Undefined when the mark cannot tell (the user's list was too long to keep and the
+ * indices blocked now are not exactly the user's): then every block is taken for the user's, as before.
+ */
+function leftByEarlierAttempt(blockedNow, mark) {
+    const user = mark.user_write_blocked;
+    if (Array.isArray(user))
+        return blockedNow.filter((i) => !user.includes(i));
+    return setDigest(blockedNow) === user.digest ? [] : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/resume/snapshot-reuse.ts
+
+
+/** The source's history fingerprint now; a refresh first, so the live-document counts are current. */
+async function snapshot_reuse_sourceFingerprint(source, indices) {
+    const path = indices.map(encodeURIComponent).join(',');
+    if (indices.length)
+        await source.call('POST', `/${path}/_refresh`, { query: { ignore_unavailable: true } });
+    return fingerprint(await readHistory(source, indices), indices);
+}
+const retake = 'delete it or set another `snapshot` name';
+/** Reuse, replace (the run's own, taken again) or refuse, for a finished snapshot found by name. */
+function snapshot_reuse_judgeFoundSnapshot(q) {
+    const { found } = q;
+    const mark = readMark(found.metadata);
+    const ours = mark !== undefined && mark.run === q.runId;
+    const name = found.snapshot;
+    if (found.state !== 'SUCCESS') {
+        const why = `snapshot ${name} from an earlier attempt ended ${found.state}`;
+        return ours
+            ? { kind: 'replace', why }
+            : {
+                kind: 'refuse',
+                why: `${why}; it was not taken by this run, so it is not deleted. A PARTIAL or FAILED snapshot cannot prove the migration: ${retake}`,
+            };
+    }
+    if (!mark)
+        return {
+            kind: 'refuse',
+            why: `snapshot ${name} exists but was not taken by this action (its metadata has no history fingerprint), so nothing proves it holds the source as it is now: ${retake}`,
+        };
+    if (mark.fingerprint === q.current)
+        return { kind: 'reuse' };
+    const stale = `the source has changed since snapshot ${name} was taken (its history fingerprint differs: writes, or indices added or removed)`;
+    if (q.staleAllowed)
+        return { kind: 'reuse', stale };
+    return ours
+        ? { kind: 'replace', why: stale }
+        : { kind: 'refuse', why: `${stale}; it was taken by another run (${mark.run}), so it is not deleted: ${retake}` };
+}
+
+;// CONCATENATED MODULE: ./src/phases/snapshot.ts
+
+
+
+
+
+class SnapshotError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'SnapshotError';
+}
+const isConcurrentSnapshot = (err) => err instanceof DomainError &&
+    (err.type === 'concurrent_snapshot_execution_exception' || /concurrent snapshot/i.test(err.message));
+/** `runBlocked`: the source indices this run has write-blocked already (one-phase with write-block). */
+function snapshotPhase(ctx, runBlocked) {
+    // Data streams by name: the snapshot takes each with its backing indices and records it as a stream.
+    const selection = ctx.selection;
+    return takeSnapshot(ctx, {
+        name: ctx.config.snapshot,
+        indices: [...selection.migrate.map((m) => m.source), ...selection.streams.map((s) => s.source)],
+        staleAllowed: ctx.config.cutover === 'two-phase',
+        ...(runBlocked ? { runBlocked } : {}),
+    });
+}
+async function takeSnapshot(ctx, request) {
+    const { config, source, log } = ctx;
+    const repository = source.config.repository;
+    const { name, indices } = request;
+    const wait = phaseWait(ctx, request.intervalMs, config.timeouts.snapshotMs, 'snapshot-timeout-minutes');
+    await readyRepository(ctx, 'source', request.repositoryReady);
+    // A snapshot found by name is followed to its end, then judged against the source now: reused when it
+    // still is the source, taken again when it is this run's and stale or failed, refused otherwise.
+    let info = await source.domain.getSnapshot(repository, name);
+    const reused = info !== undefined;
+    const foundState = info?.state;
+    let replaced;
+    let stale;
+    if (info) {
+        log.info(`snapshot ${name} already exists (${info.state}): reusing it if it still holds the source as it is now`);
+        const found = await follow(ctx, name, wait);
+        const verdict = judgeFoundSnapshot({
+            found,
+            current: await sourceFingerprint(source.domain, indices),
+            runId: config.runId,
+            staleAllowed: request.staleAllowed === true,
+        });
+        if (verdict.kind === 'refuse')
+            throw new SnapshotError(verdict.why);
+        if (verdict.kind === 'replace') {
+            log.warning(`${verdict.why}: deleting it and taking it again`);
+            await source.domain.deleteSnapshot(repository, name);
+            replaced = verdict.why;
+            info = undefined;
+        }
+        else {
+            stale = verdict.stale;
+            log.info(stale
+                ? `${stale}; reusing it: the cut-over moves what changed since`
+                : `snapshot ${name} matches the source now: reusing it`);
+        }
+    }
+    if (!info) {
+        await poll(async () => {
+            const running = await source.domain.runningSnapshots();
+            if (running.length === 0) {
+                try {
+                    // Read right before the request: a source equal to this later proves the snapshot is current.
+                    const metadata = snapshotMark(config.runId, await sourceFingerprint(source.domain, indices), await userBlocked(ctx, indices, request.runBlocked));
+                    await source.domain.createSnapshot(repository, name, { indices, includeGlobalState: false, metadata });
+                    return true;
+                }
+                catch (err) {
+                    // Another snapshot started between our look and our request: wait for it like the others.
+                    if (isConcurrentSnapshot(err))
+                        return undefined;
+                    // A 504 from the domain's front end: the request may still have been accepted. Look.
+                    if (err instanceof DomainError && err.status === 504 && (await source.domain.getSnapshot(repository, name)))
+                        return true;
+                    throw err;
+                }
+            }
+            log.info(`waiting: snapshot ${running.map((r) => `${r.repository}/${r.snapshot} (${r.state})`).join(', ')} is running on the source`);
+            return undefined;
+        }, { ...wait, what: 'other snapshots on the source to finish' });
+        log.info(`snapshot ${name} started: ${indices.length} indices into repository ${repository}`);
+    }
+    info = await follow(ctx, name, wait);
+    const shards = info.shards ?? { total: 0, failed: 0, successful: 0 };
+    if (info.state !== 'SUCCESS') {
+        const failures = (info.failures ?? []).slice(0, 5).map((f) => `${f.index}: ${f.reason}`);
+        throw new SnapshotError(`snapshot ${name} ended ${info.state} (${shards.failed} of ${shards.total} shards failed)${failures.length ? `: ${failures.join('; ')}` : ''}. ` +
+            'A PARTIAL or FAILED snapshot cannot prove the migration; fix the cause (often red indices or a repository the domain cannot write) and run again with another `snapshot` name.');
+    }
+    const missing = indices.filter((i) => !info.indices.includes(i) && !(info.data_streams ?? []).includes(i));
+    if (missing.length) {
+        throw new SnapshotError(`snapshot ${name} does not contain ${missing.join(', ')} (it was taken before these existed); use a new \`snapshot\` name`);
+    }
+    const size = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
+    return {
+        facts: {
+            repository,
+            snapshot: name,
+            state: info.state,
+            ...(size?.bytesTotal ? { bytes: size.bytesTotal } : {}),
+            ...(config.snapshotRate ? { rate: config.snapshotRate } : {}),
+            indices: info.indices,
+            shardsTotal: shards.total,
+            shardsFailed: shards.failed,
+            reused: reused && !replaced,
+            ...(foundState ? { foundState } : {}),
+            ...(replaced ? { replaced } : {}),
+            ...(stale ? { stale } : {}),
+        },
+        details: [
+            `${name}: ${info.state}, ${shards.total} shards, ${info.indices.length} indices${replaced ? ' (taken again: the earlier attempt’s was stale or failed)' : reused ? ' (reused from an earlier attempt)' : ''}`,
+        ],
+    };
+}
+/** Follows a snapshot until it is no longer running, with progress in the log. */
+function follow(ctx, name, wait) {
+    const { source } = ctx;
+    const repository = source.config.repository;
+    const started = Date.now();
+    return poll(async () => {
+        const current = await source.domain.getSnapshot(repository, name);
+        if (!current)
+            throw new SnapshotError(`snapshot ${name} disappeared from repository ${repository} while it was running`);
+        if (current.state !== 'IN_PROGRESS' && current.state !== 'STARTED')
+            return current;
+        const status = await source.domain.snapshotStatus(repository, name).catch(() => undefined);
+        if (status) {
+            ctx.progress.snapshot({
+                shardsDone: status.shardsStats.done,
+                shardsTotal: status.shardsStats.total,
+                bytesDone: status.bytesDone,
+                bytesTotal: status.bytesTotal,
+                elapsedMs: Date.now() - started,
+            });
+        }
+        return undefined;
+    }, { ...wait, what: `snapshot ${name} to finish` });
+}
+/**
+ * Source indices write-blocked by the user, not by this run: recorded in the snapshot so a re-run can tell
+ * a block an earlier attempt left from the user's own (see resume/snapshot-mark.ts).
+ */
+async function userBlocked(ctx, indices, runBlocked) {
+    return (await ctx.source.domain.writeBlocked(indices)).filter((i) => !runBlocked?.includes(i));
+}
+function finalSnapshotName(snapshot) {
+    return `${snapshot}-final`;
+}
+/** Most catch-up passes a two-phase cut-over makes before it blocks writes. */
+const MAX_CATCH_UP_PASSES = 3;
+function catchUpSnapshotName(snapshot, pass) {
+    return `${snapshot}-catchup-${pass}`;
+}
+/** Every snapshot a run may take: target indices restored from any of them are the run's own. */
+function snapshot_runSnapshotNames(snapshot) {
+    const passes = Array.from({ length: MAX_CATCH_UP_PASSES }, (_, i) => catchUpSnapshotName(snapshot, i + 1));
+    return [snapshot, ...passes, finalSnapshotName(snapshot)];
+}
+
+;// CONCATENATED MODULE: ./src/phases/restore.ts
+
+
+
+
+
+class RestoreError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'RestoreError';
+}
+/**
+ * Target indices this run created: restored from one of its own snapshots (an earlier attempt's too).
+ * A closed one counts when the target already sees one of the cut-over's snapshots: only the cut-over
+ * closes target indices, right after copying such a snapshot, so an attempt killed between the close and
+ * the restore leaves exactly this behind (a closed index's recovery no longer names the snapshot).
+ */
+async function ownedByThisRun(ctx, targets) {
+    const { config, target } = ctx;
+    const ourSnapshots = runSnapshotNames(config.snapshot);
+    const ours = [];
+    const foreign = [];
+    let cutoverCopied;
+    const open = targets.filter((t) => t.status !== 'close').map((t) => t.index);
+    const restored = await target.domain.restoredFrom(open).catch(() => new Map());
+    for (const t of targets) {
+        const from = restored.get(t.index);
+        let mine = from !== undefined && ourSnapshots.includes(from);
+        if (!mine && t.status === 'close') {
+            cutoverCopied ??= await seesCutoverSnapshot(ctx);
+            mine = cutoverCopied;
+        }
+        (mine ? ours : foreign).push(t.index);
+    }
+    return { ours, foreign };
+}
+async function seesCutoverSnapshot(ctx) {
+    for (const name of runSnapshotNames(ctx.config.snapshot).slice(1)) {
+        if (await ctx.target.domain.getSnapshot(ctx.target.config.repository, name).catch(() => undefined))
+            return true;
+    }
+    return false;
+}
+/** `snapshot`: what the snapshot phase found (a snapshot taken again replaces what was restored from the old one). */
+function restore_restorePhase(ctx, snapshot = {}) {
+    const selection = ctx.selection;
+    return restoreIndices(ctx, {
+        snapshot: ctx.config.snapshot,
+        entries: selection.migrate,
+        streams: selection.streams,
+        // Indices an earlier attempt restored from a snapshot of this name hold what that snapshot held.
+        discardEarlier: snapshot.replaced !== undefined,
+    });
+}
+async function restoreIndices(ctx, request) {
+    const { config, target, log } = ctx;
+    const repository = target.config.repository;
+    const { snapshot, entries } = request;
+    const wait = phaseWait(ctx, request.intervalMs, config.timeouts.restoreMs, 'restore-timeout-minutes');
+    await readyRepository(ctx, 'target', request.repositoryReady);
+    if (!(await target.domain.getSnapshot(repository, snapshot))) {
+        throw new RestoreError(`the target cannot see snapshot ${snapshot} in repository ${repository}; was the copy to s3://${target.config.bucket}/${target.config.basePath} complete?`);
+    }
+    // Existing target indices: ours from an earlier attempt are kept (or, in phase 2, replaced); others
+    // are only replaced on request.
+    const existing = await target.domain.existingIndices(entries.map((m) => m.target));
+    const { ours, foreign } = await ownedByThisRun(ctx, existing);
+    // Data streams the same way: this run's are kept, anyone else's only replaced on request.
+    const streams = request.streams ?? [];
+    const existingStreams = [
+        ...(await dataStreams(target.domain, streams.map((s) => s.target))).values(),
+    ];
+    const streamOwners = await streamsOwnedByRun(target.domain, existingStreams, runSnapshotNames(config.snapshot));
+    if (streamOwners.foreign.length && !config.overwriteExisting) {
+        throw new RestoreError(`the target already has data stream${streamOwners.foreign.length === 1 ? '' : 's'} ${streamOwners.foreign.join(', ')}, which this run did not restore. Nothing was restored. ` +
+            'Set `overwrite-existing-indices: true` to replace them, or restore under other names with `rename-pattern`/`rename-replacement`.');
+    }
+    if (foreign.length && !config.overwriteExisting) {
+        throw new RestoreError(`the target already has ${foreign.join(', ')}${request.replace ? ', which this run did not restore' : ''}. Nothing was restored. Set \`overwrite-existing-indices: true\` to replace them, ` +
+            'or restore under other names with `rename-pattern`/`rename-replacement`.');
+    }
+    let toRestore;
+    let kept = [];
+    if (request.replace) {
+        // Closed rather than deleted: a restore over a closed index reuses its identical files, so only the
+        // segments written since phase 1 travel; and an attempt killed here leaves the index, not a gap.
+        const open = existing.filter((e) => e.status !== 'close').map((e) => e.index);
+        if (foreign.length)
+            log.warning(`replacing target indices this run did not restore (overwrite-existing-indices): ${foreign.join(', ')}`);
+        if (open.length)
+            await target.domain.closeIndices(open);
+        toRestore = entries;
+    }
+    else {
+        if (foreign.length) {
+            log.warning(`deleting target indices that will be replaced (overwrite-existing-indices): ${foreign.join(', ')}`);
+            await target.domain.deleteIndices(foreign);
+        }
+        if (request.discardEarlier && ours.length) {
+            log.info(`restored by an earlier attempt from the stale snapshot, restored again: ${ours.join(', ')}`);
+            await target.domain.deleteIndices(ours);
+        }
+        else {
+            kept = ours;
+            if (ours.length)
+                log.info(`already restored by an earlier attempt: ${ours.join(', ')}`);
+        }
+        toRestore = entries.filter((m) => !kept.includes(m.target));
+    }
+    if (streamOwners.foreign.length) {
+        log.warning(`deleting target data streams that will be replaced (overwrite-existing-indices): ${streamOwners.foreign.join(', ')}`);
+        await deleteDataStreams(target.domain, streamOwners.foreign);
+    }
+    const streamsToRestore = streams.filter((s) => !streamOwners.ours.includes(s.target));
+    if (streamOwners.ours.length)
+        log.info(`data streams already restored by an earlier attempt: ${streamOwners.ours.join(', ')}`);
+    if (toRestore.length || streamsToRestore.length) {
+        const body = {
+            indices: [...toRestore.map((m) => m.source), ...streamsToRestore.map((s) => s.source)].join(','),
+            include_global_state: false,
+            include_aliases: config.includeAliases,
+            partial: false,
+        };
+        if (config.rename) {
+            body.rename_pattern = config.rename.pattern;
+            body.rename_replacement = config.rename.replacement;
+        }
+        if (Object.keys(config.indexSettings).length)
+            body.index_settings = config.indexSettings;
+        // A snapshot taken inside the write-blocked window carries the run's `index.blocks.write: true`; the
+        // block belongs to the source's cut-over, and the target must take writes once it is done.
+        const ignore = [...new Set([...config.ignoreIndexSettings, ...(config.writeBlock ? ['index.blocks.write'] : [])])];
+        if (ignore.length)
+            body.ignore_index_settings = ignore.join(',');
+        try {
+            await target.domain.restoreSnapshot(repository, snapshot, body);
+        }
+        catch (err) {
+            // The domain's front end may give up (504) while the restore goes on; the indices then appear.
+            if (!(err instanceof DomainError && err.status === 504))
+                throw err;
+            log.warning('the restore request timed out at the domain (504); following the restore that it started');
+        }
+    }
+    const names = entries.map((m) => m.target);
+    const started = Date.now();
+    let moved = 0;
+    await poll(async () => {
+        // A restored stream's backing indices are the ones the target lists for it (the snapshot's, renamed with it).
+        const restoredStreams = streams.length
+            ? await dataStreams(target.domain, streams.map((s) => s.target))
+            : new Map();
+        if (restoredStreams.size < streams.length)
+            return undefined;
+        const all = [...names, ...[...restoredStreams.values()].flatMap((s) => s.backingIndices)];
+        const present = await target.domain.existingIndices(all);
+        // A closed index is not restored yet (phase 2 closes them just before its restore).
+        if (present.length < all.length || (request.replace && present.some((p) => p.status === 'close')))
+            return undefined;
+        const [health, recovery] = await Promise.all([target.domain.clusterHealth(all), target.domain.recovery(all)]);
+        ctx.progress.restore({ ...recovery, elapsedMs: Date.now() - started });
+        moved = recovery.bytesTotal;
+        // `_recovery` lists only the primaries whose recovery has begun, and a primary waiting its turn (a node
+        // recovers a few at a time) leaves the indices yellow, not red: with a thousand indices there are moments
+        // when every begun recovery is done and the rest have not begun. Done means every primary, counted.
+        const primaries = present.reduce((n, p) => n + p.primaries, 0);
+        // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
+        if (health.status === 'red' ||
+            recovery.shardsTotal < Math.max(primaries, 1) ||
+            recovery.shardsDone < recovery.shardsTotal)
+            return undefined;
+        // Phase 2: the recovery shown must be this restore's, not the one phase 1 finished.
+        return request.replace && !(await restoredFrom(ctx, names, snapshot)) ? undefined : true;
+    }, {
+        ...wait,
+        what: `the restore of ${names.length} indices${streams.length ? ` and ${streams.length} data streams` : ''} on the target`,
+    });
+    return {
+        facts: {
+            repository,
+            restored: entries.map((m) => ({ source: m.source, target: m.target })),
+            deletedBeforeRestore: [...foreign, ...streamOwners.foreign],
+            kept: [...kept, ...streamOwners.ours],
+            ...(streams.length ? { streams: streams.map((s) => ({ source: s.source, target: s.target })) } : {}),
+            ...(moved ? { bytes: moved } : {}),
+        },
+        details: [
+            request.replace
+                ? `${toRestore.length} indices restored from ${snapshot} over their phase-1 copies`
+                : `${toRestore.length} indices${streams.length ? ` and ${streamsToRestore.length} data streams` : ''} restored${kept.length ? `, ${kept.length} kept from an earlier attempt` : ''}${foreign.length ? `, ${foreign.length} replaced` : ''}`,
+        ],
+    };
+}
+/** Every primary of these indices last recovered from this snapshot. */
+async function restoredFrom(ctx, names, snapshot) {
+    const from = await ctx.target.domain.restoredFrom(names);
+    return names.every((n) => from.get(n) === snapshot);
+}
+
+;// CONCATENATED MODULE: ./src/phases/restore-throttles.ts
+
+/**
+ * What the restore asks for. Recovery bytes per node: 40mb by default (OpenSearch "Cluster settings":
+ * indices.recovery.max_bytes_per_sec); restored primaries start 4 at a time per node
+ * (node_initial_primaries_recoveries), replicas 2 (node_concurrent_recoveries).
+ */
+const RAISED_THROTTLES = {
+    'indices.recovery.max_bytes_per_sec': '2000mb',
+    'indices.recovery.max_concurrent_file_chunks': '5', // the engine's maximum
+    'cluster.routing.allocation.node_initial_primaries_recoveries': '16',
+    'cluster.routing.allocation.node_concurrent_recoveries': '8',
+};
+async function flatSettings(domain, defaults) {
+    return domain.call('GET', '/_cluster/settings', {
+        query: { flat_settings: true, ...(defaults ? { include_defaults: true } : {}) },
+    });
+}
+/** The recovery rate per node in force now: transient, else persistent, else the default. */
+async function recoveryRate(domain) {
+    const s = await flatSettings(domain, true).catch(() => undefined);
+    const key = 'indices.recovery.max_bytes_per_sec';
+    return s?.transient?.[key] ?? s?.persistent?.[key] ?? s?.defaults?.[key];
+}
+/**
+ * Raises the throttles. `facts` goes into the run record before the request, so a request that fails
+ * half-way still leaves something main.ts puts back. A refusal is not an error: the restore runs at
+ * the domain's own rate, and the facts say so.
+ */
+async function raiseThrottles(domain, facts, store) {
+    const current = await flatSettings(domain, false);
+    // A transient value outranks ours: leave those keys alone rather than change what would not apply.
+    const keys = Object.keys(RAISED_THROTTLES).filter((k) => current.transient?.[k] === undefined);
+    facts.previous = Object.fromEntries(keys.map((k) => [k, current.persistent?.[k] ?? null]));
+    facts.state = 'raised';
+    store.save({ state: facts.state, previous: facts.previous });
+    try {
+        await domain.call('PUT', '/_cluster/settings', {
+            body: { persistent: Object.fromEntries(keys.map((k) => [k, RAISED_THROTTLES[k]])) },
+        });
+    }
+    catch (err) {
+        const status = err.status;
+        if (status !== 401 && status !== 403 && status !== 400)
+            throw err;
+        facts.state = 'refused';
+        facts.refusal = err.message;
+        store.save({ state: facts.state, previous: facts.previous });
+    }
+    facts.recoveryRate = await recoveryRate(domain);
+}
+/** Puts back exactly what was there (null removes a setting the run added). */
+async function restoreThrottles(domain, facts, store) {
+    if (facts.state !== 'raised' && facts.state !== 'left')
+        return;
+    if (Object.keys(facts.previous).length)
+        await domain.call('PUT', '/_cluster/settings', { body: { persistent: facts.previous } });
+    facts.state = 'restored';
+    store.save({ state: facts.state, previous: facts.previous });
+}
+const describe = (settings) => Object.entries(settings)
+    .map(([k, v]) => `${k}=${v ?? '(unset)'}`)
+    .join(', ');
+/**
+ * The restore phase with the target's throttles lifted around it. The facts are in the run record
+ * before any request, and `finally` puts back what was there whatever happens to the restore.
+ */
+async function restoreWithThrottles(ctx, facts, store, snapshot) {
+    const { target, log } = ctx;
+    await raiseThrottles(target.domain, facts, store);
+    if (facts.state === 'refused') {
+        log.info(`restore throttles: the target domain refused to change them (${(facts.refusal ?? '').split('\n')[0]}); ` +
+            `the restore is bound by indices.recovery.max_bytes_per_sec = ${facts.recoveryRate ?? 'unknown'} per node, the domain's own`);
+    }
+    else {
+        log.info(`restore throttles raised on the target: ${describe(Object.fromEntries(Object.keys(facts.previous).map((k) => [k, RAISED_THROTTLES[k]])))} (put back after the restore)`);
+    }
+    try {
+        return await restorePhase(ctx, snapshot);
+    }
+    finally {
+        await putBack(ctx, facts, store);
+    }
+}
+/** Puts the throttles back; never throws (the post step tries again when it could not). */
+async function putBack(ctx, facts, store) {
+    if (facts.state !== 'raised')
+        return;
+    try {
+        await restoreThrottles(ctx.target.domain, facts, store);
+        ctx.log.info(`restore throttles put back on the target: ${describe(facts.previous)}`);
+    }
+    catch (err) {
+        facts.state = 'left';
+        store.save({ state: facts.state, previous: facts.previous });
+        ctx.log.warning(`could not put the target's restore throttles back now (${err.message}); the post step will try again`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/phases/write-block.ts
@@ -105066,7 +106434,7 @@ function keepWriteBlock(facts, store) {
 }
 
 ;// CONCATENATED MODULE: ./src/state-store.ts
-// The write block's state between the main step and the post step, on the action's own state
+// The write block's and the restore throttles' state between the main step and the post step, on the action's own state
 // (core.saveState in main, core.getState in post). One implementation for both entry points.
 
 /** The state's name: the runner hands it to the post step as STATE_write-block. */
@@ -105078,28 +106446,64 @@ const actionStateStore = {
         return raw ? JSON.parse(raw) : undefined;
     },
 };
+/** The target's restore throttles to put back (phases/restore-throttles.ts): STATE_restore-throttles. */
+const RESTORE_THROTTLES_STATE = 'restore-throttles';
+const actionThrottleStore = {
+    save: (saved) => saveState(RESTORE_THROTTLES_STATE, JSON.stringify(saved)),
+    load: () => {
+        const raw = getState(RESTORE_THROTTLES_STATE);
+        return raw ? JSON.parse(raw) : undefined;
+    },
+};
 
 ;// CONCATENATED MODULE: ./src/post-step.ts
 // The post step: runs after the job's steps even when the main step failed, was cancelled or was killed.
-// Its only job is the write block: if the main step left one active, lift it.
+// It undoes what the main step owned and left behind: a write block on the source, and the target's
+// restore throttles (phases/restore-throttles.ts), put back exactly as they were.
 
 
 
 
 
-async function post(store = actionStateStore) {
+
+async function post(store = actionStateStore, throttleStore = actionThrottleStore) {
     const saved = store.load();
-    if (!saved || (saved.state !== 'active' && saved.state !== 'left'))
+    const blocked = saved !== undefined && (saved.state === 'active' || saved.state === 'left');
+    const throttles = throttleStore.load();
+    const raised = throttles !== undefined && (throttles.state === 'raised' || throttles.state === 'left');
+    if (!blocked && !raised)
         return;
+    let sides;
     try {
-        const config = readInputs();
-        const { source } = await credentialsPhase(config);
-        await liftWriteBlock(source.domain, { indices: saved.indices, state: 'active' }, store);
-        info(`post: lifted the write block the main step left on ${saved.indices.length} source indices`);
+        sides = await credentialsPhase(readInputs());
     }
     catch (err) {
-        setFailed(`post: the source indices ${saved.indices.join(', ')} may still be write-blocked and could not be unblocked: ${err.message}. ` +
-            'Lift it by hand: PUT <index>/_settings {"index.blocks.write": null}');
+        const left = [
+            ...(blocked ? [`the source indices ${saved.indices.join(', ')} may still be write-blocked`] : []),
+            ...(raised ? ["the target's restore throttles may still be raised"] : []),
+        ];
+        setFailed(`post: ${left.join('; ')} and could not be undone: ${err.message}`);
+        return;
+    }
+    if (blocked) {
+        try {
+            await liftWriteBlock(sides.source.domain, { indices: saved.indices, state: 'active' }, store);
+            info(`post: lifted the write block the main step left on ${saved.indices.length} source indices`);
+        }
+        catch (err) {
+            setFailed(`post: the source indices ${saved.indices.join(', ')} may still be write-blocked and could not be unblocked: ${err.message}. ` +
+                'Lift it by hand: PUT <index>/_settings {"index.blocks.write": null}');
+        }
+    }
+    if (raised) {
+        try {
+            await restoreThrottles(sides.target.domain, throttles, throttleStore);
+            info("post: put back the target's restore throttles the main step left raised");
+        }
+        catch (err) {
+            setFailed(`post: the target's restore throttles may still be raised and could not be put back: ${err.message}. ` +
+                `Put them back by hand: PUT _cluster/settings {"persistent": ${JSON.stringify(throttles.previous)}}`);
+        }
     }
 }
 
@@ -105110,7 +106514,7 @@ async function post(store = actionStateStore) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(20402);
+/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(72104);
 
 await (0,_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 

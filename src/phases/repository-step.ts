@@ -14,9 +14,12 @@ export async function readyRepository(ctx: RunContext, which: SideName, alreadyR
   const rate = ctx.config.snapshotRate;
   const throttles = readOnly ? { maxRestoreBytesPerSec: '0' } : { maxSnapshotBytesPerSec: rate };
   const registration = await ensureRepository(side.domain, side.config.repository, side.config, readOnly, throttles);
+  const where = `s3://${side.config.bucket}/${side.config.basePath}`;
   ctx.log.info(
-    `repository ${side.config.repository} ${registration}${readOnly ? ' read-only' : ''} and verified on the ${which} (s3://${side.config.bucket}/${side.config.basePath})` +
-      (!readOnly && rate ? `, snapshot throttle ${rate} per node (snapshot-rate)` : ''),
+    registration === 'kept writable'
+      ? `repository ${side.config.repository} is already registered writable at ${where} on the ${which} (the same domain, or the owner's own): kept as it is and verified`
+      : `repository ${side.config.repository} ${registration}${readOnly ? ' read-only' : ''} and verified on the ${which} (${where})` +
+          (!readOnly && rate ? `, snapshot throttle ${rate} per node (snapshot-rate)` : ''),
   );
 }
 

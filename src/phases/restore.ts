@@ -211,8 +211,16 @@ export async function restoreIndices(
       const [health, recovery] = await Promise.all([target.domain.clusterHealth(all), target.domain.recovery(all)]);
       ctx.progress.restore({ ...recovery, elapsedMs: Date.now() - started });
       moved = recovery.bytesTotal;
+      // `_recovery` lists only the primaries whose recovery has begun, and a primary waiting its turn (a node
+      // recovers a few at a time) leaves the indices yellow, not red: with a thousand indices there are moments
+      // when every begun recovery is done and the rest have not begun. Done means every primary, counted.
+      const primaries = present.reduce((n, p) => n + p.primaries, 0);
       // Yellow is enough: every primary is restored; replicas a small target cannot place stay unassigned.
-      if (health.status === 'red' || recovery.shardsTotal === 0 || recovery.shardsDone < recovery.shardsTotal)
+      if (
+        health.status === 'red' ||
+        recovery.shardsTotal < Math.max(primaries, 1) ||
+        recovery.shardsDone < recovery.shardsTotal
+      )
         return undefined;
       // Phase 2: the recovery shown must be this restore's, not the one phase 1 finished.
       return request.replace && !(await restoredFrom(ctx, names, snapshot)) ? undefined : true;

@@ -89,6 +89,30 @@ export async function collisionCheck(
     problems.push(`source aliases ${aliasClash.join(', ')} are index names on the target`);
     fixes.push('Set include-aliases: false, or delete or rename those target indices.');
   }
+  // A restore adds a source alias to the restored indices and keeps the target's own members of it:
+  // an alias already on the target over other indices would then span both, and every read through it
+  // counts the target's documents beside the migrated ones. Members this restore creates are fine (a re-run).
+  const restored = new Set(names);
+  const aliasTaken = config.includeAliases
+    ? [...new Set(indices.flatMap((i) => i.aliases))]
+        .map((a) => ({ alias: a, others: (aliases.get(a) ?? []).filter((ix) => !restored.has(ix)) }))
+        .filter((a) => a.others.length > 0)
+    : [];
+  if (aliasTaken.length) {
+    problems.push(
+      `source ${aliasTaken.length === 1 ? 'alias' : 'aliases'} ${aliasTaken
+        .map(
+          (a) =>
+            `${a.alias} (on the target over ${a.others.slice(0, 5).join(', ')}${a.others.length > 5 ? ', …' : ''})`,
+        )
+        .join(
+          ', ',
+        )} already ${aliasTaken.length === 1 ? 'exists' : 'exist'} on the target: after the restore ${aliasTaken.length === 1 ? 'it' : 'they'} would span both, and reads through ${aliasTaken.length === 1 ? 'it' : 'them'} would count those documents twice`,
+    );
+    fixes.push(
+      'Remove those aliases from the target indices (POST _aliases with "remove" actions), or set include-aliases: false and create the aliases yourself after the migration.',
+    );
+  }
   if (foreign.length && !config.overwriteExisting) {
     problems.push(`the target already has ${foreign.join(', ')}`);
     fixes.push(

@@ -1,6 +1,10 @@
 // The cluster: what engine and version answers, its nodes, health, allocation settings and disks, and
 // who the security plugin takes the caller for. GET only: preflight reads these and changes nothing.
-import { DomainError, list, type TransportClass } from './transport.js';
+import { nameLists } from './index-lists.js';
+import { DomainError, type TransportClass } from './transport.js';
+
+/** The worse of two health colours: the health of indices asked for in several lists. */
+const worse = (a: string, b: string) => ['red', 'yellow', 'green'].find((s) => s === a || s === b) ?? a;
 
 export interface ClusterInfo {
   engine: 'OpenSearch' | 'Elasticsearch';
@@ -39,8 +43,22 @@ export function ClusterApi<T extends TransportClass>(Base: T) {
     }
 
     /** Cluster health; with names, of those indices only (red while any of their primaries is still recovering). */
-    clusterHealth(names: string[] = []): Promise<ClusterHealth> {
-      return this.call('GET', `/_cluster/health${names.length ? `/${list(names)}` : ''}`);
+    async clusterHealth(names: string[] = []): Promise<ClusterHealth> {
+      if (names.length === 0) return this.call('GET', '/_cluster/health');
+      let health: ClusterHealth | undefined;
+      for (const list of nameLists(names)) {
+        const b = await this.call<ClusterHealth>('GET', `/_cluster/health/${list}`);
+        health = !health
+          ? b
+          : {
+              ...health,
+              status: worse(health.status, b.status),
+              initializing_shards: health.initializing_shards + b.initializing_shards,
+              unassigned_shards: health.unassigned_shards + b.unassigned_shards,
+              active_primary_shards: health.active_primary_shards + b.active_primary_shards,
+            };
+      }
+      return health!;
     }
 
     /** Every node: name, real version (the main response may say 7.10.2 in compatibility mode), roles, attributes. */

@@ -1,7 +1,8 @@
 // Indices: which exist, their settings, sizes, counts, aliases and sequence numbers, write blocks, and the
 // few document reads and writes of the two-phase cut-over.
 import { MAX_REQUEST_BYTES } from '../constants.js';
-import { enc, list, patternList, type TransportClass } from './transport.js';
+import { nameLists, patternLists } from './index-lists.js';
+import { enc, type TransportClass } from './transport.js';
 
 export interface IndexRow {
   index: string;
@@ -39,19 +40,19 @@ export function IndicesApi<T extends TransportClass>(Base: T) {
     async resolveIndices(
       patterns: string[],
     ): Promise<{ indices: Array<{ index: string; open: boolean }>; aliases: string[] }> {
-      const b = await this.call('GET', `/_resolve/index/${patternList(patterns)}`, {
-        query: { expand_wildcards: 'all' },
-      });
       const indices = new Map<string, boolean>();
-      for (const i of b?.indices ?? []) indices.set(i.name, !(i.attributes ?? []).includes('closed'));
-      const viaAlias = (b?.aliases ?? [])
-        .flatMap((a: any) => a.indices ?? [])
-        .filter((name: string) => !indices.has(name));
+      const aliases = new Map<string, string[]>();
+      for (const list of patternLists(patterns)) {
+        const b = await this.call('GET', `/_resolve/index/${list}`, { query: { expand_wildcards: 'all' } });
+        for (const i of b?.indices ?? []) indices.set(i.name, !(i.attributes ?? []).includes('closed'));
+        for (const a of b?.aliases ?? []) aliases.set(a.name, a.indices ?? []);
+      }
+      const viaAlias = [...aliases.values()].flat().filter((name) => !indices.has(name));
       if (viaAlias.length)
         for (const row of await this.existingIndices(viaAlias)) indices.set(row.index, row.status !== 'close');
       return {
         indices: [...indices].map(([index, open]) => ({ index, open })),
-        aliases: (b?.aliases ?? []).map((a: any) => a.name),
+        aliases: [...aliases.keys()],
       };
     }
 
@@ -67,17 +68,19 @@ export function IndicesApi<T extends TransportClass>(Base: T) {
         .map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) }));
     }
 
-    deleteIndices(names: string[]): Promise<unknown> {
-      return this.call('DELETE', `/${list(names)}`);
+    async deleteIndices(names: string[]): Promise<void> {
+      for (const list of nameLists(names)) await this.call('DELETE', `/${list}`);
     }
 
     /** Closes indices (a restore may replace a closed index and reuses its unchanged files). */
-    closeIndices(names: string[]): Promise<unknown> {
-      return this.call('POST', `/${list(names)}/_close`, { query: { wait_for_active_shards: 'all' } });
+    async closeIndices(names: string[]): Promise<void> {
+      for (const list of nameLists(names))
+        await this.call('POST', `/${list}/_close`, { query: { wait_for_active_shards: 'all' } });
     }
 
-    refresh(names: string[]): Promise<unknown> {
-      return this.call('POST', `/${list(names)}/_refresh`, { query: { ignore_unavailable: true } });
+    async refresh(names: string[]): Promise<void> {
+      for (const list of nameLists(names))
+        await this.call('POST', `/${list}/_refresh`, { query: { ignore_unavailable: true } });
     }
 
     // ---- write blocks -----------------------------------------------------------------------
@@ -86,18 +89,25 @@ export function IndicesApi<T extends TransportClass>(Base: T) {
      * Sets `index.blocks.write: true`, or, with `blocked` false, removes the setting (null) rather than
      * writing `false`: the index is left as it was before the run.
      */
-    setWriteBlock(names: string[], blocked: boolean): Promise<unknown> {
-      return this.call('PUT', `/${list(names)}/_settings`, {
-        body: { index: { 'blocks.write': blocked ? true : null } },
-      });
+    async setWriteBlock(names: string[], blocked: boolean): Promise<void> {
+      for (const list of nameLists(names)) {
+        await this.call('PUT', `/${list}/_settings`, {
+          body: { index: { 'blocks.write': blocked ? true : null } },
+          // Lifting must reach every index that is still there: one deleted during the run would otherwise
+          // fail the whole request and leave all the others read-only.
+          ...(blocked ? {} : { query: { ignore_unavailable: true } }),
+        });
+      }
     }
 
     async writeBlocked(names: string[]): Promise<string[]> {
-      if (names.length === 0) return [];
-      const b = await this.call('GET', `/${list(names)}/_settings/index.blocks.write`, {
-        query: { ignore_unavailable: true },
-      });
-      return Object.entries<any>(b ?? {})
+      const answers = [];
+      for (const list of nameLists(names))
+        answers.push(
+          await this.call('GET', `/${list}/_settings/index.blocks.write`, { query: { ignore_unavailable: true } }),
+        );
+      return answers
+        .flatMap((b) => Object.entries<any>(b ?? {}))
         .filter(([, v]) => String(v?.settings?.index?.blocks?.write) === 'true')
         .map(([k]) => k);
     }
@@ -115,22 +125,30 @@ export function IndicesApi<T extends TransportClass>(Base: T) {
      * a terms aggregation on `_index`, sent as GET with a body so a plan stays GET-only.
      */
     async documentCounts(patterns: string[], expected: number): Promise<Map<string, number>> {
-      const b = await this.call('GET', `/${patternList(patterns)}/_search`, {
-        query: { size: 0, expand_wildcards: 'open', filter_path: 'aggregations.indices.buckets' },
-        body: {
-          aggs: { indices: { terms: { field: '_index', size: Math.min(Math.max(expected, 10) + 100, 65_000) } } },
-        },
-      });
-      return new Map((b?.aggregations?.indices?.buckets ?? []).map((x: any) => [String(x.key), Number(x.doc_count)]));
+      const out = new Map<string, number>();
+      for (const list of patternLists(patterns)) {
+        const b = await this.call('GET', `/${list}/_search`, {
+          query: { size: 0, expand_wildcards: 'open', filter_path: 'aggregations.indices.buckets' },
+          body: {
+            aggs: { indices: { terms: { field: '_index', size: Math.min(Math.max(expected, 10) + 100, 65_000) } } },
+          },
+        });
+        for (const x of b?.aggregations?.indices?.buckets ?? []) out.set(String(x.key), Number(x.doc_count));
+      }
+      return out;
     }
 
     /** Flat settings of the indices the patterns name (only the settings asked for, wildcards allowed). */
     async indexSettings(patterns: string[], names: string[]): Promise<Map<string, Record<string, string>>> {
-      const b = await this.call('GET', `/${patternList(patterns)}/_settings/${names.join(',')}`, {
-        query: { flat_settings: true, expand_wildcards: 'open' },
-      });
+      const answers = [];
+      for (const list of patternLists(patterns))
+        answers.push(
+          await this.call('GET', `/${list}/_settings/${names.join(',')}`, {
+            query: { flat_settings: true, expand_wildcards: 'open' },
+          }),
+        );
       const out = new Map<string, Record<string, string>>();
-      for (const [index, v] of Object.entries<any>(b ?? {})) {
+      for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b ?? {}))) {
         out.set(
           index,
           Object.fromEntries(
@@ -145,16 +163,20 @@ export function IndicesApi<T extends TransportClass>(Base: T) {
     async indexSizes(
       patterns: string[],
     ): Promise<Map<string, { primaryBytes: number; totalBytes: number; segments: number }>> {
-      const b = await this.call('GET', `/${patternList(patterns)}/_stats/store,segments`, {
-        query: {
-          level: 'indices',
-          expand_wildcards: 'open',
-          filter_path:
-            'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count',
-        },
-      });
+      const answers = [];
+      for (const list of patternLists(patterns))
+        answers.push(
+          await this.call('GET', `/${list}/_stats/store,segments`, {
+            query: {
+              level: 'indices',
+              expand_wildcards: 'open',
+              filter_path:
+                'indices.*.primaries.store.size_in_bytes,indices.*.total.store.size_in_bytes,indices.*.primaries.segments.count',
+            },
+          }),
+        );
       const out = new Map<string, { primaryBytes: number; totalBytes: number; segments: number }>();
-      for (const [index, v] of Object.entries<any>(b?.indices ?? {})) {
+      for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b?.indices ?? {}))) {
         out.set(index, {
           primaryBytes: Number(v?.primaries?.store?.size_in_bytes ?? 0),
           totalBytes: Number(v?.total?.store?.size_in_bytes ?? 0),
@@ -168,11 +190,10 @@ export function IndicesApi<T extends TransportClass>(Base: T) {
     async aliases(names: string[]): Promise<Map<string, string[]>> {
       const out = new Map<string, string[]>();
       if (names.length === 0) return out;
-      const b = await this.call('GET', `/${list(names)}/_alias`, {
-        query: { ignore_unavailable: true },
-        ignore: [404],
-      });
-      for (const [index, v] of Object.entries<any>(b ?? {})) {
+      const answers = [];
+      for (const list of nameLists(names))
+        answers.push(await this.call('GET', `/${list}/_alias`, { query: { ignore_unavailable: true }, ignore: [404] }));
+      for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b ?? {}))) {
         if (v && typeof v === 'object' && 'aliases' in v) out.set(index, Object.keys(v.aliases ?? {}).sort());
       }
       return out;
@@ -198,10 +219,13 @@ export function IndicesApi<T extends TransportClass>(Base: T) {
     async seqNoStats(names: string[]): Promise<Map<string, IndexSeqNos>> {
       const out = new Map<string, IndexSeqNos>();
       if (names.length === 0) return out;
-      const b = await this.call('GET', `/${list(names)}/_stats/docs`, {
-        query: { level: 'shards', ignore_unavailable: true },
-      });
-      for (const [index, v] of Object.entries<any>(b?.indices ?? {})) {
+      // Side by side, not one after another: the cut-over reads these inside its write-blocked window.
+      const answers = await Promise.all(
+        nameLists(names).map((list) =>
+          this.call('GET', `/${list}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } }),
+        ),
+      );
+      for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b?.indices ?? {}))) {
         const maxSeqNo: number[] = [];
         const processed: number[] = [];
         let settled = true;

@@ -48,7 +48,7 @@ export async function ensureRepository(
   side: SideConfig,
   readonly: boolean,
   throttles?: RepositoryThrottles,
-): Promise<'registered' | 'reused'> {
+): Promise<'registered' | 'reused' | 'kept writable'> {
   const settings = repositorySettings(side, { readonly, throttles });
   const existing = await domain.getRepository(name);
   if (existing) {
@@ -58,6 +58,13 @@ export async function ensureRepository(
         `the ${domain.label} domain already has a repository named "${name}" for ${existing.type} ${String(s.bucket ?? '')}/${String(s.base_path ?? '')}; ` +
           `set \`${domain.label}-repository\` to another name (the run will not re-point a repository someone else uses)`,
       );
+    }
+    // Already registered writable at the same place: the source's own registration when the target is the
+    // same domain (a rename), or the user's. Reading through it is all a restore needs; re-registering it
+    // read-only would stop every later snapshot into it (`cannot create snapshot in a readonly repository`).
+    if (readonly && String(existing.settings?.readonly ?? 'false') !== 'true') {
+      await domain.verifyRepository(name);
+      return 'kept writable';
     }
   }
   await domain.registerRepository(name, 's3', settings, true);

@@ -1,5 +1,6 @@
 // Repositories, snapshots, restore and recovery: the snapshot side of the domain API.
-import { DomainError, enc, list, type TransportClass } from './transport.js';
+import { nameLists } from './index-lists.js';
+import { DomainError, enc, type TransportClass } from './transport.js';
 
 export interface SnapshotInfo {
   snapshot: string;
@@ -157,8 +158,10 @@ export function SnapshotsApi<T extends TransportClass>(Base: T) {
     async shardRecoveries(names: string[]): Promise<Map<string, ShardRecovery[]>> {
       const out = new Map<string, ShardRecovery[]>();
       if (names.length === 0) return out;
-      const b = await this.call('GET', `/${list(names)}/_recovery`, { query: { ignore_unavailable: true } });
-      for (const [index, v] of Object.entries<any>(b ?? {})) {
+      const answers = [];
+      for (const list of nameLists(names))
+        answers.push(await this.call('GET', `/${list}/_recovery`, { query: { ignore_unavailable: true } }));
+      for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b ?? {}))) {
         out.set(
           index,
           (v?.shards ?? []).map((s: any) => ({

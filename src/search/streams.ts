@@ -4,7 +4,8 @@
 // `_resolve/index` from OpenSearch 1.0 ("Supported operations" in its developer guide).
 import type { ResolvedStream } from '../streams/plan.js';
 import type { Domain } from './domain.js';
-import { enc, patternList, type Transport } from './transport.js';
+import { patternLists } from './index-lists.js';
+import { enc, type Transport } from './transport.js';
 
 export interface DataStreamInfo {
   name: string;
@@ -22,17 +23,21 @@ export async function resolveStreams(
   t: Transport,
   patterns: readonly string[],
 ): Promise<{ streams: ResolvedStream[]; backing: Map<string, string> }> {
-  const b = await t.call('GET', `/_resolve/index/${patternList([...patterns])}`, {
-    query: { expand_wildcards: 'all' },
-  });
-  const streams: ResolvedStream[] = (b?.data_streams ?? []).map((s: any) => ({
-    name: String(s.name),
-    backingIndices: (s.backing_indices ?? []).map(String),
-    timestampField: String(s.timestamp_field ?? '@timestamp'),
-  }));
+  // As many requests as it takes to keep each request line under the node's 4 KB (search/index-lists.ts).
+  const streams = new Map<string, ResolvedStream>();
   const backing = new Map<string, string>();
-  for (const i of b?.indices ?? []) if (i?.data_stream) backing.set(String(i.name), String(i.data_stream));
-  return { streams, backing };
+  for (const names of patternLists([...patterns])) {
+    const b = await t.call('GET', `/_resolve/index/${names}`, { query: { expand_wildcards: 'all' } });
+    for (const s of b?.data_streams ?? []) {
+      streams.set(String(s.name), {
+        name: String(s.name),
+        backingIndices: (s.backing_indices ?? []).map(String),
+        timestampField: String(s.timestamp_field ?? '@timestamp'),
+      });
+    }
+    for (const i of b?.indices ?? []) if (i?.data_stream) backing.set(String(i.name), String(i.data_stream));
+  }
+  return { streams: [...streams.values()], backing };
 }
 
 /** The named streams as the domain has them now; names it does not have are left out. */

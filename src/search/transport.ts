@@ -49,10 +49,7 @@ export function reasonOf(body: any): { type?: string; reason: string } {
 }
 
 export const enc = encodeURIComponent;
-/** Index names for a path, each encoded. */
-export const list = (names: string[]) => names.map(enc).join(',');
-/** Index patterns for a path: encoded, wildcards kept. */
-export const patternList = (patterns: string[]) => patterns.map((p) => enc(p).replace(/%2A/g, '*')).join(',');
+// Lists of index names or patterns in a path: index-lists.ts (one request per list, under the 4 KB line limit).
 
 export class DomainTransport {
   constructor(

@@ -1,9 +1,10 @@
 // What tests can switch on a gateway (POST /_gateway/control) and what they can read back
 // (GET /_gateway/requests): an hourly automated snapshot that happens to be running, requests
 // the node finishes but whose client gives up with a 504, as behind AWS's idle timeout, a domain
-// of another engine or version, fine-grained access control mapping IAM roles to security roles, and a
+// of another engine or version, fine-grained access control mapping IAM roles to security roles, a
 // self-managed cluster's settings (every dynamic cluster setting accepted, as a cluster of one's own
-// does: what the action's restore throttles look like where they can be lifted).
+// does: what the action's restore throttles look like where they can be lifted), and the request body
+// limit of another instance type.
 import { randomUUID } from 'node:crypto';
 
 export interface Delay504 {
@@ -23,6 +24,8 @@ export interface ControlUpdate {
   fineGrainedAccessControl?: { rolesMapping: Record<string, string[]> } | null;
   /** Accept every `PUT _cluster/settings` (a self-managed cluster) instead of the service's short list. */
   selfManagedClusterSettings?: boolean;
+  /** The largest request body accepted, in bytes, as for another instance type (null: the gateway's default). */
+  maxBodyBytes?: number | null;
   reset?: boolean;
 }
 
@@ -39,6 +42,10 @@ export interface SeenRequest {
   principal: string | null;
   /** Whether the node received the request (refusals never reach it). */
   forwarded: boolean;
+  /** Bytes of the request line (`GET /path?query HTTP/1.1`), what the node's 4 KB line limit counts. */
+  requestLineBytes: number;
+  /** Bytes of the request body (its Content-Length when it was refused as too large). */
+  bodyBytes: number;
   at: string;
 }
 
@@ -49,6 +56,11 @@ export class GatewayControl {
   rolesMapping: Record<string, string[]> | undefined;
   selfManagedClusterSettings = false;
   private seen: SeenRequest[] = [];
+  maxBodyBytes: number;
+
+  constructor(private readonly defaultMaxBodyBytes: number) {
+    this.maxBodyBytes = defaultMaxBodyBytes;
+  }
 
   apply(update: ControlUpdate): void {
     if (update.reset) {
@@ -57,6 +69,12 @@ export class GatewayControl {
       this.reportedVersion = undefined;
       this.rolesMapping = undefined;
       this.selfManagedClusterSettings = false;
+      this.maxBodyBytes = this.defaultMaxBodyBytes;
+    }
+    if (update.maxBodyBytes !== undefined) {
+      if (update.maxBodyBytes !== null && !(Number.isInteger(update.maxBodyBytes) && update.maxBodyBytes > 0))
+        throw new Error('maxBodyBytes must be a positive whole number of bytes, or null');
+      this.maxBodyBytes = update.maxBodyBytes ?? this.defaultMaxBodyBytes;
     }
     if (update.selfManagedClusterSettings !== undefined)
       this.selfManagedClusterSettings = update.selfManagedClusterSettings;
@@ -96,6 +114,7 @@ export class GatewayControl {
       reportVersion: this.reportedVersion ?? null,
       fineGrainedAccessControl: this.rolesMapping ? { rolesMapping: this.rolesMapping } : null,
       selfManagedClusterSettings: this.selfManagedClusterSettings,
+      maxBodyBytes: this.maxBodyBytes,
     };
   }
 
@@ -113,7 +132,8 @@ export class GatewayControl {
 
   record(entry: SeenRequest): void {
     this.seen.push(entry);
-    if (this.seen.length > 10_000) this.seen.shift();
+    // Enough for a migration of thousands of indices; a ring, so a long-lived stack stays small.
+    if (this.seen.length > 50_000) this.seen.shift();
   }
 
   requests(): SeenRequest[] {

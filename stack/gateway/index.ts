@@ -52,6 +52,11 @@ export interface GatewayOptions {
   fsRepositoryRoot?: string;
   /** moto's admin credentials, for that sync. */
   s3Admin?: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * The largest request body the domain accepts (default DEFAULT_MAX_BODY_BYTES); a control update
+   * (`maxBodyBytes`) changes it at run time.
+   */
+  maxBodyBytes?: number;
 }
 
 export interface RunningGateway {
@@ -59,15 +64,28 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** AWS caps a request body at 10 or 100 MiB depending on instance size; take the larger. */
-const MAX_BODY_BYTES = 100 * 1024 * 1024;
+/**
+ * AWS caps a request body by instance type (developer guide, "Amazon OpenSearch Service quotas",
+ * network quotas, https://docs.aws.amazon.com/opensearch-service/latest/developerguide/limits.html#network-limits):
+ * 10 MiB on t2/t3 (micro to medium), m3.medium/large, and the `.large` sizes of m4, m5, m6g, c4, c5, c6g, r3
+ * and om2 (and or1.medium); 100 MiB on xlarge and up, and on r4/r5/r6g(d) and i3 of every size. The gateway
+ * models the smallest domains unless told otherwise: a client that fits there fits everywhere.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const LARGE_INSTANCE_MAX_BODY_BYTES = 100 * 1024 * 1024;
+/**
+ * The node itself refuses request lines over `http.max_initial_line_length` (4 KB by default, which the
+ * stack's nodes keep). The gateway's own HTTP parser must not refuse first (Node's default header limit
+ * is 16 KiB), or a long line would never show the node's answer nor reach the request log.
+ */
+const MAX_HEADER_BYTES = 256 * 1024;
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const nodeUrl = new URL(opts.nodeUrl);
   const log = opts.log ?? (() => undefined);
   const credentials = new MotoCredentialDirectory(opts.motoUrl);
   const iam = new IamDirectory(opts.motoUrl);
-  const control = new GatewayControl();
+  const control = new GatewayControl(opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   const fsSync = opts.fsRepositoryRoot
     ? new FsRepositorySync(
         opts.fsRepositoryRoot,
@@ -80,7 +98,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ? ['/_opendistro/_security/api/account']
       : ['/_plugins/_security/api/account', '/_opendistro/_security/api/account'];
 
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       log(`internal error on ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) send(res, { status: 500, body: { message: `Gateway error: ${(err as Error).message}` } });
@@ -96,15 +114,32 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
     let principal: string | null = null;
     let forwarded = false;
+    let bodyBytes = 0;
+    // What OpenSearch's http.max_initial_line_length measures: the whole first line of the request.
+    const requestLineBytes = Buffer.byteLength(`${req.method} ${url} HTTP/${req.httpVersion}`);
     res.on('finish', () => {
-      control.record({ method, path: url, status: res.statusCode, principal, forwarded, at: new Date().toISOString() });
+      control.record({
+        method,
+        path: url,
+        status: res.statusCode,
+        principal,
+        forwarded,
+        requestLineBytes,
+        bodyBytes,
+        at: new Date().toISOString(),
+      });
       log(
         `${method} ${url} ${res.statusCode}${principal ? ` ${principal}` : ''}${forwarded ? '' : ' (not forwarded)'}`,
       );
     });
 
-    const body = await readBody(req, MAX_BODY_BYTES);
-    if (!body) return send(res, errors.payloadTooLarge(MAX_BODY_BYTES));
+    const limit = control.maxBodyBytes;
+    const body = await readBody(req, limit);
+    if (!body) {
+      bodyBytes = Number(req.headers['content-length'] ?? limit + 1);
+      return send(res, errors.payloadTooLarge(limit));
+    }
+    bodyBytes = body.length;
 
     const caller = await authenticate(
       { method, url, headers: req.headers, body },

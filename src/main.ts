@@ -9,12 +9,10 @@ import type { Log, Progress, RunContext } from './context.js';
 import { formatProgressLine } from './aws/copy/index.js';
 import { readInputs } from './inputs/read-inputs.js';
 import { retryTally } from './retry-tally.js';
-import type { PhaseName, PreflightFindings, ResumeFacts, RunRecord } from './record.js';
+import type { PhaseName, PreflightFindings, RunRecord } from './record.js';
 import { copyDetails, cutoverDetails, headStartLine, preflightDetails, verifyDetails } from './report/details.js';
-import { plural } from './report/format.js';
-import { buildOutputs } from './report/outputs.js';
 import { cutoverStepLine, recoveryProgressLine, snapshotProgressLine } from './report/progress.js';
-import { renderInputProblems, renderPhaseSummary, renderSummary } from './report/summary.js';
+import { renderInputProblems, renderPhaseSummary } from './report/summary.js';
 import { PHASE_LABELS, PHASE_ORDER } from './report/tables.js';
 import { copyPhase, type CopyOverlap } from './phases/copy.js';
 import { startHeadStart } from './phases/head-start.js';
@@ -27,11 +25,12 @@ import { finalSnapshotName, snapshotPhase } from './phases/snapshot.js';
 import { verifyPhase } from './phases/verify.js';
 import { cleanupPhase } from './phases/cleanup.js';
 import { inheritedWriteBlock } from './resume/inherited-block.js';
-import { keepWriteBlock, liftWriteBlock, setWriteBlock } from './phases/write-block.js';
+import { setWriteBlock } from './phases/write-block.js';
 import { metadataPhase } from './phases/metadata.js';
 import { metadataDetails } from './report/streams.js';
 import { dataStreams } from './search/streams.js';
 import { actionStateStore, actionThrottleStore } from './state-store.js';
+import { conclude, endWriteBlock, resumeFacts, setOutputs, writeSummary } from './run-end.js';
 import { annotateChecks, failStep } from './annotations.js';
 import { InputError } from './inputs/problems.js';
 import { appendSection, writeWholeSummary } from './step-summary.js';
@@ -50,15 +49,6 @@ const progress: Progress = {
 
 /** The phases that word their own details; the others' are rendered here from their facts (report/details.ts). */
 const own = (result: { details: string[] }) => result.details;
-
-/** What this attempt found from an earlier attempt of the same workflow run and reused. */
-function resumeFacts(record: RunRecord): ResumeFacts | undefined {
-  const s = record.snapshot;
-  const snapshots = s?.reused ? [{ name: s.snapshot, state: s.foundState ?? s.state }] : [];
-  const indices = record.restore?.kept ?? [];
-  if (snapshots.length === 0 && indices.length === 0) return undefined;
-  return { snapshots, objects: record.copy?.reusedObjects ?? 0, indices };
-}
 
 /**
  * Runs one phase inside a log group and records its outcome (`details` words a success, `keep` puts its
@@ -197,7 +187,7 @@ export async function run(): Promise<void> {
     let baseline = twoPhase ? await c.source.domain.seqNoStats(migrated) : undefined;
     // The copy starts with the snapshot: blobs as they appear, the root blobs and the manifest after it.
     const headStart = sameRepositoryLocation(config) ? undefined : startHeadStart(c, config.pollIntervalMs);
-    let overlap: CopyOverlap;
+    let snapshotEndedAt = 0;
     try {
       await next(
         'snapshot',
@@ -205,14 +195,22 @@ export async function run(): Promise<void> {
         own,
         (r) => (record.snapshot = r.facts),
       );
+    } catch (err) {
+      await headStart?.stop().catch(() => undefined); // nothing keeps copying behind a failed snapshot
+      throw err;
     } finally {
-      overlap = { snapshotEndedAt: Date.now(), headStart: await headStart?.stop() };
-      if (overlap.headStart) core.info(headStartLine(overlap.headStart));
+      snapshotEndedAt = Date.now();
     }
     if (record.snapshot?.reused) baseline = undefined;
+    // The head start's last pass belongs to the copy: a copy that hangs there is the copy's to report.
+    const copy = async () => {
+      const overlap: CopyOverlap = { snapshotEndedAt, headStart: await headStart?.stop() };
+      if (overlap.headStart) core.info(headStartLine(overlap.headStart));
+      return copyPhase(c, overlap);
+    };
     await next(
       'copy',
-      () => copyPhase(c, overlap),
+      copy,
       (r) => copyDetails(r.facts),
       (r) => (record.copy = r.facts),
     );
@@ -296,24 +294,6 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Lifts the write block (or keeps it after a verified cut-over, when asked); never throws. */
-async function endWriteBlock(record: RunRecord, ctx: RunContext | undefined, config: MigrationConfig): Promise<void> {
-  const wb = record.writeBlock;
-  if (!wb || wb.state !== 'active' || !ctx) return;
-  if (config.keepWriteBlock && record.verification?.verified && !record.error) {
-    keepWriteBlock(wb, actionStateStore);
-    core.info(`write block kept on ${wb.indices.length} source indices (keep-write-block)`);
-    return;
-  }
-  try {
-    await liftWriteBlock(ctx.source.domain, wb, actionStateStore);
-    core.info(`write block lifted from ${wb.indices.length} source indices`);
-  } catch (err) {
-    wb.state = 'left';
-    core.warning(`could not lift the write block now (${(err as Error).message}); the post step will try again`);
-  }
-}
-
 /** What preflight found, into the record (also when it stopped midway). */
 function recordPreflight(record: RunRecord, found: PreflightFindings): void {
   for (const label of ['source', 'target'] as const) {
@@ -322,30 +302,4 @@ function recordPreflight(record: RunRecord, found: PreflightFindings): void {
   }
   if (found.iamDocuments) record.iamDocuments = found.iamDocuments;
   if (found.forecast) record.forecast = found.forecast;
-}
-
-function setOutputs(record: RunRecord): void {
-  for (const [name, value] of Object.entries(buildOutputs(record))) core.setOutput(name, value);
-}
-
-const writeSummary = (record: RunRecord): Promise<void> => writeWholeSummary(renderSummary(record));
-
-function conclude(record: RunRecord, config: MigrationConfig): void {
-  if (record.error) {
-    const failed = record.phases.find((p) => p.status === 'failed');
-    failStep(record.error, failed ? `${PHASE_LABELS[failed.name]} failed` : 'Migration failed');
-    return;
-  }
-  const v = record.verification;
-  const failedCleanup = record.cleanup?.find((s) => s.result === 'failed');
-  if (failedCleanup) core.warning(`clean-up stopped at "${failedCleanup.step}": ${failedCleanup.detail}`);
-  if (v && !v.verified) {
-    const message = `verification failed: ${plural(v.mismatched.length, 'index', 'indices')} differ between source and target or appeared during the run (${v.mismatched.slice(0, 10).join(', ')}); see the job summary`;
-    if (config.failOnMismatch) failStep(message, 'Verification failed');
-    else core.warning(`${message} (fail-on-mismatch is off)`, { title: 'Verification failed' });
-  } else if (v) {
-    core.info(
-      `verified: ${plural(v.indices.filter((i) => i.status === 'match').length, 'index', 'indices')}, ${plural(v.targetTotal, 'document')} on both sides`,
-    );
-  }
 }

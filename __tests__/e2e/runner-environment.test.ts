@@ -54,8 +54,10 @@ describe('behind an HTTP proxy', () => {
   });
 
   test('the http-proxy input stands in for the variables: S3, STS and IAM go through it, NO_PROXY still exempts', async () => {
+    const index = unique('t-proxied-plan');
+    await createIndex(index, 5);
     const before = proxy.tunnels().length;
-    const run = await runAction(stackInputs({ mode: 'plan', indices: 'products', 'http-proxy': proxy.url }), {
+    const run = await runAction(stackInputs({ mode: 'plan', indices: index, 'http-proxy': proxy.url }), {
       env: { NO_PROXY: gateways.join(',') },
     });
     expect(run.code).toBe(0);
@@ -111,7 +113,7 @@ describe('on the run page and in the job summary', () => {
   });
 
   test("no role-to-assume and no credentials anywhere: says what to set, not the SDK's words", async () => {
-    const inputs = stackInputs({ mode: 'plan', indices: 'products' });
+    const inputs = stackInputs({ mode: 'plan', indices: unique('t-no-credentials') });
     delete inputs['role-to-assume'];
     const run = await runAction(inputs, {
       env: {
@@ -126,7 +128,9 @@ describe('on the run page and in the job summary', () => {
   });
 
   test('with step debug logging, every request is traced (service, method, path, status) and no secret is', async () => {
-    const run = await runAction(stackInputs({ mode: 'plan', indices: 'products' }), { env: { RUNNER_DEBUG: '1' } });
+    const index = unique('t-traced');
+    await createIndex(index, 5);
+    const run = await runAction(stackInputs({ mode: 'plan', indices: index }), { env: { RUNNER_DEBUG: '1' } });
     expect(run.code).toBe(0);
     const debug = run.log.split('\n').filter((l) => l.startsWith('::debug::'));
     expect(debug.some((l) => /^::debug::STS AssumeRoleWithWebIdentityCommand: POST \/ → 200$/.test(l))).toBe(true);

@@ -2,7 +2,7 @@
 
 import type { IndexComparison, RunRecord, VerificationFacts } from '../../src/record.js';
 import { Outputs } from '../../src/constants.js';
-import { escapeHtml, formatBytes, formatCount, formatDuration } from '../../src/report/format.js';
+import { escapeHtml, formatBytes, formatCount, formatDuration } from '../../src/util/format.js';
 import { buildOutputs, summaryLine } from '../../src/report/outputs.js';
 import { recoveryProgressLine, snapshotProgressLine } from '../../src/report/progress.js';
 import { renderPhaseSummary, renderSummary } from '../../src/report/summary.js';

@@ -100494,7 +100494,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 72104:
+/***/ 311:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -105304,10 +105304,111 @@ function ClusterApi(Base) {
 /** Where the security plugin's REST API lives on each engine's domains. */
 const securityApi = (engine) => engine === 'Elasticsearch' ? '/_opendistro/_security/api' : '/_plugins/_security/api';
 
-;// CONCATENATED MODULE: ./src/search/indices.ts
-// Indices: which exist, their settings, sizes, counts, aliases and sequence numbers, write blocks, and the
-// few document reads and writes of the two-phase cut-over.
+;// CONCATENATED MODULE: ./src/search/history.ts
+// What changed on an index and how it is moved again inside the two-phase cut-over's window: per-shard
+// sequence numbers (also the history fingerprint verification and resume compare), the documents written
+// since a sequence number, and the bulk writes that replay them onto the target.
 
+
+
+function HistoryApi(Base) {
+    return class History extends Base {
+        /**
+         * Per open index: max_seq_no of each primary shard (by shard id), whether every primary has processed
+         * all the operations it numbered (local_checkpoint = max_seq_no), and the primaries' Lucene documents.
+         * Closed or missing indices are absent from the result.
+         */
+        async seqNoStats(names) {
+            const out = new Map();
+            if (names.length === 0)
+                return out;
+            // Side by side, not one after another: the cut-over reads these inside its write-blocked window.
+            const answers = await Promise.all(nameLists(names).map((list) => this.call('GET', `/${list}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } })));
+            for (const [index, v] of answers.flatMap((b) => Object.entries(b?.indices ?? {}))) {
+                const maxSeqNo = [];
+                const processed = [];
+                let settled = true;
+                for (const [shard, copies] of Object.entries(v?.shards ?? {})) {
+                    const primary = copies.find((c) => c?.routing?.primary);
+                    if (!primary?.seq_no)
+                        continue;
+                    maxSeqNo[Number(shard)] = Number(primary.seq_no.max_seq_no);
+                    processed[Number(shard)] = Number(primary.seq_no.local_checkpoint);
+                    if (primary.seq_no.local_checkpoint !== primary.seq_no.max_seq_no)
+                        settled = false;
+                }
+                out.set(index, { maxSeqNo, processed, settled, docs: Number(v?.primaries?.docs?.count ?? 0) });
+            }
+            return out;
+        }
+        /**
+         * The live documents of one shard whose last write came after `afterSeqNo`, oldest first, one page at
+         * a time (`_seq_no` is indexed for range queries and sorts). `searchAfter` is the last page's last seq_no.
+         */
+        async documentsSince(index, shard, afterSeqNo, size, searchAfter) {
+            const b = await this.call('POST', `/${transport_enc(index)}/_search`, {
+                query: { preference: `_shards:${shard}` },
+                body: {
+                    size,
+                    query: { range: { _seq_no: { gt: afterSeqNo } } },
+                    sort: [{ _seq_no: 'asc' }],
+                    seq_no_primary_term: true,
+                    ...(searchAfter !== undefined ? { search_after: [searchAfter] } : {}),
+                },
+            });
+            return (b?.hits?.hits ?? []).map((h) => ({
+                id: h._id,
+                seqNo: h._seq_no,
+                source: h._source,
+                ...(h._routing !== undefined ? { routing: h._routing } : {}),
+            }));
+        }
+        /**
+         * Indexes whole documents (create or replace) as they are: `pipeline=_none`, so no default ingest
+         * pipeline rewrites a replayed document, in bulk requests under the domain's request-size limit.
+         * Returns the per-item errors (a document too large for any request is one).
+         */
+        async bulkIndex(index, docs, maxBytes = MAX_REQUEST_BYTES) {
+            const errors = [];
+            let body = [];
+            let bytes = 0;
+            const send = async () => {
+                if (body.length === 0)
+                    return;
+                // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
+                const b = await this.call('POST', '/_bulk', { body: `${body.join('\n')}\n`, query: { pipeline: '_none' } });
+                body = [];
+                bytes = 0;
+                if (!b?.errors)
+                    return;
+                for (const i of b.items ?? [])
+                    if (i.index?.error)
+                        errors.push(`${i.index.error.type}: ${i.index.error.reason}`);
+            };
+            for (const d of docs) {
+                const action = JSON.stringify({
+                    index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) },
+                });
+                const source = JSON.stringify(d.source);
+                const size = Buffer.byteLength(action) + Buffer.byteLength(source) + 2;
+                if (size > maxBytes) {
+                    errors.push(`document ${d.id} is ${size} bytes, over the ${maxBytes}-byte request limit`);
+                    continue;
+                }
+                if (bytes + size > maxBytes)
+                    await send();
+                body.push(action, source);
+                bytes += size;
+            }
+            await send();
+            return errors;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/search/indices.ts
+// Indices: which exist, their settings, sizes, counts and aliases, and write blocks. Sequence numbers and
+// the cut-over's document reads and writes are in history.ts.
 
 
 function IndicesApi(Base) {
@@ -105467,97 +105568,6 @@ function IndicesApi(Base) {
                 out.set(r.alias, [...(out.get(r.alias) ?? []), r.index]);
             return out;
         }
-        // ---- what changed (the two-phase cut-over) ------------------------------------------------
-        /**
-         * Per open index: max_seq_no of each primary shard (by shard id), whether every primary has processed
-         * all the operations it numbered (local_checkpoint = max_seq_no), and the primaries' Lucene documents.
-         * Closed or missing indices are absent from the result.
-         */
-        async seqNoStats(names) {
-            const out = new Map();
-            if (names.length === 0)
-                return out;
-            // Side by side, not one after another: the cut-over reads these inside its write-blocked window.
-            const answers = await Promise.all(nameLists(names).map((list) => this.call('GET', `/${list}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } })));
-            for (const [index, v] of answers.flatMap((b) => Object.entries(b?.indices ?? {}))) {
-                const maxSeqNo = [];
-                const processed = [];
-                let settled = true;
-                for (const [shard, copies] of Object.entries(v?.shards ?? {})) {
-                    const primary = copies.find((c) => c?.routing?.primary);
-                    if (!primary?.seq_no)
-                        continue;
-                    maxSeqNo[Number(shard)] = Number(primary.seq_no.max_seq_no);
-                    processed[Number(shard)] = Number(primary.seq_no.local_checkpoint);
-                    if (primary.seq_no.local_checkpoint !== primary.seq_no.max_seq_no)
-                        settled = false;
-                }
-                out.set(index, { maxSeqNo, processed, settled, docs: Number(v?.primaries?.docs?.count ?? 0) });
-            }
-            return out;
-        }
-        /**
-         * The live documents of one shard whose last write came after `afterSeqNo`, oldest first, one page at
-         * a time (`_seq_no` is indexed for range queries and sorts). `searchAfter` is the last page's last seq_no.
-         */
-        async documentsSince(index, shard, afterSeqNo, size, searchAfter) {
-            const b = await this.call('POST', `/${transport_enc(index)}/_search`, {
-                query: { preference: `_shards:${shard}` },
-                body: {
-                    size,
-                    query: { range: { _seq_no: { gt: afterSeqNo } } },
-                    sort: [{ _seq_no: 'asc' }],
-                    seq_no_primary_term: true,
-                    ...(searchAfter !== undefined ? { search_after: [searchAfter] } : {}),
-                },
-            });
-            return (b?.hits?.hits ?? []).map((h) => ({
-                id: h._id,
-                seqNo: h._seq_no,
-                source: h._source,
-                ...(h._routing !== undefined ? { routing: h._routing } : {}),
-            }));
-        }
-        /**
-         * Indexes whole documents (create or replace) as they are: `pipeline=_none`, so no default ingest
-         * pipeline rewrites a replayed document, in bulk requests under the domain's request-size limit.
-         * Returns the per-item errors (a document too large for any request is one).
-         */
-        async bulkIndex(index, docs, maxBytes = MAX_REQUEST_BYTES) {
-            const errors = [];
-            let body = [];
-            let bytes = 0;
-            const send = async () => {
-                if (body.length === 0)
-                    return;
-                // Newline-delimited JSON, serialized here: `call` sends an object or a string as it is.
-                const b = await this.call('POST', '/_bulk', { body: `${body.join('\n')}\n`, query: { pipeline: '_none' } });
-                body = [];
-                bytes = 0;
-                if (!b?.errors)
-                    return;
-                for (const i of b.items ?? [])
-                    if (i.index?.error)
-                        errors.push(`${i.index.error.type}: ${i.index.error.reason}`);
-            };
-            for (const d of docs) {
-                const action = JSON.stringify({
-                    index: { _index: index, _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) },
-                });
-                const source = JSON.stringify(d.source);
-                const size = Buffer.byteLength(action) + Buffer.byteLength(source) + 2;
-                if (size > maxBytes) {
-                    errors.push(`document ${d.id} is ${size} bytes, over the ${maxBytes}-byte request limit`);
-                    continue;
-                }
-                if (bytes + size > maxBytes)
-                    await send();
-                body.push(action, source);
-                bytes += size;
-            }
-            await send();
-            return errors;
-        }
     };
 }
 
@@ -105707,12 +105717,13 @@ function SnapshotsApi(Base) {
 ;// CONCATENATED MODULE: ./src/search/domain.ts
 // The few domain APIs a migration uses, behind one narrow class built from its parts: the transport
 // (transport.ts: `call`, DomainError), repositories/snapshots/restore/recovery (snapshots.ts), indices
-// (indices.ts) and the cluster (cluster.ts). Code outside search/ imports the class and its types from here.
+// (indices.ts), sequence numbers and the cut-over's replay (history.ts) and the cluster (cluster.ts). Code outside search/ imports the class and its types from here.
 
 
 
 
-class Domain extends ClusterApi(IndicesApi(SnapshotsApi(DomainTransport))) {
+
+class Domain extends ClusterApi(HistoryApi(IndicesApi(SnapshotsApi(DomainTransport)))) {
 }
 
 
@@ -106514,7 +106525,7 @@ async function post(store = actionStateStore, throttleStore = actionThrottleStor
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(72104);
+/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(311);
 
 await (0,_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 

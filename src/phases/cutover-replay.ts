@@ -13,6 +13,7 @@
 // Replay re-indexes `_source`, so it must be the whole document: an index whose `_source` is disabled or
 // filtered (includes/excludes) would lose what `_source` leaves out, and one with a final pipeline (which
 // `pipeline=_none` cannot skip) would be rewritten. Those are restored too.
+import { eachLimited } from '../util/each-limited.js';
 import type { RunContext } from '../context.js';
 import { perIndex } from '../verify/transport.js';
 import type { SeqNoStats } from './cutover-changes.js';
@@ -22,14 +23,6 @@ export const MAX_REPLAY_DOCUMENTS = 50_000;
 const PAGE = 1000;
 /** Indices replayed at once: the window is downtime, and a few requests in flight keep both domains calm. */
 const CONCURRENCY = 4;
-
-async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-}
 
 type Entry = { source: string; target: string };
 
@@ -71,7 +64,7 @@ export async function replayChanges(
   // Every operation is processed (the window waited for that); a refresh makes each one searchable.
   await source.domain.refresh(candidates.map((c) => c.source));
   const written: Array<Entry & { documents: number; since: number[] }> = [];
-  await eachLimited(candidates, async (c) => {
+  await eachLimited(candidates, CONCURRENCY, async (c) => {
     let documents = 0;
     let refusal: string | undefined;
     for (let shard = 0; shard < c.to.length && !refusal; shard++) {
@@ -101,7 +94,7 @@ export async function replayChanges(
   if (written.length === 0) return out;
 
   await target.domain.refresh(written.map((w) => w.target));
-  await eachLimited(written, async (w) => {
+  await eachLimited(written, CONCURRENCY, async (w) => {
     const [s, t] = await Promise.all([source.domain.count(w.source), target.domain.count(w.target)]);
     if (s === t) out.replayed.push(w);
     else

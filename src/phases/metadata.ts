@@ -6,7 +6,7 @@
 import type { RunContext } from '../context.js';
 import { applyMetadata, type MetadataFacts } from '../metadata/apply.js';
 import { KIND_LABELS } from '../metadata/kinds.js';
-import { plural } from '../report/format.js';
+import { plural } from '../util/format.js';
 
 export class MetadataError extends Error {
   override name = 'MetadataError';

@@ -1,7 +1,7 @@
 // Room on the target's disks for the restored copies, above the low disk watermark.
 import type { MigrationConfig } from '../config.js';
 import type { Domain, NodeFacts } from '../search/domain.js';
-import { formatBytes } from '../report/format.js';
+import { formatBytes } from '../util/format.js';
 import type { Checks } from './checks.js';
 import { restoredSettings, type SourceIndex } from './target.js';
 

@@ -7,7 +7,7 @@
 //   Elasticsearch 7.10.2, so nothing an Elasticsearch 7.11 or later created restores on OpenSearch.
 // Sources: OpenSearch "Using snapshots to migrate data"; AWS "Using a snapshot to migrate data" and
 // "Upgrading Amazon OpenSearch Service domains" (3.x needs indices created in 1.3/7.10 reindexed).
-import { plural } from '../report/format.js';
+import { plural } from '../util/format.js';
 import type { Checks } from './checks.js';
 
 export type Engine = 'OpenSearch' | 'Elasticsearch';

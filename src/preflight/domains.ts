@@ -5,7 +5,7 @@ import type { Side } from '../context.js';
 import type { SideName } from '../constants.js';
 import { domainFromClusterName, domainNameFromEndpoint, type DomainRef } from '../iam/arns.js';
 import { DomainError, type ClusterInfo, type NodeFacts } from '../search/domain.js';
-import { plural } from '../report/format.js';
+import { plural } from '../util/format.js';
 import { errorText, type Checks } from './checks.js';
 
 /** `3 data nodes`; a domain that does not list its nodes says so rather than `0`. */

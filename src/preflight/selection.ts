@@ -3,7 +3,7 @@
 import type { SideName } from '../constants.js';
 import type { RunContext } from '../context.js';
 import { selectIndices, renameCollisions, type IndexSelection } from '../indices.js';
-import { formatCount, plural } from '../report/format.js';
+import { formatCount, plural } from '../util/format.js';
 import type { Checks } from './checks.js';
 import { explainDomainError } from './domains.js';
 import { resolveStreams } from '../search/streams.js';

@@ -7,7 +7,7 @@ import { KIND_LABELS } from '../metadata/kinds.js';
 import { metadataPlan } from '../metadata/apply.js';
 import type { MetadataPlan } from '../metadata/plan.js';
 import type { Forecast } from '../record.js';
-import { plural } from '../report/format.js';
+import { plural } from '../util/format.js';
 import { dataStreams, streamCount, streamsOwnedByRun } from '../search/streams.js';
 import type { Checks } from './checks.js';
 

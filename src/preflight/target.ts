@@ -5,7 +5,7 @@
 import type { MigrationConfig } from '../config.js';
 import type { NodeFacts } from '../search/domain.js';
 import type { Domain } from '../search/domain.js';
-import { plural } from '../report/format.js';
+import { plural } from '../util/format.js';
 import type { Checks } from './checks.js';
 
 export interface SourceIndex {

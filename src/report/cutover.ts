@@ -1,7 +1,7 @@
 // Summary lines for the two-phase cut-over and for a resumed run (pure: run record facts in, HTML out).
 
 import type { CutoverFacts, ResumeFacts, WriteBlockFacts } from '../record.js';
-import { formatClock, formatCount, formatDuration, inlineHtml, plural } from './format.js';
+import { formatClock, formatCount, formatDuration, inlineHtml, plural } from '../util/format.js';
 
 const code = (s: string): string => `<code>${inlineHtml(s)}</code>`;
 

@@ -2,7 +2,7 @@
 // for people: main renders them from what the phase returned, so phases stay free of formatting.
 import type { IndexSelection } from '../indices.js';
 import type { CopyFacts, CutoverFacts, HeadStartFacts, PreflightFindings, VerificationFacts } from '../record.js';
-import { formatBytes, formatCount, formatDuration, plural } from './format.js';
+import { formatBytes, formatCount, formatDuration, plural } from '../util/format.js';
 
 export function preflightDetails(found: PreflightFindings, selection: IndexSelection): string[] {
   const { source, target } = found.engines;

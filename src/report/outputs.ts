@@ -2,7 +2,7 @@
 
 import type { RunRecord } from '../record.js';
 import { Outputs, type OutputName } from '../constants.js';
-import { formatCount } from './format.js';
+import { formatCount } from '../util/format.js';
 import { PHASE_LABELS, isProblem } from './tables.js';
 import { outcome, writeBlockMs } from './summary.js';
 

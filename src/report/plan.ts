@@ -4,7 +4,7 @@
 import type { CheckRecord, CheckResult, Forecast, RunRecord } from '../record.js';
 import type { IamDocumentSet } from '../iam/run-documents.js';
 import { planMetadataSection, planStreamTable } from './streams.js';
-import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from './format.js';
+import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from '../util/format.js';
 
 export const CHECK_ICONS: Record<CheckResult, string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '⏭️' };
 

@@ -2,7 +2,7 @@
 // main.ts hands them to the phases as the run context's `progress`.
 
 import type { RecoveryProgress, TransferProgress } from '../context.js';
-import { formatBytes, formatDuration } from './format.js';
+import { formatBytes, formatDuration } from '../util/format.js';
 
 function line(label: string, p: TransferProgress, extra: string[] = []): string {
   // Bytes say more about time left than shards do (shards differ in size); fall back to shards before sizes are known.

@@ -6,7 +6,7 @@ import { KIND_LABELS } from '../metadata/kinds.js';
 import type { MetadataAction, MetadataOutcome } from '../metadata/plan.js';
 import type { Forecast } from '../record.js';
 import type { StreamComparison } from '../streams/verify.js';
-import { formatCount, formatDifference, inlineHtml, plural } from './format.js';
+import { formatCount, formatDifference, inlineHtml, plural } from '../util/format.js';
 
 const code = (s: string): string => `<code>${inlineHtml(s)}</code>`;
 const row = (cells: string[], tag = 'td'): string => `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;

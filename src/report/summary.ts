@@ -4,7 +4,7 @@
 import { throughputTable } from './throughput.js';
 import type { CopyFacts, PhaseRecord, RunRecord, SnapshotFacts, WriteBlockFacts } from '../record.js';
 import { SUMMARY_MAX_BYTES } from '../constants.js';
-import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from './format.js';
+import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from '../util/format.js';
 import { migrationCheckBlocks, planBlocks, planFailedHeadline } from './plan.js';
 import { cutoverLine, resumedLine, windowSpan } from './cutover.js';
 import { metadataSection, streamTable } from './streams.js';

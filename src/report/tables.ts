@@ -2,7 +2,7 @@
 // HTML rather than markdown tables: cells may hold `|`, line breaks and <details>, and escaping stays simple.
 
 import type { IndexComparison, PhaseName, PhaseRecord, PhaseStatus, RunRecord, VerificationFacts } from '../record.js';
-import { formatCount, formatDifference, formatDuration, inlineHtml, plural } from './format.js';
+import { formatCount, formatDifference, formatDuration, inlineHtml, plural } from '../util/format.js';
 
 export const PHASE_ORDER: readonly PhaseName[] = [
   'credentials',

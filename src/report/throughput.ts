@@ -1,7 +1,7 @@
 // Where the time went (pure): for each phase that moves the data — snapshot, copy, restore — its bytes,
 // its rate and the limit that bound it, so a slow run says which throttle to raise (or that none can be).
 import type { RunRecord } from '../record.js';
-import { escapeHtml, formatBytes, formatDuration } from './format.js';
+import { escapeHtml, formatBytes, formatDuration } from '../util/format.js';
 import { PHASE_LABELS, row } from './tables.js';
 
 /** OpenSearch's defaults per node (create-repository and cluster-settings API references). */

@@ -3,7 +3,7 @@
 // by alias, mapping path, setting or document id. Long groups fold into <details> (pure: no I/O).
 import type { IndexComparison, VerificationFacts } from '../record.js';
 import type { IndexChecks } from '../verify/index-checks.js';
-import { formatCount, inlineHtml, plural } from './format.js';
+import { formatCount, inlineHtml, plural } from '../util/format.js';
 
 const FOLD_ROWS = 25;
 /** Differences listed per index before the rest is only counted. */

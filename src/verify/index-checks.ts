@@ -1,6 +1,7 @@
 // The checks beyond counts, for every migrated index present on both sides: definitions (aliases with
 // their filter, routing and write flag; mappings; settings), content (documents by id), and, when the
 // source is write-blocked, history (per-shard max_seq_no). Each returns what it found; verify.ts decides.
+import { eachLimited } from '../util/each-limited.js';
 import { compareContent, type ContentCheck, type SampleSize } from './content.js';
 import {
   compareDefinitions,
@@ -36,14 +37,6 @@ export interface ChecksInput {
 /** Content checks run a few indices at a time: each is a handful of requests to both domains. */
 const CONCURRENCY = 4;
 
-async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-}
-
 export async function checkIndices(input: ChecksInput): Promise<Map<string, IndexChecks>> {
   const { source, target, entries } = input;
   const sources = entries.map((e) => e.source);
@@ -64,7 +57,7 @@ export async function checkIndices(input: ChecksInput): Promise<Map<string, Inde
   ]);
 
   const out = new Map<string, IndexChecks>();
-  await eachLimited(entries, async (e) => {
+  await eachLimited(entries, CONCURRENCY, async (e) => {
     input.signal?.throwIfAborted();
     const s = sourceDefs.get(e.source);
     const t = targetDefs.get(e.target);

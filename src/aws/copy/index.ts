@@ -130,6 +130,22 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
     signal ? AbortSignal.any([signal, manifestAbort.signal]) : manifestAbort.signal,
   );
   let blobs: { listed: number; copied: number };
+  // What the copy did, for a blobs-only pass (the head start during the snapshot) and for a whole copy.
+  const result = (listed: number, manifest: ManifestCheck): CopyResult => ({
+    listed,
+    copied: progress.copied,
+    skipped: progress.skipped,
+    excluded,
+    bytesCopied: progress.bytesCopied,
+    bytesTotal: progress.bytesTotal,
+    multipart,
+    requests: { ...requester.requests },
+    manifest,
+    durationMs: Date.now() - started,
+    retries: requester.retries,
+    pushbacks: requester.pushbacks,
+    lowestConcurrency: budget.lowest,
+  });
   let blobCheck: Promise<ManifestCheck> | undefined;
   try {
     const sourceObjects = repositoryObjects(source, requester, signal, () => excluded++);
@@ -153,21 +169,7 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
     if (options.blobsOnly) {
       if (ticker) clearInterval(ticker);
       report();
-      return {
-        listed: blobs.listed,
-        copied: progress.copied,
-        skipped: progress.skipped,
-        excluded,
-        bytesCopied: progress.bytesCopied,
-        bytesTotal: progress.bytesTotal,
-        multipart,
-        requests: { ...requester.requests },
-        manifest: checkedByCopyPass(0),
-        durationMs: Date.now() - started,
-        retries: requester.retries,
-        pushbacks: requester.pushbacks,
-        lowestConcurrency: budget.lowest,
-      };
+      return result(blobs.listed, checkedByCopyPass(0));
     }
     // The blobs are final now: check them while the root blobs are copied (see manifest.ts).
     if (blobs.copied > 0) {
@@ -216,21 +218,7 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
   progress.stage = 'done';
   report();
 
-  return {
-    listed: progress.objectsTotal,
-    copied: progress.copied,
-    skipped: progress.skipped,
-    excluded,
-    bytesCopied: progress.bytesCopied,
-    bytesTotal: progress.bytesTotal,
-    multipart,
-    requests: { ...requester.requests },
-    manifest,
-    durationMs: Date.now() - started,
-    retries: requester.retries,
-    pushbacks: requester.pushbacks,
-    lowestConcurrency: budget.lowest,
-  };
+  return result(progress.objectsTotal, manifest);
 }
 
 function rootCount(held: Record<string, Pending[]>): number {

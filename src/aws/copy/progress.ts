@@ -1,5 +1,5 @@
 // Where the copy stands, and the one log line that says so.
-import { formatBytes, formatCount, formatDuration } from '../../report/format.js';
+import { formatBytes, formatCount, formatDuration } from '../../util/format.js';
 
 export type CopyStage = 'copying' | 'snapshot-metadata' | 'generations' | 'latest' | 'manifest' | 'done';
 

@@ -1,4 +1,5 @@
-// The one place values are formatted for people: durations, sizes, counts, and HTML escaping.
+// The one place values are formatted for people (durations, sizes, counts, plurals, HTML escaping): the checks
+// that word their findings and the report that renders the record both use it.
 // Everything that came from outside (index names, endpoints, error text) passes through escapeHtml.
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -5,13 +5,12 @@
 // cancelled run explains itself as well as a successful one, and the block is lifted whatever happened.
 import * as core from '@actions/core';
 import { sameRepositoryLocation, type MigrationConfig } from './config.js';
-import type { Log, Progress, RunContext } from './context.js';
-import { formatProgressLine } from './aws/copy/index.js';
+import type { Log, RunContext } from './context.js';
 import { readInputs } from './inputs/read-inputs.js';
 import { retryTally } from './retry-tally.js';
 import type { PhaseName, PreflightFindings, RunRecord } from './record.js';
 import { copyDetails, cutoverDetails, headStartLine, preflightDetails, verifyDetails } from './report/details.js';
-import { cutoverStepLine, recoveryProgressLine, snapshotProgressLine } from './report/progress.js';
+import { progressToLog } from './report/progress.js';
 import { renderInputProblems, renderPhaseSummary } from './report/summary.js';
 import { PHASE_LABELS, PHASE_ORDER } from './report/tables.js';
 import { copyPhase, type CopyOverlap } from './phases/copy.js';
@@ -40,12 +39,7 @@ import { compareStreams, withStreams } from './streams/verify.js';
 
 const log: Log = { info: (l) => core.info(l), warning: (l) => core.warning(l) };
 
-const progress: Progress = {
-  snapshot: (p) => log.info(snapshotProgressLine(p)),
-  restore: (p) => log.info(recoveryProgressLine(p)),
-  copy: (p) => log.info(formatProgressLine(p)),
-  step: (name, ms) => log.info(cutoverStepLine(name, ms)),
-};
+const progress = progressToLog(log);
 
 /** The phases that word their own details; the others' are rendered here from their facts (report/details.ts). */
 const own = (result: { details: string[] }) => result.details;

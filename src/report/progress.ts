@@ -1,7 +1,8 @@
 // One-line progress reports for the log while a snapshot, a restore's recovery or a cut-over runs;
 // main.ts hands them to the phases as the run context's `progress`.
 
-import type { RecoveryProgress, TransferProgress } from '../context.js';
+import { formatProgressLine } from '../aws/copy/index.js';
+import type { Log, Progress, RecoveryProgress, TransferProgress } from '../context.js';
 import { formatBytes, formatDuration } from '../util/format.js';
 
 function line(label: string, p: TransferProgress, extra: string[] = []): string {
@@ -31,4 +32,14 @@ export function recoveryProgressLine(p: RecoveryProgress): string {
 /** e.g. "cut-over: write block set in 120 ms" */
 export function cutoverStepLine(name: string, ms: number): string {
   return `cut-over: ${name} in ${formatDuration(ms)}`;
+}
+
+/** The run's progress callbacks (RunContext.progress), each writing its line to the log. */
+export function progressToLog(log: Pick<Log, 'info'>): Progress {
+  return {
+    snapshot: (p) => log.info(snapshotProgressLine(p)),
+    restore: (p) => log.info(recoveryProgressLine(p)),
+    copy: (p) => log.info(formatProgressLine(p)),
+    step: (name, ms) => log.info(cutoverStepLine(name, ms)),
+  };
 }

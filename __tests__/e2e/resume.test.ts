@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { stackDir } from '../../stack/layout.js';
-import { runAction, stackInputs, type ActionRun } from '../support/action.js';
+import { runAction, stackInputs, failureTail } from '../support/action.js';
 import { nodeClient, stackEnv, unique } from '../support/stack.js';
 
 const source = nodeClient('source');
@@ -71,15 +71,6 @@ const writeBlocked = async (index: string) =>
     (await source.indices.getSettings({ index, name: 'index.blocks.write' })).body[index]?.settings?.index?.blocks
       ?.write,
   ) === 'true';
-
-const failureTail = (run: ActionRun) =>
-  run.code === 0
-    ? ''
-    : run.log
-        .split('\n')
-        .filter((l) => !l.startsWith('::add-mask::'))
-        .slice(-30)
-        .join('\n');
 
 describe('a killed run continues on a re-run with the same run id', () => {
   const prefix = unique('t-res');

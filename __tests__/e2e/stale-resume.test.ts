@@ -3,20 +3,11 @@
 // is re-run. The snapshot the killed attempt took no longer holds the source, so the re-run must take it
 // again and restore the new one over what the killed attempt restored, never verify the old data. And a
 // block the killed attempt left (no post step ran) is recognised as the run's own and lifted at the end.
-import { runAction, stackInputs, type ActionRun } from '../support/action.js';
+import { runAction, stackInputs, type ActionRun, failureTail } from '../support/action.js';
 import { nodeClient, unique } from '../support/stack.js';
 
 const source = nodeClient('source');
 const target = nodeClient('target');
-
-const tail = (run: ActionRun) =>
-  run.code === 0
-    ? ''
-    : run.log
-        .split('\n')
-        .filter((l) => !l.startsWith('::add-mask::'))
-        .slice(-30)
-        .join('\n');
 
 const writeBlocked = async (index: string) =>
   String(
@@ -70,7 +61,7 @@ describe('a one-phase attempt killed, the source written, the job re-run', () =>
   test('the re-run takes the stale snapshot again and verifies the source as it is now', async () => {
     expect(killed.signal).toBe('SIGKILL');
     expect((await target.count({ index })).body.count).toBe(50);
-    expect({ code: rerun.code, tail: tail(rerun) }).toEqual({ code: 0, tail: '' });
+    expect({ code: rerun.code, tail: failureTail(rerun) }).toEqual({ code: 0, tail: '' });
     // What the target holds is the source now, document by document.
     await target.indices.refresh({ index });
     const docs = (await target.mget({ index, body: { ids: ['doc-1', 'doc-2', 'doc-new'] } })).body.docs;
@@ -113,7 +104,7 @@ describe('a write block an earlier attempt left behind', () => {
   afterAll(() => dropEverywhere(prefix));
 
   test('is recognised as the run’s own and lifted at the end; the user’s own block stays', async () => {
-    expect({ code: rerun.code, tail: tail(rerun) }).toEqual({ code: 0, tail: '' });
+    expect({ code: rerun.code, tail: failureTail(rerun) }).toEqual({ code: 0, tail: '' });
     expect(await writeBlocked(index)).toBe(false);
     expect(await writeBlocked(users)).toBe(true);
     expect(rerun.outputs.verified).toBe('true');

@@ -2,21 +2,12 @@
 // of aliases (filter, routing, write index), the documents themselves (fetched by id from both sides,
 // compared by hash), and the patterns resolved again at the end. Each fixture is made here, under a
 // unique name, and removed afterwards; the seeded indices are not touched.
-import { runAction, stackInputs, type ActionRun } from '../support/action.js';
+import { runAction, stackInputs, type ActionRun, failureTail } from '../support/action.js';
 import { nodeClient, unique } from '../support/stack.js';
 import { startWriter } from '../../bench/cutover/writer.js';
 
 const source = nodeClient('source');
 const target = nodeClient('target');
-
-const tail = (run: ActionRun) =>
-  run.code === 0
-    ? ''
-    : run.log
-        .split('\n')
-        .filter((l) => !l.startsWith('::add-mask::'))
-        .slice(-30)
-        .join('\n');
 
 async function fill(index: string, docs: number, body: (i: number) => Record<string, unknown>, routing?: string) {
   const lines = Array.from({ length: docs }, (_, i) => [
@@ -81,7 +72,7 @@ describe('alias definitions and documents are verified, not only counts and alia
   afterAll(() => dropEverywhere(prefix));
 
   test('an alias with a filter, routing and a write index comes over and verifies', async () => {
-    expect({ code: first.code, tail: tail(first) }).toEqual({ code: 0, tail: '' });
+    expect({ code: first.code, tail: failureTail(first) }).toEqual({ code: 0, tail: '' });
     expect(first.outputs.verified).toBe('true');
     const onTarget: any = restoredAliases;
     expect(onTarget[filtered]).toEqual({
@@ -192,7 +183,7 @@ describe('a two-phase run over an index whose _source has excludes', () => {
   };
 
   test('is moved by the incremental restore inside the window, not replayed, and keeps its excluded fields', async () => {
-    expect({ code: run.code, tail: tail(run) }).toEqual({ code: 0, tail: '' });
+    expect({ code: run.code, tail: failureTail(run) }).toEqual({ code: 0, tail: '' });
     // The field _source leaves out is still in the target's index, for every document the writer touched.
     expect(await touchedSum(target)).toEqual(await touchedSum(source));
     expect(run.outputs.verified).toBe('true');

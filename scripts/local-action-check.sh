@@ -23,18 +23,28 @@ INPUT_SNAPSHOT-ROLE-ARN=arn:aws:iam::111122223333:role/opensearch-snapshot
 GITHUB_RUN_ID=4242
 EOF
 
-# local-action 7.0.1 records a failure (setFailed) but exits 0, so the log is what is asserted.
-npx --yes "@github/local-action@${LOCAL_ACTION_VERSION}" run . src/main.ts "$work/refused.env" >"$work/log" 2>&1 || {
+# The refused run must fail the step: src/main.ts sets process.exitCode = 1, which local-action's own process
+# exits with. A log without local-action's "Action Outputs" section means local-action itself did not run.
+set +e
+npx --yes "@github/local-action@${LOCAL_ACTION_VERSION}" run . src/main.ts "$work/refused.env" >"$work/log" 2>&1
+code=$?
+set -e
+if ! grep -qF 'Action Outputs' "$work/log"; then
   cat "$work/log"
-  echo "local-action itself failed to run" >&2
+  echo "local-action itself failed to run (exit $code)" >&2
   exit 1
-}
+fi
+if [ "$code" -eq 0 ]; then
+  sed -n '/Running Action/,$p' "$work/log"
+  echo "the refused plan exited 0: the step would not have failed" >&2
+  exit 1
+fi
 
 status=0
 expect() {
   if grep -qF -- "$1" "$work/log"; then echo "ok: $1"; else echo "MISSING: $1" >&2; status=1; fi
 }
-expect '::error::3 inputs need fixing (nothing was touched):'
+expect '::error title=Invalid inputs::3 inputs need fixing (nothing was touched):'
 expect 'source-endpoint: "http://search-old-abc123.us-east-1.es.amazonaws.com" uses http'
 expect 'source-bucket: "s3://old-snapshots/path" is a URI or ARN'
 expect 'target-endpoint: has a path ("/_dashboards")'
@@ -43,4 +53,4 @@ if [ "$status" -ne 0 ]; then
   sed -n '/Running Action/,$p' "$work/log"
   exit 1
 fi
-echo "local-action ${LOCAL_ACTION_VERSION}: action.yml loaded, the refused plan failed with the expected message"
+echo "local-action ${LOCAL_ACTION_VERSION}: action.yml loaded, the refused plan failed the step (exit $code) with the expected message"

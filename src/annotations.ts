@@ -14,8 +14,12 @@ export function annotateChecks(rows: readonly CheckRecord[]): void {
   }
 }
 
-/** Fails the step with one titled error (what `core.setFailed` does, plus the title). */
+/**
+ * Fails the step with one titled error (what `core.setFailed` does, plus the title). The exit code is the
+ * literal 1 (core.ExitCode.Failure): a const enum is not a runtime value in every loader, and
+ * @github/local-action's stand-in for @actions/core has no `ExitCode` at all.
+ */
 export function failStep(message: string, title: string): void {
-  process.exitCode = core.ExitCode.Failure;
+  process.exitCode = 1;
   core.error(message, { title });
 }

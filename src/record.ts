@@ -235,6 +235,10 @@ export interface Forecast {
     objectsEstimate: number;
     bytesEstimate: number;
     estimatedMs: number;
+    /** Of the estimate: what the source repository holds now and the destination does not (listed, exact). */
+    inRepository?: { objects: number; bytes: number };
+    /** Of the estimate: what the snapshot this run takes writes (estimated from the indices' segments). */
+    newSnapshot?: { objects: number; bytes: number };
   };
   restore: {
     repository: string;

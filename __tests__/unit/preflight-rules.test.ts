@@ -196,7 +196,7 @@ describe('index settings on the target', () => {
 
 describe('the plan in the summary', () => {
   test('estimates grow with the work', () => {
-    expect(estimateObjects([{ segments: 10, shards: 2 }])).toBe(10 * 4 + 2 * 3 + 1 + 4);
+    expect(estimateObjects([{ segments: 10, shards: 2 }])).toBe(10 * 2 + 2 * 2 + 1 + 4);
     expect(estimateCopyMs(1000, 0, 10)).toBeGreaterThan(estimateCopyMs(1000, 0, 100));
     expect(estimateCopyMs(10, 10 * 1024 ** 3, 10)).toBeGreaterThan(estimateCopyMs(10, 1024 ** 3, 10));
   });

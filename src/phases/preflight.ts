@@ -21,6 +21,9 @@ import {
 import { inspectDomain, type DomainFacts } from '../preflight/domains.js';
 import { indexSelection, principalFor } from '../preflight/selection.js';
 import { forecast } from '../preflight/forecast.js';
+import { repositoryContentsCheck } from '../preflight/repository-contents.js';
+import { sameRepositoryLocation } from '../config.js';
+import type { CopySurvey } from '../aws/copy/survey.js';
 import { identityCheck, type Identity } from '../preflight/identity.js';
 import { accessControlCheck } from '../preflight/access-control.js';
 import { permissionChecks } from '../preflight/iam-simulation.js';
@@ -144,6 +147,10 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
     (c) => (sameBucket ? Promise.resolve(true) : bucketCheck(target, 'target', principalFor(ctx, 'target'), c)),
   );
   if (sourceBucketOk && targetBucketOk) await repositoryPathCheck(config, source, target, checks);
+  const survey: CopySurvey | undefined =
+    sourceBucketOk && targetBucketOk && !sameRepositoryLocation(config)
+      ? await repositoryContentsCheck(ctx, checks)
+      : undefined;
   await together(
     checks,
     (c) => (sd!.reachable ? registrationCheck(source, 'source', c) : Promise.resolve()),
@@ -210,6 +217,7 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
       bytesNeeded: capacity.needed,
       ...(capacity.free !== undefined ? { bytesFree: capacity.free } : {}),
       created,
+      ...(survey ? { survey } : {}),
     });
     if (streamRows.length) found.forecast.streams = streamRows;
     if (metadata) found.forecast.metadata = metadata;

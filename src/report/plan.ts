@@ -51,13 +51,20 @@ export function checksTable(checks: readonly CheckRecord[]): string {
   ].join('\n');
 }
 
+/** Where the copy estimate comes from: the repository as listed now, and the snapshot still to be taken. */
+function copySplit(copy: Forecast['copy']): string {
+  if (!copy.inRepository || !copy.newSnapshot) return '';
+  const part = (x: { objects: number; bytes: number }) => `${plural(x.objects, 'object')}, ${formatBytes(x.bytes)}`;
+  return `: ${part(copy.inRepository)} already in the source repository and not yet at the destination, ≈ ${part(copy.newSnapshot)} the new snapshot writes`;
+}
+
 function planList(p: Forecast): string {
   const s = p.snapshot;
   const lines = [
     `<b>Snapshot</b> ${plural(s.indices.length, 'index', 'indices')} (${plural(s.documents, 'document')}, ${formatBytes(s.primaryBytes)} in primaries) into ${code(s.repository)} / ${code(s.snapshot)}${s.reuses ? ' · already taken by an earlier attempt: reused' : ''}`,
     p.copy.skipped
       ? `<b>Copy</b> ⏭️ none: both domains use ${code(p.copy.from)}`
-      : `<b>Copy</b> ${code(p.copy.from)} → ${code(p.copy.to)}: ≈ ${plural(p.copy.objectsEstimate, 'object')}, ${formatBytes(p.copy.bytesEstimate)}, about ${formatDuration(p.copy.estimatedMs)} (estimate)`,
+      : `<b>Copy</b> ${code(p.copy.from)} → ${code(p.copy.to)}: ≈ ${plural(p.copy.objectsEstimate, 'object')}, ${formatBytes(p.copy.bytesEstimate)}, about ${formatDuration(p.copy.estimatedMs)} (estimate${copySplit(p.copy)})`,
     `<b>Restore</b> from ${code(p.restore.repository)} (read-only)${Object.keys(p.restore.indexSettings).length ? `, index-settings ${code(JSON.stringify(p.restore.indexSettings))}` : ''}${p.restore.ignoreIndexSettings.length ? `, dropping ${p.restore.ignoreIndexSettings.map(code).join(', ')}` : ''}, aliases ${p.restore.includeAliases ? 'included' : 'left out'}; needs ≈ ${formatBytes(p.restore.bytesNeeded)}${p.restore.bytesFree !== undefined ? ` of ${formatBytes(p.restore.bytesFree)} free` : ''}${p.restore.replaces.length ? `; replaces ${p.restore.replaces.map(code).join(', ')}` : ''}`,
     `<b>Verify</b> document counts of ${plural(p.verify.indices, 'index', 'indices')} (${formatCount(p.verify.documents)} now on the source)${p.verify.aliases ? ` and ${plural(p.verify.aliases, 'alias', 'aliases')}` : ''} on both sides`,
   ];

@@ -1,6 +1,7 @@
 // The run record: the one place that knows what happened. Phases return their findings, main.ts
 // stores them here, and the summary and outputs are rendered from it (report/), never by phases.
 
+import type { DurationForecast } from './preflight/duration.js';
 import type { SideName } from './constants.js';
 import type { IamDocumentSet } from './iam/run-documents.js';
 import type { MetadataFacts } from './metadata/apply.js';
@@ -212,6 +213,8 @@ export interface CheckRecord {
 
 /** The forecast a plan shows: what will be snapshotted, copied, restored and verified. */
 export interface Forecast {
+  /** How long the run will take, phase by phase, and what bounds each (preflight/duration.ts). */
+  duration?: DurationForecast;
   snapshot: {
     repository: string;
     snapshot: string;

@@ -48,6 +48,8 @@ describe('plan mode', () => {
         'target.capacity',
         'target.replicas',
         'source.snapshots',
+        'source.repository-contents',
+        'time-budget',
       ]),
     );
     for (const c of run.checks) expect(run.summary).toContain(c.check);
@@ -57,6 +59,10 @@ describe('plan mode', () => {
     // The forecast names what each phase will do, with the seeded data's real counts (top-level documents).
     expect(run.summary).toMatch(/<b>Snapshot<\/b> 6 indices \(100,000 documents/);
     expect(run.summary).toMatch(/<b>Copy<\/b> .*≈ [\d,]+ objects/);
+    // How long, from the domains' nodes and throttles: one data node a side at the engines' defaults (40mb).
+    expect(/<b>Duration<\/b> ≈[^<]*/.exec(run.summary)?.[0]).toMatch(
+      /^<b>Duration<\/b> ≈ .+: snapshot ≈ .+max_snapshot_bytes_per_sec 40 MiB\/s per node × 1 node\), copy ≈ .+ after the snapshot.*, restore ≈ .+indices\.recovery\.max_bytes_per_sec 40 MiB\/s per node × 1 node\) \(estimate\)$/,
+    );
     expect(run.summary).toMatch(
       /<td><code>products<\/code><\/td><td><code>h6plan-products<\/code><\/td><td>40,000<\/td>/,
     );

@@ -72,8 +72,10 @@ describe('the copy overlaps the snapshot; snapshot-rate throttles the run’s so
 
   test('the summary says each phase’s bytes, rate and what bound it', () => {
     expect(run.summary).toMatch(/Where the time went/);
+    expect(run.summary).toMatch(/: SUCCESS, 3 shards, 1 index</); // not "1 indices"
+
     expect(run.summary).toMatch(
-      /<tr><td>Snapshot<\/td><td>[\d.]+ [KMG]i?B<\/td>[^\n]*max_snapshot_bytes_per_sec 512kb/,
+      /<tr><td>Snapshot<\/td><td>[\d.]+ [KMG]i?B<\/td>[^\n]*max_snapshot_bytes_per_sec 512 KiB\/s/,
     );
     expect(run.summary).toMatch(/<tr><td>Copy<\/td>[^\n]*overlapped with the snapshot/);
     expect(run.summary).toMatch(

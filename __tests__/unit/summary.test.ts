@@ -414,18 +414,21 @@ describe('where the time went', () => {
     });
 
   test('each data phase has its bytes, rate and the limit that bound it', () => {
-    const out = renderSummary(withData({ restoreThrottles: { state: 'refused', previous: {}, recoveryRate: '40mb' } }));
+    // The rate as a domain reports it (GET _cluster/settings?include_defaults), written for people.
+    const out = renderSummary(
+      withData({ restoreThrottles: { state: 'refused', previous: {}, recoveryRate: '41943040b' } }),
+    );
     expect(out).toContain('<h3>Where the time went</h3>');
     // Phases last a minute each in the fixture: 600 MiB a minute is 10 MiB/s.
     expect(out).toMatch(
-      /<tr><td>Snapshot<\/td><td>600 MiB<\/td><td>[^<]+<\/td><td>10 MiB\/s<\/td><td>source snapshot rate: max_snapshot_bytes_per_sec 40mb \(the engine&#39;s default/,
+      /<tr><td>Snapshot<\/td><td>600 MiB<\/td><td>[^<]+<\/td><td>10 MiB\/s<\/td><td>source snapshot rate: max_snapshot_bytes_per_sec 40 MiB\/s \(the engine&#39;s default/,
     );
     // The copy phase is the tail: its bytes are what was left when the snapshot ended.
     expect(out).toMatch(
       /<tr><td>Copy<\/td><td>10 MiB<\/td>[^\n]*overlapped with the snapshot \(590 MiB copied while it ran\)/,
     );
     expect(out).toMatch(
-      /<tr><td>Restore<\/td><td>600 MiB<\/td>[^\n]*indices\.recovery\.max_bytes_per_sec 40mb per node, the domain/,
+      /<tr><td>Restore<\/td><td>600 MiB<\/td>[^\n]*indices\.recovery\.max_bytes_per_sec 40 MiB\/s per node, the domain/,
     );
   });
 
@@ -433,6 +436,6 @@ describe('where the time went', () => {
     const out = renderSummary(
       withData({ restoreThrottles: { state: 'restored', previous: {}, recoveryRate: '2000mb' } }),
     );
-    expect(out).toMatch(/<tr><td>Restore<\/td>[^\n]*raised to 2000mb per node for the restore, then put back/);
+    expect(out).toMatch(/<tr><td>Restore<\/td>[^\n]*raised to 2\.0 GiB\/s per node for the restore, then put back/);
   });
 });

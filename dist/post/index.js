@@ -100494,7 +100494,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 311:
+/***/ 54658:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -105872,6 +105872,78 @@ async function poll_poll(check, o) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/util/format.ts
+// The one place values are formatted for people (durations, sizes, counts, plurals, HTML escaping): the checks
+// that word their findings and the report that renders the record both use it.
+// Everything that came from outside (index names, endpoints, error text) passes through escapeHtml.
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+/**
+ * Escaped text for one table cell or inline element. Newlines become <br>: a blank line would end
+ * GitHub's HTML block and let the rest of the table be read as markdown.
+ */
+function inlineHtml(s) {
+    return escapeHtml(s).replace(/\r?\n/g, '<br>');
+}
+/** 850 ms, 12.3 s, 4 min 5 s, 2 h 3 min; '—' for a negative or unknown duration. */
+function format_formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '—';
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
+    const totalSeconds = Math.floor(ms / 1000);
+    if (totalSeconds < 3600) {
+        const m = Math.floor(totalSeconds / 60);
+        const s = totalSeconds % 60;
+        return s ? `${m} min ${s} s` : `${m} min`;
+    }
+    const h = Math.floor(totalSeconds / 3600);
+    const m = Math.floor((totalSeconds % 3600) / 60);
+    return m ? `${h} h ${m} min` : `${h} h`;
+}
+const BYTE_UNITS = (/* unused pure expression or super */ null && (['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']));
+/** A moment as UTC wall-clock time to the millisecond, e.g. 2026-11-25 15:38:16.123 UTC. */
+function formatClock(ms) {
+    if (!Number.isFinite(ms))
+        return '—';
+    return `${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')} UTC`;
+}
+/** Binary units, like the S3 console: 512 B, 1.5 KiB, 45 MiB, 1.2 GiB. */
+function format_formatBytes(n) {
+    if (!Number.isFinite(n) || n < 0)
+        return '—';
+    let value = n;
+    let unit = 0;
+    while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(value)} B`;
+    return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${BYTE_UNITS[unit]}`;
+}
+/** 1234567 → 1,234,567 (no locale lookup, so the summary reads the same on every runner). */
+function formatCount(n) {
+    if (n === null || n === undefined || !Number.isFinite(n))
+        return '—';
+    const sign = n < 0 ? '-' : '';
+    return sign + String(Math.abs(Math.trunc(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** Signed difference target − source: +5, -3, 0; '—' when either side is unknown. */
+function formatDifference(source, target) {
+    if (source === null || target === null)
+        return '—';
+    const d = target - source;
+    return d > 0 ? `+${formatCount(d)}` : formatCount(d);
+}
+function format_plural(n, one, many = `${one}s`) {
+    return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/resume/snapshot-mark.ts
@@ -105963,6 +106035,7 @@ function snapshot_reuse_judgeFoundSnapshot(q) {
 }
 
 ;// CONCATENATED MODULE: ./src/phases/snapshot.ts
+
 
 
 
@@ -106074,7 +106147,7 @@ async function takeSnapshot(ctx, request) {
             ...(stale ? { stale } : {}),
         },
         details: [
-            `${name}: ${info.state}, ${shards.total} shards, ${info.indices.length} indices${replaced ? ' (taken again: the earlier attempt’s was stale or failed)' : reused ? ' (reused from an earlier attempt)' : ''}`,
+            `${name}: ${info.state}, ${plural(shards.total, 'shard')}, ${plural(info.indices.length, 'index', 'indices')}${replaced ? ' (taken again: the earlier attempt’s was stale or failed)' : reused ? ' (reused from an earlier attempt)' : ''}`,
         ],
     };
 }
@@ -106320,7 +106393,105 @@ async function restoredFrom(ctx, names, snapshot) {
     return names.every((n) => from.get(n) === snapshot);
 }
 
+;// CONCATENATED MODULE: ./src/preflight/duration.ts
+
+const duration_MiB = 1024 * 1024;
+/** The engines' per-node defaults for both throttles (repository and cluster-settings references). */
+const DEFAULT_THROTTLE = '40mb';
+/**
+ * A node with no throttle still has a disk and a network: an unthrottled snapshot or recovery is taken to
+ * move 200 MiB/s per node, about what an EBS gp3 volume or an instance's share of S3 gives.
+ */
+const UNTHROTTLED_BYTES_PER_SEC = 200 * duration_MiB;
+/** OpenSearch's ByteSizeValue per second: `40mb`, `1.5gb`, `0` or `-1` for none. Binary units, as the engines read them. */
+function bytesPerSecond(rate) {
+    const m = /^(-?\d+(?:\.\d+)?)(b|kb|mb|gb|tb|pb)?$/.exec(String(rate ?? '')
+        .trim()
+        .toLowerCase());
+    if (!m)
+        return undefined;
+    const value = Number(m[1]);
+    if (value <= 0)
+        return Infinity;
+    const power = ['b', 'kb', 'mb', 'gb', 'tb', 'pb'].indexOf(m[2] ?? 'b');
+    return value * 1024 ** power;
+}
+/** A throttle for people: `41943040b` → `40 MiB/s`, `0` → `no limit`; what cannot be read is shown as given. */
+function duration_rateText(rate) {
+    const perSecond = bytesPerSecond(rate);
+    if (perSecond === undefined)
+        return rate;
+    return Number.isFinite(perSecond) ? `${formatBytes(perSecond)}/s` : 'no limit';
+}
+function phase(bytes, nodes, rate, setting) {
+    const perNode = bytesPerSecond(rate) ?? bytesPerSecond(DEFAULT_THROTTLE);
+    const effective = Number.isFinite(perNode) ? perNode : UNTHROTTLED_BYTES_PER_SEC;
+    const n = Math.max(nodes, 1);
+    const limit = Number.isFinite(perNode)
+        ? `${setting} ${formatBytes(perNode)}/s per node`
+        : `no ${setting} throttle: the nodes' disks and network (≈ ${formatBytes(UNTHROTTLED_BYTES_PER_SEC)}/s each assumed)`;
+    return {
+        ms: Math.round((bytes / (effective * n)) * 1000),
+        bytes,
+        bound: `${limit} × ${plural(n, 'node')}`,
+    };
+}
+function forecastDuration(f) {
+    const snapshot = phase(f.snapshotBytes, Math.min(f.sourceDataNodes, Math.max(f.primaryShards, 1)), f.snapshotRate, 'max_snapshot_bytes_per_sec');
+    const afterSnapshot = Math.max(f.copyMs - snapshot.ms, 0) + f.copyRootMs;
+    const copy = {
+        ms: Math.round(Math.min(afterSnapshot, f.copyMs)),
+        overlappedMs: Math.round(Math.max(f.copyMs - afterSnapshot, 0)),
+        bytes: f.copyBytes,
+        bound: 'S3 server-side copy',
+    };
+    const nodes = Math.min(f.targetDataNodes, Math.max(f.primaryShards, 1));
+    const primaries = phase(f.restoreBytes, nodes, f.recoveryRate, 'indices.recovery.max_bytes_per_sec');
+    const replicas = phase(f.replicaBytes, f.targetDataNodes, f.recoveryRate, 'indices.recovery.max_bytes_per_sec');
+    const restore = {
+        ms: primaries.ms + replicas.ms,
+        bytes: f.restoreBytes + f.replicaBytes,
+        bound: primaries.bound,
+    };
+    return { snapshot, copy, restore, totalMs: snapshot.ms + copy.ms + restore.ms };
+}
+/** "≈ 2 h 13 min: snapshot ≈ 1 h …" for the plan and the time-budget check. */
+function durationText(d) {
+    const part = (label, p) => `${label} ≈ ${formatDuration(p.ms)} (${formatBytes(p.bytes)}; ${p.bound})`;
+    return [
+        `≈ ${formatDuration(d.totalMs)}`,
+        `${part('snapshot', d.snapshot)}, copy ≈ ${formatDuration(d.copy.ms)} after the snapshot${d.copy.overlappedMs ? ` (≈ ${formatDuration(d.copy.overlappedMs)} more overlaps it)` : ''}, ${part('restore', d.restore)}`,
+    ].join(': ');
+}
+/**
+ * The duration forecast against the run's time budget: a run that will not fit is better told now than
+ * stopped half-way by `timeout-minutes` (or by a GitHub-hosted runner's 6-hour job limit).
+ */
+function timeBudgetCheck(config, forecast, checks) {
+    const id = 'time-budget';
+    const check = 'Forecast duration within the time budget';
+    const d = forecast.duration;
+    if (!d)
+        return checks.skip(id, check, 'not forecast: a domain did not answer');
+    const minutes = (ms) => Math.ceil(ms / 60_000);
+    const over = [
+        d.totalMs > config.timeouts.totalMs
+            ? `the run ≈ ${minutes(d.totalMs)} min > timeout-minutes ${minutes(config.timeouts.totalMs)}`
+            : '',
+        d.snapshot.ms > config.timeouts.snapshotMs
+            ? `the snapshot ≈ ${minutes(d.snapshot.ms)} min > snapshot-timeout-minutes ${minutes(config.timeouts.snapshotMs)}`
+            : '',
+        d.restore.ms > config.timeouts.restoreMs
+            ? `the restore ≈ ${minutes(d.restore.ms)} min > restore-timeout-minutes ${minutes(config.timeouts.restoreMs)}`
+            : '',
+    ].filter(Boolean);
+    if (over.length)
+        return checks.warn(id, check, `${durationText(d)}; ${over.join(', ')}`, 'Raise those timeouts (a GitHub-hosted runner stops a job after 6 hours: use a self-hosted one for longer runs), raise snapshot-rate, or migrate fewer indices per run.');
+    checks.pass(id, check, `${durationText(d)} (estimate), within timeout-minutes ${minutes(config.timeouts.totalMs)}`);
+}
+
 ;// CONCATENATED MODULE: ./src/phases/restore-throttles.ts
+
 
 /**
  * What the restore asks for. Recovery bytes per node: 40mb by default (OpenSearch "Cluster settings":
@@ -106392,7 +106563,7 @@ async function restoreWithThrottles(ctx, facts, store, snapshot) {
     await raiseThrottles(target.domain, facts, store);
     if (facts.state === 'refused') {
         log.info(`restore throttles: the target domain refused to change them (${(facts.refusal ?? '').split('\n')[0]}); ` +
-            `the restore is bound by indices.recovery.max_bytes_per_sec = ${facts.recoveryRate ?? 'unknown'} per node, the domain's own`);
+            `the restore is bound by indices.recovery.max_bytes_per_sec = ${facts.recoveryRate ? rateText(facts.recoveryRate) : 'unknown'} per node, the domain's own`);
     }
     else {
         log.info(`restore throttles raised on the target: ${describe(Object.fromEntries(Object.keys(facts.previous).map((k) => [k, RAISED_THROTTLES[k]])))} (put back after the restore)`);
@@ -106525,7 +106696,7 @@ async function post(store = actionStateStore, throttleStore = actionThrottleStor
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(311);
+/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54658);
 
 await (0,_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 

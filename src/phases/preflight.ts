@@ -32,6 +32,9 @@ import { snapshotsCheck } from '../preflight/snapshots.js';
 import { metadataCheck, streamChecks, streamFacts } from '../preflight/streams.js';
 import { collisionCheck, restoreSettingsCheck, settingsChecks, type SourceIndex } from '../preflight/target.js';
 import { runSnapshotNames } from './snapshot.js';
+import { recoveryRate } from './restore-throttles.js';
+import { DEFAULT_THROTTLE, timeBudgetCheck } from '../preflight/duration.js';
+import type { NodeFacts } from '../search/cluster.js';
 
 export class PreflightError extends Error {
   override name = 'PreflightError';
@@ -211,7 +214,17 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
   const metadata = sd!.reachable && td!.reachable ? await metadataCheck(ctx, checks) : undefined;
 
   if (picked && (indices.length || picked.selection.streams.length)) {
+    const throttles =
+      sd!.reachable && td!.reachable
+        ? {
+            sourceDataNodes: dataNodes(sd!.nodes),
+            targetDataNodes: dataNodes(td!.nodes),
+            snapshotRate: config.snapshotRate ?? (await snapshotRateInForce(ctx)),
+            recoveryRate: (await recoveryRate(target.domain)) ?? DEFAULT_THROTTLE,
+          }
+        : undefined;
     found.forecast = forecast(config, indices, {
+      ...(throttles ? { throttles } : {}),
       reuses,
       replaces,
       bytesNeeded: capacity.needed,
@@ -221,6 +234,7 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
     });
     if (streamRows.length) found.forecast.streams = streamRows;
     if (metadata) found.forecast.metadata = metadata;
+    timeBudgetCheck(config, found.forecast, checks);
   }
 
   const failed = checks.failed;
@@ -231,4 +245,16 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
     );
   }
   return { selection: picked.selection };
+}
+
+/** Nodes that hold data (`data`, or a tier such as `data_hot`); a domain that does not list them counts as one. */
+function dataNodes(nodes: NodeFacts[] | undefined): number {
+  return Math.max((nodes ?? []).filter((n) => n.roles.some((r) => r === 'data' || r.startsWith('data_'))).length, 1);
+}
+
+/** The source repository's snapshot rate as the run will find it: its own setting if registered, else the default. */
+async function snapshotRateInForce(ctx: RunContext): Promise<string> {
+  const existing = await ctx.source.domain.getRepository(ctx.source.config.repository).catch(() => undefined);
+  const rate = existing?.settings?.max_snapshot_bytes_per_sec;
+  return rate !== undefined ? String(rate) : DEFAULT_THROTTLE;
 }

@@ -12,6 +12,7 @@ import type { RunContext } from '../context.js';
 import type { ThrottleFacts } from '../record.js';
 import type { Domain } from '../search/domain.js';
 import { restorePhase } from './restore.js';
+import { rateText } from '../preflight/duration.js';
 
 /** What the post step needs to put the throttles back. */
 export type SavedThrottles = Pick<ThrottleFacts, 'state' | 'previous'>;
@@ -102,7 +103,7 @@ export async function restoreWithThrottles(
   if (facts.state === 'refused') {
     log.info(
       `restore throttles: the target domain refused to change them (${(facts.refusal ?? '').split('\n')[0]}); ` +
-        `the restore is bound by indices.recovery.max_bytes_per_sec = ${facts.recoveryRate ?? 'unknown'} per node, the domain's own`,
+        `the restore is bound by indices.recovery.max_bytes_per_sec = ${facts.recoveryRate ? rateText(facts.recoveryRate) : 'unknown'} per node, the domain's own`,
     );
   } else {
     log.info(

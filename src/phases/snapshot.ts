@@ -7,6 +7,7 @@ import type { RunContext } from '../context.js';
 import type { SnapshotFacts } from '../record.js';
 import { DomainError, type SnapshotInfo } from '../search/domain.js';
 import { poll } from '../util/poll.js';
+import { plural } from '../util/format.js';
 import { snapshotMark } from '../resume/snapshot-mark.js';
 import { judgeFoundSnapshot, sourceFingerprint } from '../resume/snapshot-reuse.js';
 import { phaseWait, readyRepository } from './repository-step.js';
@@ -154,7 +155,7 @@ export async function takeSnapshot(
       ...(stale ? { stale } : {}),
     },
     details: [
-      `${name}: ${info.state}, ${shards.total} shards, ${info.indices.length} indices${replaced ? ' (taken again: the earlier attempt’s was stale or failed)' : reused ? ' (reused from an earlier attempt)' : ''}`,
+      `${name}: ${info.state}, ${plural(shards.total, 'shard')}, ${plural(info.indices.length, 'index', 'indices')}${replaced ? ' (taken again: the earlier attempt’s was stale or failed)' : reused ? ' (reused from an earlier attempt)' : ''}`,
     ],
   };
 }

@@ -5,6 +5,7 @@ import type { CopySurvey } from '../aws/copy/survey.js';
 import { sameRepositoryLocation, type MigrationConfig } from '../config.js';
 import type { Forecast } from '../record.js';
 import { restoredSettings, type SourceIndex } from './target.js';
+import { forecastDuration } from './duration.js';
 
 /**
  * Copy-time model, from the copy engine's own reasoning (src/aws/copy/defaults.ts): a server-side copy
@@ -96,6 +97,8 @@ export function forecast(
     created: Map<string, string>;
     /** Both repositories' listings, joined (undefined when the copy is skipped or the listing failed). */
     survey?: CopySurvey;
+    /** What bounds the phases' speed (duration.ts); without them no duration is forecast. */
+    throttles?: { sourceDataNodes: number; targetDataNodes: number; snapshotRate: string; recoveryRate: string };
   },
 ): Forecast {
   const rows = indices.map((i) => ({
@@ -118,7 +121,24 @@ export function forecast(
     })),
     p,
   );
+  const copyMs = skipped ? 0 : estimateCopyMs(copy.objects, copy.bytes, config.copy.concurrency);
+  const duration =
+    p.throttles &&
+    forecastDuration({
+      snapshotBytes: copy.newSnapshot.bytes,
+      primaryShards: rows.reduce((n, r) => n + r.shards, 0),
+      sourceDataNodes: p.throttles.sourceDataNodes,
+      snapshotRate: p.throttles.snapshotRate,
+      copyMs,
+      copyBytes: skipped ? 0 : copy.bytes,
+      copyRootMs: skipped ? 0 : estimateCopyMs(ROOT_BLOBS_PER_SNAPSHOT, 0, config.copy.concurrency),
+      restoreBytes: primaryBytes,
+      replicaBytes: rows.reduce((n, r) => n + r.primaryBytes * r.replicas, 0),
+      targetDataNodes: p.throttles.targetDataNodes,
+      recoveryRate: p.throttles.recoveryRate,
+    });
   return {
+    ...(duration ? { duration } : {}),
     snapshot: {
       repository: config.source.repository,
       snapshot: config.snapshot,
@@ -133,7 +153,7 @@ export function forecast(
       to: `s3://${config.target.bucket}/${config.target.basePath}`,
       objectsEstimate: skipped ? 0 : copy.objects,
       bytesEstimate: skipped ? 0 : copy.bytes,
-      estimatedMs: skipped ? 0 : estimateCopyMs(copy.objects, copy.bytes, config.copy.concurrency),
+      estimatedMs: copyMs,
       ...(!skipped && copy.inRepository ? { inRepository: copy.inRepository } : {}),
       ...(!skipped ? { newSnapshot: copy.newSnapshot } : {}),
     },

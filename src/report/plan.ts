@@ -4,6 +4,7 @@
 import type { CheckRecord, CheckResult, Forecast, RunRecord } from '../record.js';
 import type { IamDocumentSet } from '../iam/run-documents.js';
 import { planMetadataSection, planStreamTable } from './streams.js';
+import { durationText } from '../preflight/duration.js';
 import { escapeHtml, formatBytes, formatCount, formatDuration, inlineHtml, plural } from '../util/format.js';
 
 export const CHECK_ICONS: Record<CheckResult, string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '⏭️' };
@@ -66,6 +67,7 @@ function planList(p: Forecast): string {
       ? `<b>Copy</b> ⏭️ none: both domains use ${code(p.copy.from)}`
       : `<b>Copy</b> ${code(p.copy.from)} → ${code(p.copy.to)}: ≈ ${plural(p.copy.objectsEstimate, 'object')}, ${formatBytes(p.copy.bytesEstimate)}, about ${formatDuration(p.copy.estimatedMs)} (estimate${copySplit(p.copy)})`,
     `<b>Restore</b> from ${code(p.restore.repository)} (read-only)${Object.keys(p.restore.indexSettings).length ? `, index-settings ${code(JSON.stringify(p.restore.indexSettings))}` : ''}${p.restore.ignoreIndexSettings.length ? `, dropping ${p.restore.ignoreIndexSettings.map(code).join(', ')}` : ''}, aliases ${p.restore.includeAliases ? 'included' : 'left out'}; needs ≈ ${formatBytes(p.restore.bytesNeeded)}${p.restore.bytesFree !== undefined ? ` of ${formatBytes(p.restore.bytesFree)} free` : ''}${p.restore.replaces.length ? `; replaces ${p.restore.replaces.map(code).join(', ')}` : ''}`,
+    ...(p.duration ? [`<b>Duration</b> ${inlineHtml(durationText(p.duration))} (estimate)`] : []),
     `<b>Verify</b> document counts of ${plural(p.verify.indices, 'index', 'indices')} (${formatCount(p.verify.documents)} now on the source)${p.verify.aliases ? ` and ${plural(p.verify.aliases, 'alias', 'aliases')}` : ''} on both sides`,
   ];
   return `<p>${lines.join('<br>\n')}</p>`;

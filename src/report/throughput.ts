@@ -3,9 +3,7 @@
 import type { RunRecord } from '../record.js';
 import { escapeHtml, formatBytes, formatDuration } from '../util/format.js';
 import { PHASE_LABELS, row } from './tables.js';
-
-/** OpenSearch's defaults per node (create-repository and cluster-settings API references). */
-const DEFAULT_SNAPSHOT_RATE = '40mb';
+import { DEFAULT_THROTTLE, rateText } from '../preflight/duration.js';
 
 export interface PhaseThroughput {
   phase: 'snapshot' | 'copy' | 'restore';
@@ -22,7 +20,9 @@ export function throughput(record: RunRecord): PhaseThroughput[] {
   const out: PhaseThroughput[] = [];
   const snapshotMs = ms('snapshot');
   if (record.snapshot && snapshotMs !== undefined) {
-    const rate = record.snapshot.rate ?? `${DEFAULT_SNAPSHOT_RATE} (the engine's default; snapshot-rate raises it)`;
+    const rate = record.snapshot.rate
+      ? rateText(record.snapshot.rate)
+      : `${rateText(DEFAULT_THROTTLE)} (the engine's default; snapshot-rate raises it)`;
     out.push({
       phase: 'snapshot',
       bytes: record.snapshot.bytes,
@@ -47,7 +47,7 @@ export function throughput(record: RunRecord): PhaseThroughput[] {
   const restoreMs = ms('restore');
   if (record.restore && restoreMs !== undefined) {
     const t = record.restoreThrottles;
-    const rate = t?.recoveryRate ?? 'unknown';
+    const rate = t?.recoveryRate ? rateText(t.recoveryRate) : 'unknown';
     const limit =
       t?.state === 'refused'
         ? `target recovery: indices.recovery.max_bytes_per_sec ${rate} per node, the domain's own (it refused the run's)`

@@ -7,19 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction, stackInputs } from '../support/action.js';
 import { nodeClient, stackEnv, unique } from '../support/stack.js';
+import { gatewayControl } from '../../stack/gateway/control-client.js';
 
 const source = nodeClient('source');
 const target = nodeClient('target');
 const env = stackEnv();
-
-async function gatewayControl(endpoint: string, update: object): Promise<void> {
-  const r = await fetch(`${endpoint}/_gateway/control`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(update),
-  });
-  if (!r.ok) throw new Error(`gateway control: ${r.status} ${await r.text()}`);
-}
 
 async function persistentSettings(): Promise<Record<string, string>> {
   const res = await target.cluster.getSettings({ flat_settings: true } as any);

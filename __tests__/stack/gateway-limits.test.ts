@@ -6,6 +6,8 @@ import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import * as core from '@actions/core';
 import { nodeClient, stackEnv, unique } from '../support/stack.js';
+import { gatewayControl } from '../../stack/gateway/control-client.js';
+import type { ControlUpdate } from '../../stack/gateway/control.js';
 
 let env: Record<string, string>;
 let client: Client;
@@ -19,14 +21,7 @@ interface Seen {
   bodyBytes: number;
 }
 
-async function control(update: object): Promise<Record<string, unknown>> {
-  const r = await fetch(`${env.STACK_SOURCE_ENDPOINT}/_gateway/control`, {
-    method: 'POST',
-    body: JSON.stringify(update),
-  });
-  expect(r.status).toBe(200);
-  return (await r.json()) as Record<string, unknown>;
-}
+const control = (update: ControlUpdate) => gatewayControl(env.STACK_SOURCE_ENDPOINT!, update);
 
 async function seen(): Promise<Seen[]> {
   return (await (await fetch(`${env.STACK_SOURCE_ENDPOINT}/_gateway/requests`)).json()) as Seen[];

@@ -6,6 +6,8 @@ import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import * as core from '@actions/core';
 import { nodeClient, stackEnv, unique } from '../support/stack.js';
+import { gatewayControl } from '../../stack/gateway/control-client.js';
+import type { ControlUpdate } from '../../stack/gateway/control.js';
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
@@ -58,12 +60,8 @@ function register(client: Client, repository: string, body: object) {
   return client.transport.request({ method: 'PUT', path: `/_snapshot/${encodeURIComponent(repository)}`, body });
 }
 
-async function gatewayControl(update: object): Promise<void> {
-  const r = await fetch(`${env.STACK_SOURCE_ENDPOINT}/_gateway/control`, {
-    method: 'POST',
-    body: JSON.stringify(update),
-  });
-  expect(r.status).toBe(200);
+async function control(update: ControlUpdate): Promise<void> {
+  await gatewayControl(env.STACK_SOURCE_ENDPOINT!, update);
 }
 
 beforeAll(async () => {
@@ -73,7 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await gatewayControl({ reset: true });
+  await control({ reset: true });
 });
 
 describe('the front end of the domain', () => {
@@ -167,10 +165,10 @@ describe('registering a snapshot repository', () => {
 });
 
 describe('the hourly automated snapshot', () => {
-  afterEach(async () => gatewayControl({ reset: true }));
+  afterEach(async () => control({ reset: true }));
 
   it('shows in _snapshot/_status and blocks a manual snapshot with the concurrent-snapshot error', async () => {
-    await gatewayControl({ automatedSnapshotInProgress: true });
+    await control({ automatedSnapshotInProgress: true });
     const status = await outcome(domain(workflowRole).snapshot.status());
     expect(status.body.snapshots[0]).toMatchObject({ repository: 'cs-automated', state: 'STARTED' });
     const create = await outcome(
@@ -182,11 +180,11 @@ describe('the hourly automated snapshot', () => {
 });
 
 describe('what the gateway saw', () => {
-  afterEach(async () => gatewayControl({ reset: true }));
+  afterEach(async () => control({ reset: true }));
 
   it('answers 504 after the node took the request, and logs who sent what', async () => {
     await fetch(`${env.STACK_SOURCE_ENDPOINT}/_gateway/requests`, { method: 'DELETE' });
-    await gatewayControl({ delay504: [{ method: 'GET', pathRegex: '^/_cluster/health$', afterMs: 100, times: 1 }] });
+    await control({ delay504: [{ method: 'GET', pathRegex: '^/_cluster/health$', afterMs: 100, times: 1 }] });
     const timedOut = await outcome(domain(workflowRole).cluster.health());
     expect(timedOut.status).toBe(504);
     expect((await outcome(domain(workflowRole).cluster.health())).status).toBe(200);

@@ -4,11 +4,14 @@
 //   recipe       register, snapshot and wait, `aws s3 sync`, register read-only, restore and wait,
 //                `_count` each index — every tool at its defaults;
 //   action       dist/index.js through the local runner, at its defaults;
-//   actionTuned  the same with `snapshot-rate` raised (BENCH_E2E_SNAPSHOT_RATE, 1gb).
+//   actionTuned  the same with `snapshot-rate` raised (BENCH_E2E_SNAPSHOT_RATE, 1gb);
+//   actionSelfManaged  actionTuned onto a self-managed target: its gateway lets the run raise the recovery
+//                throttles a managed domain keeps (selfManagedClusterSettings), as on a cluster of your own.
 // Prints per way its wall time, time per phase, the copy's tail after the snapshot ended and the bytes
 // that passed through the runner; the last line is one JSON object.
 //
-// Environment: BENCH_E2E_MIB (2048), BENCH_E2E_ROUNDS (1), BENCH_E2E_WAYS (recipe,action,actionTuned),
+// Environment: BENCH_E2E_MIB (2048), BENCH_E2E_ROUNDS (1),
+// BENCH_E2E_WAYS (recipe,action,actionTuned,actionSelfManaged),
 // BENCH_E2E_SNAPSHOT_RATE (1gb), STACK_NODE_HEAP (1g when this starts the stack), STACK_PORT_BASE /
 // STACK_DIR (which stack; one is started and stopped when none runs), OSDM_DIST_DIR (the bundle).
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -21,11 +24,12 @@ import { ensureSource, INDEX_PREFIX, type SourceData } from './source.js';
 import { runRecipe } from './recipe.js';
 import { runActionOnce, type ActionResult } from './action.js';
 import { call } from './http.js';
+import { gatewayControl } from '../../stack/gateway/control-client.js';
 
-type Way = 'recipe' | 'action' | 'actionTuned';
+type Way = 'recipe' | 'action' | 'actionTuned' | 'actionSelfManaged';
 const MIB = Number(process.env.BENCH_E2E_MIB ?? 2048);
 const ROUNDS = Number(process.env.BENCH_E2E_ROUNDS ?? 1);
-const WAYS = (process.env.BENCH_E2E_WAYS ?? 'recipe,action,actionTuned').split(',') as Way[];
+const WAYS = (process.env.BENCH_E2E_WAYS ?? 'recipe,action,actionTuned,actionSelfManaged').split(',') as Way[];
 const SNAPSHOT_RATE = process.env.BENCH_E2E_SNAPSHOT_RATE ?? '1gb';
 process.env.STACK_NODE_HEAP ??= '1g';
 
@@ -137,12 +141,16 @@ async function main(): Promise<void> {
             `verified: ${verified} (${Object.values(r.counts).reduce((a, b) => a + b, 0)} of ${expectedTotal} documents)`,
           );
         } else {
+          const selfManaged = way === 'actionSelfManaged';
+          if (selfManaged) await gatewayControl(env.STACK_TARGET_ENDPOINT!, { selfManagedClusterSettings: true });
           const a: ActionResult = await runActionOnce({
             runId,
             indices: `${INDEX_PREFIX}*`,
             proxy,
-            inputs: way === 'actionTuned' ? { 'snapshot-rate': SNAPSHOT_RATE } : {},
-          });
+            inputs: way === 'action' ? {} : { 'snapshot-rate': SNAPSHOT_RATE },
+          }).finally(() =>
+            selfManaged ? gatewayControl(env.STACK_TARGET_ENDPOINT!, { selfManagedClusterSettings: false }) : undefined,
+          );
           const verified = a.verified && a.targetDocuments === expectedTotal;
           samples.push({
             way,
@@ -183,8 +191,9 @@ async function main(): Promise<void> {
   const recipeMs = wall('recipe');
   const actionMs = wall('action');
   const actionTunedMs = wall('actionTuned');
+  const actionSelfManagedMs = wall('actionSelfManaged');
   const ratio = (a?: number, b?: number) => (a && b ? Math.round((a / b) * 100) / 100 : undefined);
-  const tails = [...of('action'), ...of('actionTuned')].map((x) => x.copyTailPct);
+  const tails = [...of('action'), ...of('actionTuned'), ...of('actionSelfManaged')].map((x) => x.copyTailPct);
   const summary = {
     bench: 'e2e',
     machine: {
@@ -207,8 +216,10 @@ async function main(): Promise<void> {
     recipeMs,
     actionMs,
     actionTunedMs,
+    actionSelfManagedMs,
     speedup: ratio(recipeMs, actionMs),
     speedupTuned: ratio(recipeMs, actionTunedMs),
+    speedupSelfManaged: ratio(recipeMs, actionSelfManagedMs),
     copyTailPct: tails.length ? Math.max(...tails) : undefined,
   };
   log(`\n${JSON.stringify(summary)}`);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { seededRandom } from '../../stack/random.js';
 import { stackDir } from '../../stack/layout.js';
 import { call } from './http.js';
+import { retryAndBackoff } from '../../src/util/retry.js';
 
 export interface SourceIndex {
   index: string;
@@ -121,7 +122,19 @@ export async function ensureSource(node: string, mib: number, log: (l: string) =
     };
     const worker = async () => {
       for (let body = nextBody(); body !== undefined; body = nextBody()) {
-        const res = await call(node, 'POST', '/_bulk?filter_path=errors,items.*.error', body, true);
+        // A node with 1 GiB of heap sheds three 16 MiB bulks at once now and then (429, the parent
+        // circuit breaker): wait and send it again, as a bulk loader should.
+        const res = await retryAndBackoff(
+          () => call(node, 'POST', '/_bulk?filter_path=errors,items.*.error', body, true),
+          {
+            isRetryable: (error) => / 429 /.test(String((error as Error).message)),
+            maxRetries: 8,
+            baseMs: 500,
+            maxWaitMs: 10_000,
+            label: `bulk into ${spec.index}`,
+            log,
+          },
+        );
         if (res.errors) throw new Error(`bulk into ${spec.index}: ${JSON.stringify(res.items?.[0])}`);
       }
     };

@@ -1,12 +1,24 @@
 // What every request of one copy run needs to know, and the conventions they share.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Requester } from './requests.js';
+import { normalizePrefix } from './copy-order.js';
 
 export interface Location {
   client: S3Client;
   bucket: string;
   /** Normalized prefix (see normalizePrefix). */
   prefix: string;
+}
+
+/** Both ends of a copy with their base paths as listing prefixes (see normalizePrefix). */
+export function copyLocations(options: { source: Location; destination: Location }): {
+  source: Location;
+  destination: Location;
+} {
+  return {
+    source: { ...options.source, prefix: normalizePrefix(options.source.prefix) },
+    destination: { ...options.destination, prefix: normalizePrefix(options.destination.prefix) },
+  };
 }
 
 export interface CopyContext {

@@ -20,7 +20,7 @@ export function needsHead(source: ListedObject, destination?: ListedObject): des
 }
 
 export async function recordedSourceEtagMatches(
-  ctx: CopyContext,
+  ctx: Pick<CopyContext, 'destination' | 'requester' | 'signal'>,
   source: ListedObject,
   destination: ListedObject,
 ): Promise<boolean> {

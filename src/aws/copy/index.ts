@@ -4,7 +4,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ConcurrencyBudget } from './budget.js';
 import { copyOne, needsHead, recordedSourceEtagMatches } from './copier.js';
-import type { CopyContext, Location } from './context.js';
+import { copyLocations, type CopyContext } from './context.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_MULTIPART_THRESHOLD,
@@ -13,7 +13,7 @@ import {
 } from './defaults.js';
 import { joinListings, listRepository, type ListedObject } from './listing.js';
 import { checkedByCopyPass, checkManifest, combineChecks, repositoryObjects, type ManifestCheck } from './manifest.js';
-import { normalizePrefix, placeKey, type CopyStage } from './copy-order.js';
+import { placeKey, type CopyStage } from './copy-order.js';
 import { ObjectPool } from './pool.js';
 import { ProgressTracker, type CopyProgress } from './progress.js';
 import { DEFAULT_BACKOFF, listenedByEveryRequest, Requester, type Backoff } from './requests.js';
@@ -83,8 +83,7 @@ export async function copyRepository(options: CopyRepositoryOptions): Promise<Co
   const budget = new ConcurrencyBudget(options.concurrency ?? DEFAULT_CONCURRENCY);
   const requester = new Requester(budget, options.backoff ?? DEFAULT_BACKOFF);
   const progress = new ProgressTracker();
-  const source: Location = { ...options.source, prefix: normalizePrefix(options.source.prefix) };
-  const destination: Location = { ...options.destination, prefix: normalizePrefix(options.destination.prefix) };
+  const { source, destination } = copyLocations(options);
   const ctx: CopyContext = {
     source,
     destination,

@@ -6,10 +6,10 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ConcurrencyBudget } from './budget.js';
 import { needsHead, recordedSourceEtagMatches } from './copier.js';
-import type { CopyContext, Location } from './context.js';
+import { copyLocations, type Location } from './context.js';
 import { joinListings, listRepository } from './listing.js';
 import { repositoryObjects } from './manifest.js';
-import { normalizePrefix, placeKey } from './copy-order.js';
+import { placeKey } from './copy-order.js';
 import { Requester } from './requests.js';
 import type { CopyRepositoryOptions } from './index.js';
 
@@ -37,17 +37,8 @@ export async function surveyCopy(
   options: Pick<CopyRepositoryOptions, 'source' | 'destination' | 'signal'>,
 ): Promise<CopySurvey> {
   const requester = new Requester(new ConcurrencyBudget(SURVEY_CONCURRENCY));
-  const source: Location = { ...options.source, prefix: normalizePrefix(options.source.prefix) };
-  const destination: Location = { ...options.destination, prefix: normalizePrefix(options.destination.prefix) };
-  const ctx: CopyContext = {
-    source,
-    destination,
-    requester,
-    multipartThreshold: 0,
-    partSize: 0,
-    signal: options.signal,
-    onBytes: () => undefined,
-  };
+  const { source, destination } = copyLocations(options);
+  const ctx = { destination, requester, signal: options.signal };
   const survey: CopySurvey = { objects: 0, bytes: 0, toCopy: 0, toCopyBytes: 0 };
   let generation = -1;
   const heads: Array<Promise<void>> = [];

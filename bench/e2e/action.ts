@@ -21,6 +21,8 @@ export interface ActionResult {
   objectBytesThroughRunner: number;
   /** The action's own lines about throttles and what bound each phase, when it prints them. */
   bounds: string[];
+  /** The preflight's duration forecast (its time-budget row), to set beside the phases as they ran. */
+  forecast?: string;
   code: number | null;
   logTail: string;
 }
@@ -85,7 +87,19 @@ export async function runActionOnce(p: {
     bytesThroughRunner: stats.requestBodyBytes + stats.responseBodyBytes,
     objectBytesThroughRunner: stats.objectPayloadBytes,
     bounds: run.log.split('\n').filter((l) => /bound by|throttle/i.test(l)),
+    ...forecastOf(run.outputs.checks),
     code: run.code,
     logTail: run.log.split('\n').slice(-30).join('\n'),
   };
+}
+
+/** The `time-budget` row of the `checks` output: the run's own forecast of how long it takes. */
+function forecastOf(checks: string | undefined): { forecast?: string } {
+  try {
+    const rows = JSON.parse(checks ?? '[]') as Array<{ id: string; found: string }>;
+    const row = rows.find((r) => r.id === 'time-budget');
+    return row ? { forecast: row.found } : {};
+  } catch {
+    return {};
+  }
 }

@@ -53,6 +53,7 @@ interface Sample {
   bytesThroughRunner?: number;
   objectBytesThroughRunner?: number;
   bounds?: string[];
+  forecast?: string;
 }
 
 async function emptyPrefix(client: S3Client, bucket: string, prefix: string): Promise<number> {
@@ -163,6 +164,7 @@ async function main(): Promise<void> {
             bytesThroughRunner: a.bytesThroughRunner,
             objectBytesThroughRunner: a.objectBytesThroughRunner,
             bounds: a.bounds,
+            ...(a.forecast ? { forecast: a.forecast } : {}),
           });
           log(
             `wall ${s(a.wallMs)}; ${Object.entries(a.phases)
@@ -175,6 +177,7 @@ async function main(): Promise<void> {
           log(
             `bytes through the runner: ${a.bytesThroughRunner} (S3 listing and result XML), object bytes ${a.objectBytesThroughRunner}, of ${mib(a.copiedBytes)} copied`,
           );
+          if (a.forecast) log(`forecast (the preflight's): ${a.forecast}`);
           for (const line of a.bounds) log(`  ${line.replace(/^::[a-z]+::/, '')}`);
           log(`verified: ${verified} (${a.targetDocuments} of ${expectedTotal} documents; exit ${a.code})`);
           if (!verified) log(a.logTail);

@@ -2,7 +2,6 @@
 // overrides, where definitions differ, the snapshot's history mark, and which write blocks are the run's.
 import { compareDefinitions, expectedSettings, jsonDifferences } from '../../src/verify/definitions.js';
 import { historyDifference } from '../../src/verify/history.js';
-import { nameGroups } from '../../src/verify/transport.js';
 import { fingerprint, leftByEarlierAttempt, readMark, snapshotMark } from '../../src/resume/snapshot-mark.js';
 import { judgeFoundSnapshot } from '../../src/resume/snapshot-reuse.js';
 
@@ -104,15 +103,6 @@ describe('shard history', () => {
     expect(
       historyDifference({ maxSeqNo: [1], docs: 2, settled: true }, { maxSeqNo: [1], docs: 2, settled: true }),
     ).toBeUndefined();
-  });
-});
-
-describe('request lines stay short', () => {
-  test('names are grouped under the limit', () => {
-    const names = Array.from({ length: 500 }, (_, i) => `index-with-a-long-name-${i}`);
-    const groups = nameGroups(names, 1000);
-    expect(groups.every((g) => g.length <= 1000)).toBe(true);
-    expect(groups.join(',').split(',')).toEqual(names);
   });
 });
 

@@ -105010,7 +105010,7 @@ function commaLists(encoded, maxBytes = MAX_LIST_BYTES) {
     return lists;
 }
 /** Concrete index names as URL lists. */
-function nameLists(names, maxBytes = MAX_LIST_BYTES) {
+function index_lists_nameLists(names, maxBytes = MAX_LIST_BYTES) {
     return commaLists(names.map(encodeName), maxBytes);
 }
 /**
@@ -105212,7 +105212,7 @@ function ClusterApi(Base) {
             if (names.length === 0)
                 return this.call('GET', '/_cluster/health');
             let health;
-            for (const list of nameLists(names)) {
+            for (const list of index_lists_nameLists(names)) {
                 const b = await this.call('GET', `/_cluster/health/${list}`);
                 health = !health
                     ? b
@@ -105323,7 +105323,7 @@ function HistoryApi(Base) {
             if (names.length === 0)
                 return out;
             // Side by side, not one after another: the cut-over reads these inside its write-blocked window.
-            const answers = await Promise.all(nameLists(names).map((list) => this.call('GET', `/${list}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } })));
+            const answers = await Promise.all(index_lists_nameLists(names).map((list) => this.call('GET', `/${list}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } })));
             for (const [index, v] of answers.flatMap((b) => Object.entries(b?.indices ?? {}))) {
                 const maxSeqNo = [];
                 const processed = [];
@@ -105450,16 +105450,16 @@ function IndicesApi(Base) {
                 .map((r) => ({ index: r.index, status: r.status, health: r.health, primaries: Number(r.pri) }));
         }
         async deleteIndices(names) {
-            for (const list of nameLists(names))
+            for (const list of index_lists_nameLists(names))
                 await this.call('DELETE', `/${list}`);
         }
         /** Closes indices (a restore may replace a closed index and reuses its unchanged files). */
         async closeIndices(names) {
-            for (const list of nameLists(names))
+            for (const list of index_lists_nameLists(names))
                 await this.call('POST', `/${list}/_close`, { query: { wait_for_active_shards: 'all' } });
         }
         async refresh(names) {
-            for (const list of nameLists(names))
+            for (const list of index_lists_nameLists(names))
                 await this.call('POST', `/${list}/_refresh`, { query: { ignore_unavailable: true } });
         }
         // ---- write blocks -----------------------------------------------------------------------
@@ -105468,7 +105468,7 @@ function IndicesApi(Base) {
          * writing `false`: the index is left as it was before the run.
          */
         async setWriteBlock(names, blocked) {
-            for (const list of nameLists(names)) {
+            for (const list of index_lists_nameLists(names)) {
                 await this.call('PUT', `/${list}/_settings`, {
                     body: { index: { 'blocks.write': blocked ? true : null } },
                     // Lifting must reach every index that is still there: one deleted during the run would otherwise
@@ -105479,7 +105479,7 @@ function IndicesApi(Base) {
         }
         async writeBlocked(names) {
             const answers = [];
-            for (const list of nameLists(names))
+            for (const list of index_lists_nameLists(names))
                 answers.push(await this.call('GET', `/${list}/_settings/index.blocks.write`, { query: { ignore_unavailable: true } }));
             return answers
                 .flatMap((b) => Object.entries(b ?? {}))
@@ -105550,7 +105550,7 @@ function IndicesApi(Base) {
             if (names.length === 0)
                 return out;
             const answers = [];
-            for (const list of nameLists(names))
+            for (const list of index_lists_nameLists(names))
                 answers.push(await this.call('GET', `/${list}/_alias`, { query: { ignore_unavailable: true }, ignore: [404] }));
             for (const [index, v] of answers.flatMap((b) => Object.entries(b ?? {}))) {
                 if (v && typeof v === 'object' && 'aliases' in v)
@@ -105672,7 +105672,7 @@ function SnapshotsApi(Base) {
             if (names.length === 0)
                 return out;
             const answers = [];
-            for (const list of nameLists(names))
+            for (const list of index_lists_nameLists(names))
                 answers.push(await this.call('GET', `/${list}/_recovery`, { query: { ignore_unavailable: true } }));
             for (const [index, v] of answers.flatMap((b) => Object.entries(b ?? {}))) {
                 out.set(index, (v?.shards ?? []).map((s) => ({
@@ -105822,8 +105822,9 @@ async function streamCount(t, name, refresh = true) {
     return Number(b?.count);
 }
 /** Deletes streams with their backing indices (only ever for overwrite-existing-indices). */
-function streams_deleteDataStreams(t, names) {
-    return t.call('DELETE', `/_data_stream/${names.map(enc).join(',')}`);
+async function streams_deleteDataStreams(t, names) {
+    for (const list of nameLists([...names]))
+        await t.call('DELETE', `/_data_stream/${list}`);
 }
 /**
  * Target streams restored by this run (every backing index's primaries recovered from one of the run's
@@ -105996,11 +105997,12 @@ function leftByEarlierAttempt(blockedNow, mark) {
 ;// CONCATENATED MODULE: ./src/resume/snapshot-reuse.ts
 
 
+
 /** The source's history fingerprint now; a refresh first, so the live-document counts are current. */
 async function snapshot_reuse_sourceFingerprint(source, indices) {
-    const path = indices.map(encodeURIComponent).join(',');
-    if (indices.length)
-        await source.call('POST', `/${path}/_refresh`, { query: { ignore_unavailable: true } });
+    // One refresh per list: a few hundred daily indices in one URL pass the node's 4 KB request line.
+    for (const list of nameLists(indices))
+        await source.call('POST', `/${list}/_refresh`, { query: { ignore_unavailable: true } });
     return fingerprint(await readHistory(source, indices), indices);
 }
 const retake = 'delete it or set another `snapshot` name';

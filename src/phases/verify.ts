@@ -8,6 +8,7 @@ import type { RunContext } from '../context.js';
 import { selectIndices } from '../indices.js';
 import type { CutoverFacts, IndexComparison, VerificationFacts } from '../record.js';
 import { checkIndices, checksProblem } from '../verify/index-checks.js';
+import { resolveStreams } from '../search/streams.js';
 
 /** Counting is one request per index; a few at a time keeps a large domain from queueing them all. */
 const COUNT_CONCURRENCY = 8;
@@ -42,9 +43,8 @@ async function appearedDuringRun(ctx: RunContext): Promise<string[]> {
   const appeared = now.migrate.map((m) => m.source).filter((s) => !planned.has(s));
   if (plan.streams) {
     const known = new Set(plan.streams.map((s) => s.source));
-    const patterns = config.indices.map((p) => encodeURIComponent(p).replace(/%2A/g, '*')).join(',');
-    const b = await source.domain.call('GET', `/_resolve/index/${patterns}`, { query: { expand_wildcards: 'all' } });
-    for (const d of b?.data_streams ?? []) if (!known.has(d.name)) appeared.push(String(d.name));
+    const { streams } = await resolveStreams(source.domain, config.indices);
+    for (const d of streams) if (!known.has(d.name)) appeared.push(d.name);
   }
   return appeared;
 }

@@ -4,7 +4,7 @@
 // `_resolve/index` from OpenSearch 1.0 ("Supported operations" in its developer guide).
 import type { ResolvedStream } from '../streams/plan.js';
 import type { Domain } from './domain.js';
-import { patternLists } from './index-lists.js';
+import { nameLists, patternLists } from './index-lists.js';
 import { enc, type Transport } from './transport.js';
 
 export interface DataStreamInfo {
@@ -69,8 +69,8 @@ export async function streamCount(t: Transport, name: string, refresh = true): P
 }
 
 /** Deletes streams with their backing indices (only ever for overwrite-existing-indices). */
-export function deleteDataStreams(t: Transport, names: readonly string[]): Promise<unknown> {
-  return t.call('DELETE', `/_data_stream/${names.map(enc).join(',')}`);
+export async function deleteDataStreams(t: Transport, names: readonly string[]): Promise<void> {
+  for (const list of nameLists([...names])) await t.call('DELETE', `/_data_stream/${list}`);
 }
 
 /**

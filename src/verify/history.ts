@@ -4,7 +4,8 @@
 // cannot verify. Indices whose catch-up was replayed document by document carry the target's own sequence
 // numbers, so for them the content check decides instead.
 import type { ShardHistory } from '../resume/snapshot-mark.js';
-import { nameGroups, perIndex, type Transport } from './transport.js';
+import { nameLists } from '../search/index-lists.js';
+import { perIndex, type Transport } from './transport.js';
 
 export interface IndexHistory extends ShardHistory {
   /** Every primary processed all it numbered (local_checkpoint = max_seq_no): nothing in flight. */
@@ -16,7 +17,7 @@ export type HistoryCheck = { compared: true; differs?: string } | { compared: fa
 /** Per open index: each primary's max_seq_no (by shard id), whether it is settled, its live documents. */
 export async function readHistory(t: Transport, names: string[]): Promise<Map<string, IndexHistory>> {
   const out = new Map<string, IndexHistory>();
-  for (const group of nameGroups(names)) {
+  for (const group of nameLists(names)) {
     const b = await t.call('GET', `/${group}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } });
     for (const [index, v] of Object.entries<any>(b?.indices ?? {})) {
       const maxSeqNo: number[] = [];

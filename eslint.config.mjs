@@ -1,11 +1,12 @@
 // Lint as the typescript-action template does: typescript-eslint's recommended rules over every
-// TypeScript file the project owns. Formatting is prettier's job (`npm run format:check`), not eslint's.
+// TypeScript file the project owns (never a stack's data directories, .stack*: the engines' own files).
+// Formatting is prettier's job (`npm run format:check`), not eslint's.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.stack/**', 'out/**', 'coverage/**', 'stack/**/target/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.stack*/**', 'out/**', 'coverage/**', 'stack/**/target/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

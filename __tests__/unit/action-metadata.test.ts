@@ -10,6 +10,7 @@ import { isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
 import { inputEnvironment, loadActionMetadata, type ActionMetadata } from '../../stack/action-metadata.js';
 import { ALL_INPUTS, Inputs, Outputs, SideInputs } from '../../src/constants.js';
 import { readInputs } from '../../src/inputs/read-inputs.js';
+import { MINIMAL_INPUTS } from '../support/inputs.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const action: ActionMetadata = loadActionMetadata(root);
@@ -170,13 +171,7 @@ describe('action.yml against the code', () => {
 // not (the code's own fallbacks): a default in action.yml that disagrees with the code, or one that
 // contradicts another input's value, changes the config or turns a valid set of inputs into an error.
 describe('the defaults action.yml declares are the code’s own', () => {
-  const minimal: Record<string, string> = {
-    'source-endpoint': 'https://search-old-abc123.us-east-1.es.amazonaws.com',
-    'target-endpoint': 'https://search-new-def456.eu-west-1.es.amazonaws.com',
-    'source-bucket': 'old-snapshots',
-    'target-bucket': 'new-snapshots',
-    'snapshot-role-arn': 'arn:aws:iam::111122223333:role/opensearch-snapshot',
-  };
+  const minimal: Record<string, string> = { ...MINIMAL_INPUTS };
   const scenarios: Array<[string, Record<string, string>]> = [
     ['the smallest valid set', minimal],
     ['plan mode', { ...minimal, mode: 'plan' }],

@@ -3,6 +3,7 @@
 import { jest } from '@jest/globals';
 import { Defaults } from '../../src/constants.js';
 import { InputError, readInputs } from '../../src/inputs/read-inputs.js';
+import { MINIMAL_INPUTS } from '../support/inputs.js';
 
 // core.getInput reads INPUT_<name upper-cased, spaces → _>; dashes stay dashes.
 const envName = (input: string): string => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
@@ -28,14 +29,7 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-/** The smallest valid set: two AWS domains in two Regions, two buckets, one snapshot role. */
-const minimal: Record<string, string> = {
-  'source-endpoint': 'https://search-old-abc123.us-east-1.es.amazonaws.com',
-  'target-endpoint': 'https://search-new-def456.eu-west-1.es.amazonaws.com',
-  'source-bucket': 'old-snapshots',
-  'target-bucket': 'new-snapshots',
-  'snapshot-role-arn': 'arn:aws:iam::111122223333:role/opensearch-snapshot',
-};
+const minimal: Record<string, string> = { ...MINIMAL_INPUTS };
 
 function readError(inputs: Record<string, string>): InputError {
   setInputs(inputs);

@@ -4,14 +4,9 @@
 import { jest } from '@jest/globals';
 import { selectIndices } from '../../src/indices.js';
 import { InputError, readInputs } from '../../src/inputs/read-inputs.js';
+import { MINIMAL_INPUTS } from '../support/inputs.js';
 
-const minimal: Record<string, string> = {
-  'source-endpoint': 'https://search-old-abc123.us-east-1.es.amazonaws.com',
-  'target-endpoint': 'https://search-new-def456.eu-west-1.es.amazonaws.com',
-  'source-bucket': 'old-snapshots',
-  'target-bucket': 'new-snapshots',
-  'snapshot-role-arn': 'arn:aws:iam::111122223333:role/opensearch-snapshot',
-};
+const minimal: Record<string, string> = { ...MINIMAL_INPUTS };
 
 let stdout: string[];
 

@@ -100494,7 +100494,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 54658:
+/***/ 82603:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -105311,35 +105311,40 @@ const securityApi = (engine) => engine === 'Elasticsearch' ? '/_opendistro/_secu
 
 
 
+/**
+ * Per open index: max_seq_no of each primary shard (by shard id), whether every primary has processed
+ * all the operations it numbered (local_checkpoint = max_seq_no), and the primaries' Lucene documents.
+ * Closed or missing indices are absent from the result. The one reader of `_stats/docs?level=shards`:
+ * the cut-over, verification's history check and the resume fingerprint all compare these.
+ */
+async function history_readSeqNoStats(t, names) {
+    const out = new Map();
+    if (names.length === 0)
+        return out;
+    // Side by side, not one after another: the cut-over reads these inside its write-blocked window.
+    const answers = await Promise.all(index_lists_nameLists(names).map((list) => t.call('GET', `/${list}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } })));
+    for (const [index, v] of answers.flatMap((b) => Object.entries(b?.indices ?? {}))) {
+        const maxSeqNo = [];
+        const processed = [];
+        let settled = true;
+        for (const [shard, copies] of Object.entries(v?.shards ?? {})) {
+            const primary = copies.find((c) => c?.routing?.primary);
+            if (!primary?.seq_no)
+                continue;
+            maxSeqNo[Number(shard)] = Number(primary.seq_no.max_seq_no);
+            processed[Number(shard)] = Number(primary.seq_no.local_checkpoint);
+            if (primary.seq_no.local_checkpoint !== primary.seq_no.max_seq_no)
+                settled = false;
+        }
+        out.set(index, { maxSeqNo, processed, settled, docs: Number(v?.primaries?.docs?.count ?? 0) });
+    }
+    return out;
+}
 function HistoryApi(Base) {
     return class History extends Base {
-        /**
-         * Per open index: max_seq_no of each primary shard (by shard id), whether every primary has processed
-         * all the operations it numbered (local_checkpoint = max_seq_no), and the primaries' Lucene documents.
-         * Closed or missing indices are absent from the result.
-         */
-        async seqNoStats(names) {
-            const out = new Map();
-            if (names.length === 0)
-                return out;
-            // Side by side, not one after another: the cut-over reads these inside its write-blocked window.
-            const answers = await Promise.all(index_lists_nameLists(names).map((list) => this.call('GET', `/${list}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } })));
-            for (const [index, v] of answers.flatMap((b) => Object.entries(b?.indices ?? {}))) {
-                const maxSeqNo = [];
-                const processed = [];
-                let settled = true;
-                for (const [shard, copies] of Object.entries(v?.shards ?? {})) {
-                    const primary = copies.find((c) => c?.routing?.primary);
-                    if (!primary?.seq_no)
-                        continue;
-                    maxSeqNo[Number(shard)] = Number(primary.seq_no.max_seq_no);
-                    processed[Number(shard)] = Number(primary.seq_no.local_checkpoint);
-                    if (primary.seq_no.local_checkpoint !== primary.seq_no.max_seq_no)
-                        settled = false;
-                }
-                out.set(index, { maxSeqNo, processed, settled, docs: Number(v?.primaries?.docs?.count ?? 0) });
-            }
-            return out;
+        /** readSeqNoStats on this domain. */
+        seqNoStats(names) {
+            return history_readSeqNoStats(this, names);
         }
         /**
          * The live documents of one shard whose last write came after `afterSeqNo`, oldest first, one page at
@@ -105992,6 +105997,43 @@ function leftByEarlierAttempt(blockedNow, mark) {
     if (Array.isArray(user))
         return blockedNow.filter((i) => !user.includes(i));
     return setDigest(blockedNow) === user.digest ? [] : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/verify/history.ts
+
+
+/** Per open index: each primary's max_seq_no (by shard id), whether it is settled, its live documents. */
+function history_readHistory(t, names) {
+    return readSeqNoStats(t, names);
+}
+/** Of these indices, the ones that refuse writes now (`index.blocks.write` or `index.blocks.read_only`). */
+async function writeBlockedIndices(t, names) {
+    const b = await perIndex(t, names, '_settings/index.blocks.write,index.blocks.read_only', { flat_settings: true });
+    const out = new Set();
+    for (const [index, v] of Object.entries(b)) {
+        const s = v?.settings ?? {};
+        if (String(s['index.blocks.write']) === 'true' || String(s['index.blocks.read_only']) === 'true')
+            out.add(index);
+    }
+    return out;
+}
+const sum = (xs) => xs.reduce((n, x) => n + (x ?? 0), 0);
+/** Why the target's history is not the source's, or undefined when every primary matches. */
+function historyDifference(source, target) {
+    if (!source)
+        return 'source history unreadable';
+    if (!target)
+        return 'target history unreadable';
+    if (source.maxSeqNo.length !== target.maxSeqNo.length)
+        return `${source.maxSeqNo.length} primary shards on the source, ${target.maxSeqNo.length} on the target`;
+    const shards = source.maxSeqNo.flatMap((s, i) => (s === target.maxSeqNo[i] ? [] : [i]));
+    if (shards.length) {
+        const behind = sum(target.maxSeqNo) < sum(source.maxSeqNo);
+        return `max_seq_no differs on shard ${shards.join(', ')} (source ${shards.map((i) => source.maxSeqNo[i]).join(', ')}, target ${shards.map((i) => target.maxSeqNo[i]).join(', ')})${behind ? ': the target holds an older state of the source' : ''}`;
+    }
+    if (source.docs !== target.docs)
+        return `live documents differ (source ${source.docs}, target ${target.docs})`;
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/resume/snapshot-reuse.ts
@@ -106703,7 +106745,7 @@ async function post(store = actionStateStore, throttleStore = actionThrottleStor
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54658);
+/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(82603);
 
 await (0,_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 

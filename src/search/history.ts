@@ -24,36 +24,47 @@ export interface ChangedDocument {
   source: Record<string, unknown>;
 }
 
+/** What reading the sequence numbers needs: a GET (a Domain, or verification's narrower Transport). */
+interface Getter {
+  call(method: 'GET', path: string, opts: { query: Record<string, string | number | boolean> }): Promise<any>;
+}
+
+/**
+ * Per open index: max_seq_no of each primary shard (by shard id), whether every primary has processed
+ * all the operations it numbered (local_checkpoint = max_seq_no), and the primaries' Lucene documents.
+ * Closed or missing indices are absent from the result. The one reader of `_stats/docs?level=shards`:
+ * the cut-over, verification's history check and the resume fingerprint all compare these.
+ */
+export async function readSeqNoStats(t: Getter, names: string[]): Promise<Map<string, IndexSeqNos>> {
+  const out = new Map<string, IndexSeqNos>();
+  if (names.length === 0) return out;
+  // Side by side, not one after another: the cut-over reads these inside its write-blocked window.
+  const answers = await Promise.all(
+    nameLists(names).map((list) =>
+      t.call('GET', `/${list}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } }),
+    ),
+  );
+  for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b?.indices ?? {}))) {
+    const maxSeqNo: number[] = [];
+    const processed: number[] = [];
+    let settled = true;
+    for (const [shard, copies] of Object.entries<any[]>(v?.shards ?? {})) {
+      const primary = copies.find((c) => c?.routing?.primary);
+      if (!primary?.seq_no) continue;
+      maxSeqNo[Number(shard)] = Number(primary.seq_no.max_seq_no);
+      processed[Number(shard)] = Number(primary.seq_no.local_checkpoint);
+      if (primary.seq_no.local_checkpoint !== primary.seq_no.max_seq_no) settled = false;
+    }
+    out.set(index, { maxSeqNo, processed, settled, docs: Number(v?.primaries?.docs?.count ?? 0) });
+  }
+  return out;
+}
+
 export function HistoryApi<T extends TransportClass>(Base: T) {
   return class History extends Base {
-    /**
-     * Per open index: max_seq_no of each primary shard (by shard id), whether every primary has processed
-     * all the operations it numbered (local_checkpoint = max_seq_no), and the primaries' Lucene documents.
-     * Closed or missing indices are absent from the result.
-     */
-    async seqNoStats(names: string[]): Promise<Map<string, IndexSeqNos>> {
-      const out = new Map<string, IndexSeqNos>();
-      if (names.length === 0) return out;
-      // Side by side, not one after another: the cut-over reads these inside its write-blocked window.
-      const answers = await Promise.all(
-        nameLists(names).map((list) =>
-          this.call('GET', `/${list}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } }),
-        ),
-      );
-      for (const [index, v] of answers.flatMap((b) => Object.entries<any>(b?.indices ?? {}))) {
-        const maxSeqNo: number[] = [];
-        const processed: number[] = [];
-        let settled = true;
-        for (const [shard, copies] of Object.entries<any[]>(v?.shards ?? {})) {
-          const primary = copies.find((c) => c?.routing?.primary);
-          if (!primary?.seq_no) continue;
-          maxSeqNo[Number(shard)] = Number(primary.seq_no.max_seq_no);
-          processed[Number(shard)] = Number(primary.seq_no.local_checkpoint);
-          if (primary.seq_no.local_checkpoint !== primary.seq_no.max_seq_no) settled = false;
-        }
-        out.set(index, { maxSeqNo, processed, settled, docs: Number(v?.primaries?.docs?.count ?? 0) });
-      }
-      return out;
+    /** readSeqNoStats on this domain. */
+    seqNoStats(names: string[]): Promise<Map<string, IndexSeqNos>> {
+      return readSeqNoStats(this, names);
     }
 
     /**

@@ -4,7 +4,7 @@
 // cannot verify. Indices whose catch-up was replayed document by document carry the target's own sequence
 // numbers, so for them the content check decides instead.
 import type { ShardHistory } from '../resume/snapshot-mark.js';
-import { nameLists } from '../search/index-lists.js';
+import { readSeqNoStats } from '../search/history.js';
 import { perIndex, type Transport } from './transport.js';
 
 export interface IndexHistory extends ShardHistory {
@@ -15,23 +15,8 @@ export interface IndexHistory extends ShardHistory {
 export type HistoryCheck = { compared: true; differs?: string } | { compared: false; why: string };
 
 /** Per open index: each primary's max_seq_no (by shard id), whether it is settled, its live documents. */
-export async function readHistory(t: Transport, names: string[]): Promise<Map<string, IndexHistory>> {
-  const out = new Map<string, IndexHistory>();
-  for (const group of nameLists(names)) {
-    const b = await t.call('GET', `/${group}/_stats/docs`, { query: { level: 'shards', ignore_unavailable: true } });
-    for (const [index, v] of Object.entries<any>(b?.indices ?? {})) {
-      const maxSeqNo: number[] = [];
-      let settled = true;
-      for (const [shard, copies] of Object.entries<any[]>(v?.shards ?? {})) {
-        const primary = copies.find((c) => c?.routing?.primary);
-        if (!primary?.seq_no) continue;
-        maxSeqNo[Number(shard)] = Number(primary.seq_no.max_seq_no);
-        if (primary.seq_no.local_checkpoint !== primary.seq_no.max_seq_no) settled = false;
-      }
-      out.set(index, { maxSeqNo, settled, docs: Number(v?.primaries?.docs?.count ?? 0) });
-    }
-  }
-  return out;
+export function readHistory(t: Transport, names: string[]): Promise<Map<string, IndexHistory>> {
+  return readSeqNoStats(t, names);
 }
 
 /** Of these indices, the ones that refuse writes now (`index.blocks.write` or `index.blocks.read_only`). */

@@ -105196,6 +105196,8 @@ class DomainTransport {
 
 /** The worse of two health colours: the health of indices asked for in several lists. */
 const worse = (a, b) => ['red', 'yellow', 'green'].find((s) => s === a || s === b) ?? a;
+/** A node that holds shards (the `data` role; every node of a managed domain's data tier has it). */
+const isDataNode = (node) => node.roles.includes('data');
 function ClusterApi(Base) {
     return class Cluster extends Base {
         async info() {

@@ -34,7 +34,7 @@ import { collisionCheck, restoreSettingsCheck, settingsChecks, type SourceIndex 
 import { runSnapshotNames } from './snapshot.js';
 import { recoveryRate } from './restore-throttles.js';
 import { DEFAULT_THROTTLE, timeBudgetCheck } from '../preflight/duration.js';
-import type { NodeFacts } from '../search/cluster.js';
+import { isDataNode, type NodeFacts } from '../search/cluster.js';
 
 export class PreflightError extends Error {
   override name = 'PreflightError';
@@ -179,7 +179,9 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
     (c) => (td!.reachable ? accessControlCheck(target, 'target', targetId, c, td!.info?.engine) : Promise.resolve()),
   );
 
-  const { reuses } = sd!.reachable ? await snapshotsCheck(ctx, checks) : { reuses: false };
+  const { reuses, repository: sourceRepository } = sd!.reachable
+    ? await snapshotsCheck(ctx, checks)
+    : { reuses: false, repository: undefined };
 
   // The target as the restore meets it.
   restoreSettingsCheck(config, checks);
@@ -219,7 +221,9 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
         ? {
             sourceDataNodes: dataNodes(sd!.nodes),
             targetDataNodes: dataNodes(td!.nodes),
-            snapshotRate: config.snapshotRate ?? (await snapshotRateInForce(ctx)),
+            // The rate the run's snapshot meets: snapshot-rate, else the repository's own, else the default.
+            snapshotRate:
+              config.snapshotRate ?? String(sourceRepository?.settings?.max_snapshot_bytes_per_sec ?? DEFAULT_THROTTLE),
             recoveryRate: (await recoveryRate(target.domain)) ?? DEFAULT_THROTTLE,
           }
         : undefined;
@@ -247,14 +251,7 @@ export async function preflightPhase(ctx: RunContext, found: PreflightFindings):
   return { selection: picked.selection };
 }
 
-/** Nodes that hold data (`data`, or a tier such as `data_hot`); a domain that does not list them counts as one. */
+/** Nodes that hold data; a domain that does not list them counts as one. */
 function dataNodes(nodes: NodeFacts[] | undefined): number {
-  return Math.max((nodes ?? []).filter((n) => n.roles.some((r) => r === 'data' || r.startsWith('data_'))).length, 1);
-}
-
-/** The source repository's snapshot rate as the run will find it: its own setting if registered, else the default. */
-async function snapshotRateInForce(ctx: RunContext): Promise<string> {
-  const existing = await ctx.source.domain.getRepository(ctx.source.config.repository).catch(() => undefined);
-  const rate = existing?.settings?.max_snapshot_bytes_per_sec;
-  return rate !== undefined ? String(rate) : DEFAULT_THROTTLE;
+  return Math.max((nodes ?? []).filter(isDataNode).length, 1);
 }

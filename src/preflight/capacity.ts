@@ -1,6 +1,7 @@
 // Room on the target's disks for the restored copies, above the low disk watermark.
 import type { MigrationConfig } from '../config.js';
 import type { Domain, NodeFacts } from '../search/domain.js';
+import { isDataNode } from '../search/cluster.js';
 import { formatBytes } from '../util/format.js';
 import type { Checks } from './checks.js';
 import { restoredSettings, type SourceIndex } from './target.js';
@@ -28,7 +29,7 @@ export async function capacityCheck(
 ): Promise<{ needed: number; free?: number }> {
   const id = 'target.capacity';
   const check = 'Target storage for the restored indices';
-  const dataNodes = Math.max(nodes.filter((n) => n.roles.includes('data')).length, 1);
+  const dataNodes = Math.max(nodes.filter(isDataNode).length, 1);
   const needed = indices.reduce((sum, i) => {
     const replicas = Number(restoredSettings(i.settings, config)['index.number_of_replicas'] ?? 1);
     return sum + i.primaryBytes * Math.min(replicas + 1, dataNodes);

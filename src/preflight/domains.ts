@@ -5,12 +5,13 @@ import type { Side } from '../context.js';
 import type { SideName } from '../constants.js';
 import { domainFromClusterName, domainNameFromEndpoint, type DomainRef } from '../iam/arns.js';
 import { DomainError, type ClusterInfo, type NodeFacts } from '../search/domain.js';
+import { isDataNode } from '../search/cluster.js';
 import { plural } from '../util/format.js';
 import { errorText, type Checks } from './checks.js';
 
 /** `3 data nodes`; a domain that does not list its nodes says so rather than `0`. */
 function dataNodeCount(nodes: NodeFacts[]): string {
-  const n = nodes.filter((node) => node.roles.includes('data')).length;
+  const n = nodes.filter(isDataNode).length;
   return n ? plural(n, 'data node') : 'data nodes not listed';
 }
 

@@ -3,16 +3,23 @@
 // earlier attempt left: reused, not taken again.
 import type { RunContext } from '../context.js';
 import type { Checks } from './checks.js';
+import type { RegisteredRepository } from '../search/domain.js';
 
-export async function snapshotsCheck(ctx: RunContext, checks: Checks): Promise<{ reuses: boolean }> {
+/** Also returns the run's repository as the source has it now (for its snapshot rate), if registered. */
+export async function snapshotsCheck(
+  ctx: RunContext,
+  checks: Checks,
+): Promise<{ reuses: boolean; repository?: RegisteredRepository }> {
   const { config, source } = ctx;
   const id = 'source.snapshots';
   const check = 'Snapshots running on the source';
   let reuses = false;
+  let repository: RegisteredRepository | undefined;
   await checks.guard(id, check, async () => {
     const running = await source.domain.runningSnapshots();
     const ours = running.some((r) => r.repository === source.config.repository && r.snapshot === config.snapshot);
-    const existing = (await source.domain.getRepository(source.config.repository))
+    repository = await source.domain.getRepository(source.config.repository);
+    const existing = repository
       ? await source.domain.getSnapshot(source.config.repository, config.snapshot).catch(() => undefined)
       : undefined;
     reuses = existing !== undefined;
@@ -34,5 +41,5 @@ export async function snapshotsCheck(ctx: RunContext, checks: Checks): Promise<{
     }
     checks.pass(id, check, `none running${ours ? ` except this run's own ${config.snapshot}` : ''}${reuse}`);
   });
-  return { reuses };
+  return { reuses, ...(repository ? { repository } : {}) };
 }

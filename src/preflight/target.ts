@@ -4,6 +4,7 @@
 // may not have — each with the override that fixes it.
 import type { MigrationConfig } from '../config.js';
 import type { NodeFacts } from '../search/domain.js';
+import { isDataNode } from '../search/cluster.js';
 import type { Domain } from '../search/domain.js';
 import { plural } from '../util/format.js';
 import type { Checks } from './checks.js';
@@ -169,7 +170,7 @@ export function allocatable(settings: Record<string, string>, nodes: NodeFacts[]
       return kind === 'exclude' ? !matches : matches; // require/include with one attribute each: a match
     });
   return {
-    ok: nodes.filter((n) => n.roles.includes('data')).some(fits),
+    ok: nodes.filter(isDataNode).some(fits),
     filters: filters.map(([k, v]) => `${k}=${v}`),
   };
 }
@@ -187,7 +188,7 @@ function zoneLayout(
     .filter(Boolean);
   const seen = new Set(
     nodes
-      .filter((n) => n.roles.includes('data'))
+      .filter(isDataNode)
       .map((n) => n.attributes[attribute])
       .filter(Boolean),
   );
@@ -206,7 +207,7 @@ export function settingsChecks(
   checks: Checks,
 ): void {
   const restored = indices.map((i) => ({ ...i, after: restoredSettings(i.settings, config) }));
-  const dataNodes = nodes.filter((n) => n.roles.includes('data')).length;
+  const dataNodes = nodes.filter(isDataNode).length;
 
   // Allocation filters naming attributes the target's nodes lack leave shards unassigned: a red restore.
   const stuck = restored.map((i) => ({ i, a: allocatable(i.after, nodes) })).filter((x) => !x.a.ok);

@@ -22,6 +22,9 @@ export interface NodeFacts {
   ip: string;
 }
 
+/** A node that holds shards (the `data` role; every node of a managed domain's data tier has it). */
+export const isDataNode = (node: Pick<NodeFacts, 'roles'>): boolean => node.roles.includes('data');
+
 export interface ClusterHealth {
   status: string;
   initializing_shards: number;
